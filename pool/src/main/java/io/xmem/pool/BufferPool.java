@@ -1,0 +1,220 @@
+package io.xmem.pool;
+
+import io.xmem.pool.internal.PoolFiles;
+import io.xmem.pool.internal.PoolRegistry;
+import io.xmem.pool.internal.SharedPool;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A named pool of buffers in shared memory, used by several processes at once. Buffers are
+ * named across processes by 64-bit tokens; references are counted per process and survive
+ * the death of any holder (a dead process's references are reclaimed).
+ *
+ * <pre>{@code
+ * PoolConfig cfg = PoolConfig.builder().sizeClass(4096, 1024).sizeClass(8 << 20, 16).build();
+ * try (BufferPool pool = BufferPool.create("frames", cfg);
+ *      Buffer buf = pool.acquire(6_220_800)) {          // from the 8 MiB class
+ *     buf.segment().fill((byte) 1);
+ *     long token = buf.token();                         // hand it to another process
+ * }
+ * // in the other process
+ * try (BufferPool pool = BufferPool.open("frames");
+ *      Buffer b = pool.attach(token)) {
+ *     use(b.segment());
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. Several {@code BufferPool} objects for one pool in one JVM share one
+ * participant entry; the last to close leaves the pool, releasing every reference this
+ * process still holds.
+ */
+public final class BufferPool implements AutoCloseable {
+    private final SharedPool shared;
+    private volatile boolean closed;
+
+    private BufferPool(SharedPool shared) {
+        this.shared = shared;
+    }
+
+    /** Creates a pool file in {@code config.directory()}; {@link PoolExistsException} if present. */
+    public static BufferPool create(String name, PoolConfig config) {
+        return new BufferPool(PoolRegistry.create(name, config));
+    }
+
+    /** Opens a pool in {@code /dev/shm}. */
+    public static BufferPool open(String name) {
+        return open(name, PoolConfig.DEFAULT_DIRECTORY);
+    }
+
+    /**
+     * Opens an existing pool, waiting briefly if its creator is still writing it.
+     * {@link PoolNotFoundException} if absent, {@link IncompatibleLayoutException} if the file is
+     * not a usable pool, {@link TooManyParticipantsException} if full.
+     */
+    public static BufferPool open(String name, Path directory) {
+        return new BufferPool(PoolRegistry.open(name, directory));
+    }
+
+    /** Unlinks a pool in {@code /dev/shm}; returns false if there was none. */
+    public static boolean delete(String name) {
+        return delete(name, PoolConfig.DEFAULT_DIRECTORY);
+    }
+
+    /**
+     * Unlinks a pool's files. Processes that have it open keep working on it until they close;
+     * the name is free for a new pool at once.
+     */
+    public static boolean delete(String name, Path directory) {
+        return PoolFiles.delete(name, directory);
+    }
+
+    public String name() {
+        return shared.name;
+    }
+
+    public Path path() {
+        return shared.path;
+    }
+
+    /** Takes a buffer of at least {@code size} bytes from the smallest class that fits. */
+    public Buffer acquire(long size) {
+        Buffer buffer = tryAcquire(size);
+        if (buffer == null) {
+            throw exhausted(size);
+        }
+        return buffer;
+    }
+
+    /** Like {@link #acquire(long)} but returns {@code null} when the class is exhausted. */
+    public Buffer tryAcquire(long size) {
+        int sizeClass = sizeClassFor(size);
+        long token = shared.tryClaimOrReclaim(sizeClass, size);
+        return token == -1 ? null : newBuffer(token, size);
+    }
+
+    /** Waits up to {@code timeout} for a buffer to come free, then {@link PoolExhaustedException}. */
+    public Buffer acquire(long size, Duration timeout) {
+        int sizeClass = sizeClassFor(size);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long parkNanos = 1_000;
+        for (int attempt = 0; ; attempt++) {
+            long token = shared.tryClaimOrReclaim(sizeClass, size);
+            if (token != -1) {
+                return newBuffer(token, size);
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw exhausted(size);
+            }
+            if (attempt < 100) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(Math.min(parkNanos, left));
+                parkNanos = Math.min(parkNanos * 2, 1_000_000);
+                if (Thread.interrupted()) {
+                    Thread.currentThread().interrupt();
+                    throw new XmemException("interrupted while waiting for a buffer of " + size + " bytes");
+                }
+            }
+        }
+    }
+
+    /** A new handle on the buffer {@code token} names; {@link StaleTokenException} if it is gone. */
+    public Buffer attach(long token) {
+        long length = shared.attach(token);
+        return new Buffer(shared, token, length);
+    }
+
+    /** Frees what dead participants held; returns how many buffers became free. */
+    public int reclaim() {
+        return shared.reclaim();
+    }
+
+    /** A snapshot of the pool's classes and participants. */
+    public PoolStats stats() {
+        int[] free = shared.freeCounts();
+        List<PoolStats.SizeClassStats> classes = new ArrayList<>(free.length);
+        for (int c = 0; c < free.length; c++) {
+            int total = shared.layout.count[c];
+            classes.add(new PoolStats.SizeClassStats(shared.layout.bufferSize[c], total, free[c], total - free[c]));
+        }
+        List<PoolStats.Participant> participants = new ArrayList<>();
+        for (SharedPool.ParticipantRow r : shared.participantRows()) {
+            participants.add(new PoolStats.Participant(r.index(), r.pid(), r.startMillis(), r.alive(), r.self(),
+                r.buffersHeld()));
+        }
+        return new PoolStats(shared.name, List.copyOf(classes), List.copyOf(participants));
+    }
+
+    /**
+     * A scope of scratch allocations sliced from pool buffers, all released by its
+     * {@code close()}; plugs into every FFM API that takes a {@link java.lang.foreign.SegmentAllocator}.
+     */
+    public PoolScope scope() {
+        return new PoolScope(this);
+    }
+
+    /** The index of this process's participant entry (its bit in every holder mask). */
+    public int participantIndex() {
+        return shared.me;
+    }
+
+    /** Largest buffer size this pool offers. */
+    public long maxBufferSize() {
+        return shared.layout.bufferSize[shared.layout.sizeClassCount() - 1];
+    }
+
+    /** Buffer size of the class that would serve {@code size}, or -1 if none fits. */
+    public long classSizeFor(long size) {
+        int c = shared.sizeClassFor(size);
+        return c < 0 ? -1 : shared.layout.bufferSize[c];
+    }
+
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        PoolRegistry.close(shared);
+    }
+
+    private int sizeClassFor(long size) {
+        if (closed) {
+            throw new IllegalStateException("pool '" + shared.name + "' is closed");
+        }
+        if (size < 0) {
+            throw new NoSizeClassException("buffer size must not be negative, was " + size);
+        }
+        int sizeClass = shared.sizeClassFor(size);
+        if (sizeClass < 0) {
+            throw new NoSizeClassException("pool '" + shared.name + "' has no size class for " + size + " bytes (its "
+                + "largest holds " + maxBufferSize() + "): create the pool with a larger PoolConfig.sizeClass");
+        }
+        return sizeClass;
+    }
+
+    private Buffer newBuffer(long token, long size) {
+        Buffer buffer = new Buffer(shared, token, size);
+        if (shared.zeroOnAcquire()) {
+            buffer.segment().fill((byte) 0);
+        }
+        return buffer;
+    }
+
+    private PoolExhaustedException exhausted(long size) {
+        int c = shared.sizeClassFor(size);
+        long classSize = shared.layout.bufferSize[c];
+        int count = shared.layout.count[c];
+        return new PoolExhaustedException("pool '" + shared.name + "': all " + count + " buffers of " + classSize
+            + " bytes are held; release some, wait with acquire(size, timeout), or create the pool with more "
+            + "(PoolConfig.sizeClass(" + classSize + ", n))");
+    }
+}

@@ -1,0 +1,188 @@
+package io.xmem.pool;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * How a pool is shaped: its size classes, where its file lives, alignment, zeroing, how many
+ * processes may share it, and the file's permissions. Immutable; build with {@link #builder()}.
+ *
+ * <pre>{@code
+ * PoolConfig cfg = PoolConfig.builder()
+ *     .sizeClass(4 * 1024, 4096)          // 4096 buffers of 4 KiB
+ *     .sizeClass(8 * 1024 * 1024, 64)     // 64 buffers of 8 MiB
+ *     .zeroOnAcquire(false)
+ *     .build();
+ * }</pre>
+ *
+ * <p>Limits, each checked by {@link Builder#build()}: at most {@value #MAX_SIZE_CLASSES} size
+ * classes, at most {@value #MAX_SLOTS} buffers in all (a token holds a 24-bit slot index), at
+ * most {@value #MAX_PARTICIPANTS} participants (one bit each in a slot's 48-bit holder mask),
+ * alignment a power of two from 8 to {@value #PAGE_SIZE}.
+ */
+public final class PoolConfig {
+    /** Default directory for pool files: a RAM-backed file system on Linux. */
+    public static final Path DEFAULT_DIRECTORY = Path.of("/dev/shm");
+    public static final int DEFAULT_ALIGNMENT = 64;
+    public static final int PAGE_SIZE = 4096;
+    public static final int MAX_SIZE_CLASSES = 64;
+    public static final int MAX_SLOTS = (1 << 24) - 1;
+    public static final int MAX_PARTICIPANTS = 48;
+    public static final int DEFAULT_MAX_PARTICIPANTS = 32;
+    public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
+
+    /** One size class: {@code count} buffers of {@code bufferSize} bytes each. */
+    public record SizeClass(long bufferSize, int count) {
+    }
+
+    private final List<SizeClass> sizeClasses;
+    private final Path directory;
+    private final int alignment;
+    private final boolean zeroOnAcquire;
+    private final int maxParticipants;
+    private final Set<PosixFilePermission> permissions;
+
+    private PoolConfig(Builder b) {
+        this.sizeClasses = List.copyOf(b.sizeClasses);
+        this.directory = b.directory;
+        this.alignment = b.alignment;
+        this.zeroOnAcquire = b.zeroOnAcquire;
+        this.maxParticipants = b.maxParticipants;
+        this.permissions = Set.copyOf(b.permissions);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Size classes in ascending buffer size. */
+    public List<SizeClass> sizeClasses() {
+        return sizeClasses;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public int alignment() {
+        return alignment;
+    }
+
+    public boolean zeroOnAcquire() {
+        return zeroOnAcquire;
+    }
+
+    public int maxParticipants() {
+        return maxParticipants;
+    }
+
+    public Set<PosixFilePermission> permissions() {
+        return permissions;
+    }
+
+    public static final class Builder {
+        private final List<SizeClass> sizeClasses = new ArrayList<>();
+        private Path directory = DEFAULT_DIRECTORY;
+        private int alignment = DEFAULT_ALIGNMENT;
+        private boolean zeroOnAcquire;
+        private int maxParticipants = DEFAULT_MAX_PARTICIPANTS;
+        private Set<PosixFilePermission> permissions = DEFAULT_PERMISSIONS;
+
+        private Builder() {
+        }
+
+        /** Adds {@code count} buffers of {@code bufferSize} bytes. */
+        public Builder sizeClass(long bufferSize, int count) {
+            if (bufferSize <= 0) {
+                throw new InvalidConfigException("size class buffer size must be positive, was " + bufferSize);
+            }
+            if (count <= 0) {
+                throw new InvalidConfigException("size class count must be positive, was " + count);
+            }
+            sizeClasses.add(new SizeClass(bufferSize, count));
+            return this;
+        }
+
+        /** Directory of the pool file; default {@code /dev/shm}. */
+        public Builder directory(Path directory) {
+            if (directory == null) {
+                throw new InvalidConfigException("directory must not be null");
+            }
+            this.directory = directory;
+            return this;
+        }
+
+        /** Alignment of every buffer's start: a power of two from 8 to 4096; default 64. */
+        public Builder alignment(int alignment) {
+            if (alignment < 8 || alignment > PAGE_SIZE || Integer.bitCount(alignment) != 1) {
+                throw new InvalidConfigException(
+                    "alignment must be a power of two from 8 to " + PAGE_SIZE + ", was " + alignment);
+            }
+            this.alignment = alignment;
+            return this;
+        }
+
+        /** Whether {@code acquire} fills the requested bytes with zeros; default false. */
+        public Builder zeroOnAcquire(boolean zeroOnAcquire) {
+            this.zeroOnAcquire = zeroOnAcquire;
+            return this;
+        }
+
+        /** How many processes may use the pool at once (1..48); default 32. */
+        public Builder maxParticipants(int maxParticipants) {
+            if (maxParticipants < 1 || maxParticipants > MAX_PARTICIPANTS) {
+                throw new InvalidConfigException("maxParticipants must be 1.." + MAX_PARTICIPANTS
+                    + " (one bit each in a slot's holder mask), was " + maxParticipants);
+            }
+            this.maxParticipants = maxParticipants;
+            return this;
+        }
+
+        /** Permissions of the pool's files; default {@code rw-------} (0600). */
+        public Builder permissions(Set<PosixFilePermission> permissions) {
+            if (permissions == null || !permissions.contains(PosixFilePermission.OWNER_READ)
+                || !permissions.contains(PosixFilePermission.OWNER_WRITE)) {
+                throw new InvalidConfigException("permissions must include owner read and write, were "
+                    + (permissions == null ? null : PosixFilePermissions.toString(permissions)));
+            }
+            this.permissions = permissions;
+            return this;
+        }
+
+        /** Permissions as {@code ls} shows them, e.g. {@code "rw-rw----"}. */
+        public Builder permissions(String permissions) {
+            try {
+                return permissions(PosixFilePermissions.fromString(permissions));
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException("permissions must look like rw-rw----, were " + permissions, e);
+            }
+        }
+
+        public PoolConfig build() {
+            if (sizeClasses.isEmpty()) {
+                throw new InvalidConfigException("a pool needs at least one size class: add .sizeClass(bytes, count)");
+            }
+            if (sizeClasses.size() > MAX_SIZE_CLASSES) {
+                throw new InvalidConfigException("at most " + MAX_SIZE_CLASSES + " size classes, got " + sizeClasses.size());
+            }
+            sizeClasses.sort(Comparator.comparingLong(SizeClass::bufferSize));
+            long slots = 0;
+            for (int i = 0; i < sizeClasses.size(); i++) {
+                if (i > 0 && sizeClasses.get(i).bufferSize() == sizeClasses.get(i - 1).bufferSize()) {
+                    throw new InvalidConfigException("two size classes of " + sizeClasses.get(i).bufferSize()
+                        + " bytes: give each buffer size once, with the total count");
+                }
+                slots += sizeClasses.get(i).count();
+            }
+            if (slots > MAX_SLOTS) {
+                throw new InvalidConfigException("at most " + MAX_SLOTS + " buffers per pool (24-bit slot index in a token), got " + slots);
+            }
+            return new PoolConfig(this);
+        }
+    }
+}

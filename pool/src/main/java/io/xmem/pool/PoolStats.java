@@ -1,0 +1,28 @@
+package io.xmem.pool;
+
+import java.util.List;
+
+/**
+ * A snapshot of a pool: per size class how many buffers exist, are free and are held, and
+ * who participates. Taken without stopping anyone, so counts may be mid-change.
+ */
+public record PoolStats(String name, List<SizeClassStats> sizeClasses, List<Participant> participants) {
+
+    public record SizeClassStats(long bufferSize, int total, int free, int held) {
+    }
+
+    /**
+     * A participant entry: the process's pid and start time (diagnostics), whether the OS still
+     * holds its lock, whether it is this process, and how many buffers it holds a reference to.
+     */
+    public record Participant(int index, long pid, long startMillis, boolean alive, boolean self, int buffersHeld) {
+    }
+
+    public int totalFree() {
+        return sizeClasses.stream().mapToInt(SizeClassStats::free).sum();
+    }
+
+    public int totalBuffers() {
+        return sizeClasses.stream().mapToInt(SizeClassStats::total).sum();
+    }
+}

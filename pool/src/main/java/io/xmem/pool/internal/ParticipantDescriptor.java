@@ -1,0 +1,43 @@
+package io.xmem.pool.internal;
+
+/**
+ * One entry of the participant table: a process (or, later, a ring) that may hold references.
+ * Entry {@code i} owns bit {@code i} of every slot's holder mask and byte {@code i} of the
+ * pool's lock file. The entry's fields are diagnostics; liveness is the OS lock alone.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+  0
+ *  |  state (u32): 0 EMPTY, 1 ACTIVE  |   kind (u32): 1 PROCESS      |
+ *  +---------------------------------------------------------------+  8
+ *  |                           pid (u64)                             |
+ *  +---------------------------------------------------------------+ 16
+ *  |            process start time (u64, epoch millis)               |
+ *  +---------------------------------------------------------------+ 24
+ *  |               time it joined the pool (u64, epoch millis)        |
+ *  +---------------------------------------------------------------+ 32
+ *  |                   reserved, zero, to byte 127                   |
+ *  +---------------------------------------------------------------+ 128
+ * </pre>
+ *
+ * <p>Writes: only the process holding lock byte {@code i} writes entry {@code i}; it fills
+ * pid and times, then stores state ACTIVE with release semantics. A reclaimer that takes the
+ * lock of a dead owner clears the dead owner's bits in every slot before it stores EMPTY.
+ */
+public final class ParticipantDescriptor {
+    public static final int LENGTH = 128;
+
+    public static final int STATE_EMPTY = 0;
+    public static final int STATE_ACTIVE = 1;
+    public static final int KIND_PROCESS = 1;
+
+    public static final int STATE_OFFSET = 0;
+    public static final int KIND_OFFSET = 4;
+    public static final int PID_OFFSET = 8;
+    public static final int START_MILLIS_OFFSET = 16;
+    public static final int JOINED_MILLIS_OFFSET = 24;
+
+    private ParticipantDescriptor() {
+    }
+}

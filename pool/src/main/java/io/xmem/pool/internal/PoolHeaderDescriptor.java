@@ -1,0 +1,78 @@
+package io.xmem.pool.internal;
+
+/**
+ * Offsets of the pool file's header, the first structure of the file.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+  0
+ *  |                 magic "XMEMPOOL" (u64, little-endian)           |
+ *  +---------------------------------------------------------------+  8
+ *  |         layout version (u32)      |     header length (u32)     |
+ *  +---------------------------------------------------------------+ 16
+ *  |        state (u32): 0 INIT, 1 READY |      flags (u32)          |
+ *  +---------------------------------------------------------------+ 24
+ *  |                       file length (u64)                         |
+ *  +---------------------------------------------------------------+ 32
+ *  |                  pool id (u64, random per create)               |
+ *  +---------------------------------------------------------------+ 40
+ *  |                      creator pid (u64)                          |
+ *  +---------------------------------------------------------------+ 48
+ *  |               creation time (u64, epoch millis)                 |
+ *  +---------------------------------------------------------------+ 56
+ *  |          alignment (u32)         |   max participants (u32)     |
+ *  +---------------------------------------------------------------+ 64
+ *  |       size class count (u32)     |       slot count (u32)       |
+ *  +---------------------------------------------------------------+ 72
+ *  |                participant table offset (u64)                   |
+ *  +---------------------------------------------------------------+ 80
+ *  |                 size class table offset (u64)                   |
+ *  +---------------------------------------------------------------+ 88
+ *  |                    slot table offset (u64)                      |
+ *  +---------------------------------------------------------------+ 96
+ *  |                   data area offset (u64)                        |
+ *  +---------------------------------------------------------------+ 104
+ *  |                   data area length (u64)                        |
+ *  +---------------------------------------------------------------+ 112
+ *  |                  reserved, zero, to byte 255                    |
+ *  +---------------------------------------------------------------+ 256
+ * </pre>
+ *
+ * <p>Publication: the creator writes every other field (and the tables after the header), then
+ * the state word READY with release semantics. An opener reads the state with acquire
+ * semantics and only then trusts, after validating, the rest. All fields are immutable
+ * once READY.
+ */
+public final class PoolHeaderDescriptor {
+    /** "XMEMPOOL" read as a little-endian u64. */
+    public static final long MAGIC = 0x4C4F4F504D454D58L;
+    public static final int LAYOUT_VERSION = 1;
+    public static final int LENGTH = 256;
+
+    public static final int STATE_INITIALISING = 0;
+    public static final int STATE_READY = 1;
+    public static final int FLAG_ZERO_ON_ACQUIRE = 1;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = 8;
+    public static final int HEADER_LENGTH_OFFSET = 12;
+    public static final int STATE_OFFSET = 16;
+    public static final int FLAGS_OFFSET = 20;
+    public static final int FILE_LENGTH_OFFSET = 24;
+    public static final int POOL_ID_OFFSET = 32;
+    public static final int CREATOR_PID_OFFSET = 40;
+    public static final int CREATED_MILLIS_OFFSET = 48;
+    public static final int ALIGNMENT_OFFSET = 56;
+    public static final int MAX_PARTICIPANTS_OFFSET = 60;
+    public static final int SIZE_CLASS_COUNT_OFFSET = 64;
+    public static final int SLOT_COUNT_OFFSET = 68;
+    public static final int PARTICIPANT_TABLE_OFFSET_OFFSET = 72;
+    public static final int SIZE_CLASS_TABLE_OFFSET_OFFSET = 80;
+    public static final int SLOT_TABLE_OFFSET_OFFSET = 88;
+    public static final int DATA_OFFSET_OFFSET = 96;
+    public static final int DATA_LENGTH_OFFSET = 104;
+
+    private PoolHeaderDescriptor() {
+    }
+}

@@ -1,0 +1,229 @@
+package io.xmem.pool.internal;
+
+import io.xmem.pool.IncompatibleLayoutException;
+import io.xmem.pool.PoolConfig;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.List;
+
+import static io.xmem.pool.internal.PoolHeaderDescriptor.*;
+
+/**
+ * The immutable shape of one pool file: where each region starts and what each size class
+ * holds. Built from a {@link PoolConfig} by the creator, or read back and validated by an
+ * opener; in both cases the process keeps this copy and never re-reads the shape from the
+ * shared file, which another process could change.
+ */
+public final class PoolLayout {
+    public final int alignment;
+    public final int maxParticipants;
+    public final boolean zeroOnAcquire;
+    public final int slotCount;
+    public final long participantTableOffset;
+    public final long sizeClassTableOffset;
+    public final long slotTableOffset;
+    public final long dataOffset;
+    public final long dataLength;
+    public final long fileLength;
+    // Size classes, ascending buffer size.
+    public final long[] bufferSize;
+    public final long[] stride;
+    public final long[] classDataOffset;
+    public final int[] firstSlot;
+    public final int[] count;
+
+    private PoolLayout(int alignment, int maxParticipants, boolean zeroOnAcquire, long[] bufferSize, int[] count) {
+        this.alignment = alignment;
+        this.maxParticipants = maxParticipants;
+        this.zeroOnAcquire = zeroOnAcquire;
+        this.bufferSize = bufferSize;
+        this.count = count;
+        int classes = bufferSize.length;
+        this.stride = new long[classes];
+        this.classDataOffset = new long[classes];
+        this.firstSlot = new int[classes];
+        int slots = 0;
+        for (int c = 0; c < classes; c++) {
+            firstSlot[c] = slots;
+            slots += count[c];
+            stride[c] = alignUp(bufferSize[c], alignment);
+        }
+        this.slotCount = slots;
+        this.participantTableOffset = LENGTH;
+        this.sizeClassTableOffset = participantTableOffset + (long) maxParticipants * ParticipantDescriptor.LENGTH;
+        this.slotTableOffset = sizeClassTableOffset + (long) classes * SizeClassDescriptor.LENGTH;
+        this.dataOffset = alignUp(slotTableOffset + (long) slots * SlotDescriptor.LENGTH, PoolConfig.PAGE_SIZE);
+        long offset = dataOffset;
+        for (int c = 0; c < classes; c++) {
+            classDataOffset[c] = offset;
+            offset = Math.addExact(offset, Math.multiplyExact(stride[c], (long) count[c]));
+        }
+        this.dataLength = alignUp(offset, PoolConfig.PAGE_SIZE) - dataOffset;
+        this.fileLength = dataOffset + dataLength;
+    }
+
+    /** The layout a creator writes for {@code config}. */
+    public static PoolLayout of(PoolConfig config) {
+        List<PoolConfig.SizeClass> classes = config.sizeClasses();
+        long[] sizes = new long[classes.size()];
+        int[] counts = new int[classes.size()];
+        for (int c = 0; c < sizes.length; c++) {
+            sizes[c] = classes.get(c).bufferSize();
+            counts[c] = classes.get(c).count();
+        }
+        try {
+            return new PoolLayout(config.alignment(), config.maxParticipants(), config.zeroOnAcquire(), sizes, counts);
+        } catch (ArithmeticException e) {
+            throw new io.xmem.pool.InvalidConfigException("the pool would exceed 2^63 bytes: reduce buffer sizes or counts", e);
+        }
+    }
+
+    public int sizeClassCount() {
+        return bufferSize.length;
+    }
+
+    public long slotLineOffset(int slot) {
+        return slotTableOffset + (long) slot * SlotDescriptor.LENGTH;
+    }
+
+    public long participantOffset(int index) {
+        return participantTableOffset + (long) index * ParticipantDescriptor.LENGTH;
+    }
+
+    public long sizeClassOffset(int sizeClass) {
+        return sizeClassTableOffset + (long) sizeClass * SizeClassDescriptor.LENGTH;
+    }
+
+    /** The size class whose slots include {@code slot}; {@code slot} must be in range. */
+    public int sizeClassOf(int slot) {
+        int c = firstSlot.length - 1;
+        while (firstSlot[c] > slot) {
+            c--;
+        }
+        return c;
+    }
+
+    public long bufferOffset(int slot) {
+        int c = sizeClassOf(slot);
+        return classDataOffset[c] + (long) (slot - firstSlot[c]) * stride[c];
+    }
+
+    /** Writes everything but the state word; the caller stores READY last. */
+    public void writeTo(MemorySegment file, long poolId, long creatorPid, long createdMillis) {
+        file.set(ValueLayout.JAVA_LONG, MAGIC_OFFSET, MAGIC);
+        file.set(ValueLayout.JAVA_INT, VERSION_OFFSET, LAYOUT_VERSION);
+        file.set(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET, LENGTH);
+        file.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, zeroOnAcquire ? FLAG_ZERO_ON_ACQUIRE : 0);
+        file.set(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
+        file.set(ValueLayout.JAVA_LONG, POOL_ID_OFFSET, poolId);
+        file.set(ValueLayout.JAVA_LONG, CREATOR_PID_OFFSET, creatorPid);
+        file.set(ValueLayout.JAVA_LONG, CREATED_MILLIS_OFFSET, createdMillis);
+        file.set(ValueLayout.JAVA_INT, ALIGNMENT_OFFSET, alignment);
+        file.set(ValueLayout.JAVA_INT, MAX_PARTICIPANTS_OFFSET, maxParticipants);
+        file.set(ValueLayout.JAVA_INT, SIZE_CLASS_COUNT_OFFSET, bufferSize.length);
+        file.set(ValueLayout.JAVA_INT, SLOT_COUNT_OFFSET, slotCount);
+        file.set(ValueLayout.JAVA_LONG, PARTICIPANT_TABLE_OFFSET_OFFSET, participantTableOffset);
+        file.set(ValueLayout.JAVA_LONG, SIZE_CLASS_TABLE_OFFSET_OFFSET, sizeClassTableOffset);
+        file.set(ValueLayout.JAVA_LONG, SLOT_TABLE_OFFSET_OFFSET, slotTableOffset);
+        file.set(ValueLayout.JAVA_LONG, DATA_OFFSET_OFFSET, dataOffset);
+        file.set(ValueLayout.JAVA_LONG, DATA_LENGTH_OFFSET, dataLength);
+        for (int c = 0; c < bufferSize.length; c++) {
+            long e = sizeClassOffset(c);
+            file.set(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.BUFFER_SIZE_OFFSET, bufferSize[c]);
+            file.set(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.STRIDE_OFFSET, stride[c]);
+            file.set(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.DATA_OFFSET_OFFSET, classDataOffset[c]);
+            file.set(ValueLayout.JAVA_INT, e + SizeClassDescriptor.FIRST_SLOT_OFFSET, firstSlot[c]);
+            file.set(ValueLayout.JAVA_INT, e + SizeClassDescriptor.COUNT_OFFSET, count[c]);
+            for (int s = firstSlot[c]; s < firstSlot[c] + count[c]; s++) {
+                file.set(ValueLayout.JAVA_INT, slotLineOffset(s) + SlotDescriptor.SIZE_CLASS_OFFSET, c);
+            }
+        }
+    }
+
+    /**
+     * Reads and validates the layout of a READY file of {@code actualSize} bytes. Every value
+     * is checked against the others and against the file's real size; the result is what this
+     * process will use from now on.
+     */
+    public static PoolLayout read(MemorySegment file, long actualSize, String what) {
+        int version = file.get(ValueLayout.JAVA_INT, VERSION_OFFSET);
+        if (version != LAYOUT_VERSION) {
+            throw new IncompatibleLayoutException(what + " has layout version " + version + "; this xmem reads version "
+                + LAYOUT_VERSION + ": open it with the xmem version that created it, or delete and recreate it");
+        }
+        int headerLength = file.get(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET);
+        check(headerLength == LENGTH, what, "header length " + headerLength);
+        int flags = file.get(ValueLayout.JAVA_INT, FLAGS_OFFSET);
+        check((flags & ~FLAG_ZERO_ON_ACQUIRE) == 0, what, "unknown flags 0x" + Integer.toHexString(flags));
+        long fileLength = file.get(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET);
+        if (fileLength != actualSize) {
+            throw new IncompatibleLayoutException(what + " is " + actualSize + " bytes but its header says " + fileLength
+                + ": the file was truncated or damaged; delete and recreate the pool");
+        }
+        int alignment = file.get(ValueLayout.JAVA_INT, ALIGNMENT_OFFSET);
+        check(alignment >= 8 && alignment <= PoolConfig.PAGE_SIZE && Integer.bitCount(alignment) == 1, what,
+            "alignment " + alignment);
+        int maxParticipants = file.get(ValueLayout.JAVA_INT, MAX_PARTICIPANTS_OFFSET);
+        check(maxParticipants >= 1 && maxParticipants <= PoolConfig.MAX_PARTICIPANTS, what,
+            "max participants " + maxParticipants);
+        int classes = file.get(ValueLayout.JAVA_INT, SIZE_CLASS_COUNT_OFFSET);
+        check(classes >= 1 && classes <= PoolConfig.MAX_SIZE_CLASSES, what, "size class count " + classes);
+        // Bound the table reads by the file before touching them.
+        long tableEnd = LENGTH + (long) maxParticipants * ParticipantDescriptor.LENGTH
+            + (long) classes * SizeClassDescriptor.LENGTH;
+        check(tableEnd <= actualSize, what, "tables beyond end of file");
+        long classTable = file.get(ValueLayout.JAVA_LONG, SIZE_CLASS_TABLE_OFFSET_OFFSET);
+        check(classTable == LENGTH + (long) maxParticipants * ParticipantDescriptor.LENGTH, what,
+            "size class table offset " + classTable);
+        long[] sizes = new long[classes];
+        int[] counts = new int[classes];
+        long slots = 0;
+        for (int c = 0; c < classes; c++) {
+            long e = classTable + (long) c * SizeClassDescriptor.LENGTH;
+            sizes[c] = file.get(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.BUFFER_SIZE_OFFSET);
+            counts[c] = file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.COUNT_OFFSET);
+            check(sizes[c] > 0 && (c == 0 || sizes[c] > sizes[c - 1]), what, "size class " + c + " buffer size " + sizes[c]);
+            check(counts[c] > 0, what, "size class " + c + " count " + counts[c]);
+            slots += counts[c];
+            check(slots <= PoolConfig.MAX_SLOTS, what, "slot count above " + PoolConfig.MAX_SLOTS);
+        }
+        PoolLayout expected;
+        try {
+            expected = new PoolLayout(alignment, maxParticipants, flags != 0, sizes, counts);
+        } catch (ArithmeticException e) {
+            throw new IncompatibleLayoutException(what + " is damaged: size classes overflow 64 bits", e);
+        }
+        // Every derived value stored in the file must be the one we derive ourselves.
+        check(file.get(ValueLayout.JAVA_INT, SLOT_COUNT_OFFSET) == expected.slotCount, what, "slot count");
+        check(file.get(ValueLayout.JAVA_LONG, PARTICIPANT_TABLE_OFFSET_OFFSET) == expected.participantTableOffset, what,
+            "participant table offset");
+        check(file.get(ValueLayout.JAVA_LONG, SLOT_TABLE_OFFSET_OFFSET) == expected.slotTableOffset, what, "slot table offset");
+        check(file.get(ValueLayout.JAVA_LONG, DATA_OFFSET_OFFSET) == expected.dataOffset, what, "data offset");
+        check(file.get(ValueLayout.JAVA_LONG, DATA_LENGTH_OFFSET) == expected.dataLength, what, "data length");
+        check(expected.fileLength == fileLength, what, "file length does not match its regions");
+        for (int c = 0; c < classes; c++) {
+            long e = classTable + (long) c * SizeClassDescriptor.LENGTH;
+            check(file.get(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.STRIDE_OFFSET) == expected.stride[c], what,
+                "size class " + c + " stride");
+            check(file.get(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.DATA_OFFSET_OFFSET) == expected.classDataOffset[c],
+                what, "size class " + c + " data offset");
+            check(file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.FIRST_SLOT_OFFSET) == expected.firstSlot[c], what,
+                "size class " + c + " first slot");
+            check(file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.DEVICE_KIND_OFFSET) == 0, what,
+                "size class " + c + " device kind (device pools need a newer xmem)");
+        }
+        return expected;
+    }
+
+    private static void check(boolean ok, String what, String field) {
+        if (!ok) {
+            throw new IncompatibleLayoutException(what + " has an invalid header (" + field
+                + "): it is damaged or was not written by xmem; delete and recreate the pool");
+        }
+    }
+
+    static long alignUp(long value, long alignment) {
+        return Math.addExact(value, alignment - 1) & -alignment;
+    }
+}

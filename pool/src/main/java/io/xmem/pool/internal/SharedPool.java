@@ -1,0 +1,432 @@
+package io.xmem.pool.internal;
+
+import io.xmem.pool.CorruptPoolException;
+import io.xmem.pool.StaleTokenException;
+import io.xmem.pool.XmemException;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.xmem.pool.internal.SlotDescriptor.*;
+
+/**
+ * One pool as seen by this JVM: the mapping, this process's participant entry and its local
+ * reference counts. Every {@code BufferPool} object of the same pool file in this JVM shares
+ * one instance (file locks are per JVM, so one process is one participant).
+ *
+ * <p>Thread-safe. The reference paths are lock-free; reclaim and close are serialised on this
+ * object because they probe the shared lock channel.
+ */
+public final class SharedPool {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
+    /** Automatic reclaim on exhaustion runs at most this often per process (it costs syscalls). */
+    private static final long AUTO_RECLAIM_INTERVAL_NANOS = 1_000_000L;
+
+    public final String name;
+    public final Path path;
+    public final Object fileKey;
+    public final PoolLayout layout;
+    private final PoolFiles.Mapped mapped;
+    private final MemorySegment file;
+    private final SlotTable slots;
+    private final LocalRefs refs;
+    private final FileChannel lockChannel;
+    private final Participants participants;
+    private final FileLock myLock;
+    public final int me;
+    private final long myBit;
+
+    /** BufferPool objects open on this instance; guarded by {@link PoolRegistry}. */
+    int openCount;
+    private volatile boolean closed;
+    private volatile long lastAutoReclaim;
+
+    SharedPool(String name, Path path, Object fileKey, PoolFiles.Mapped mapped, FileChannel lockChannel) {
+        this.name = name;
+        this.path = path;
+        this.fileKey = fileKey;
+        this.mapped = mapped;
+        this.file = mapped.file();
+        this.layout = mapped.layout();
+        this.slots = new SlotTable(file, layout.slotTableOffset);
+        this.refs = new LocalRefs(layout.slotCount);
+        this.lockChannel = lockChannel;
+        this.participants = new Participants(file, layout, lockChannel);
+        Participants.Claim claim = participants.claim(name);
+        this.me = claim.index();
+        this.myBit = 1L << me;
+        this.myLock = claim.lock();
+        if (claim.previousOwnerDied()) {
+            sweep(myBit); // a dead predecessor's references, before we set any of our own
+        }
+        ProcessHandle self = ProcessHandle.current();
+        participants.activate(me, self.pid(),
+            self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
+        reclaim(); // reclaim on open
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public MemorySegment file() {
+        return file;
+    }
+
+    public boolean zeroOnAcquire() {
+        return layout.zeroOnAcquire;
+    }
+
+    /** The smallest size class whose buffers hold {@code size} bytes, or -1. */
+    public int sizeClassFor(long size) {
+        long[] sizes = layout.bufferSize;
+        for (int c = 0; c < sizes.length; c++) {
+            if (sizes[c] >= size) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    // ---------------------------------------------------------------- acquire
+
+    /**
+     * Claims a free slot of {@code sizeClass} for this process with one handle, recording
+     * {@code length}; returns its token, or -1 when every slot of the class is held.
+     * The scan starts at the class's cursor, a shared hint left by the last release.
+     */
+    public long tryClaim(int sizeClass, long length) {
+        ensureOpen();
+        int n = layout.count[sizeClass];
+        int first = layout.firstSlot[sizeClass];
+        long cursorAt = layout.sizeClassOffset(sizeClass) + SizeClassDescriptor.CURSOR_OFFSET;
+        long hint = (long) LONG.getOpaque(file, cursorAt);
+        int index = hint >= 0 && hint < n ? (int) hint : 0; // a hint from shared memory: any value is survivable
+        for (int tried = 0; tried < n; tried++) {
+            int slot = first + index;
+            long state = slots.state(slot);
+            if (holders(state) == 0 && refs.get(slot) == 0 && refs.cas(slot, 0, LocalRefs.TRANSITION)) {
+                long update = SlotDescriptor.state(stateGeneration(state) + 1, myBit);
+                if (slots.casState(slot, state, update)) {
+                    // Sole owner of a fresh incarnation: no token for it exists yet.
+                    long generation = nextGeneration(slots.generation(slot), stateGeneration(update));
+                    slots.length(slot, length);
+                    slots.publishGeneration(slot, generation);
+                    refs.set(slot, LocalRefs.word(generation, 1));
+                    LONG.setOpaque(file, cursorAt, (long) (index + 1 == n ? 0 : index + 1));
+                    return token(slot, generation);
+                }
+                refs.set(slot, 0);
+            }
+            if (++index == n) {
+                index = 0;
+            }
+        }
+        return -1;
+    }
+
+    /** Like {@link #tryClaim}, reclaiming dead participants' buffers first if it finds none. */
+    public long tryClaimOrReclaim(int sizeClass, long length) {
+        long token = tryClaim(sizeClass, length);
+        if (token != -1) {
+            return token;
+        }
+        long now = System.nanoTime();
+        if (now - lastAutoReclaim < AUTO_RECLAIM_INTERVAL_NANOS) {
+            return -1;
+        }
+        lastAutoReclaim = now;
+        return reclaim() > 0 ? tryClaim(sizeClass, length) : -1;
+    }
+
+    // ---------------------------------------------------------------- references
+
+    /** Adds a handle to a slot this process already holds (the caller owns a handle). */
+    public void retain(int slot, long generation) {
+        while (true) {
+            long word = refs.get(slot);
+            if (word == LocalRefs.TRANSITION) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long count = LocalRefs.count(word);
+            if (count == 0 || !LocalRefs.sameGeneration(word, generation)) {
+                throw new IllegalStateException("buffer already closed: retain() needs an open handle");
+            }
+            if (count == 0xFFFF_FFFFL) {
+                throw new XmemException("more than 2^32-1 handles on one buffer in this process");
+            }
+            if (refs.cas(slot, word, word + 1)) {
+                return;
+            }
+        }
+    }
+
+    /** Drops one handle; the last handle in this process drops the process's holder bit. */
+    public void release(int slot, long generation) {
+        while (true) {
+            long word = refs.get(slot);
+            if (word == LocalRefs.TRANSITION) {
+                Thread.onSpinWait();
+                continue;
+            }
+            long count = LocalRefs.count(word);
+            if (count == 0 || !LocalRefs.sameGeneration(word, generation)) {
+                throw new IllegalStateException("buffer released more times than it was retained");
+            }
+            if (count > 1) {
+                if (refs.cas(slot, word, word - 1)) {
+                    return;
+                }
+                continue;
+            }
+            if (refs.cas(slot, word, LocalRefs.TRANSITION)) {
+                try {
+                    releaseShared(slot);
+                } finally {
+                    refs.set(slot, 0);
+                }
+                return;
+            }
+        }
+    }
+
+    private void releaseShared(int slot) {
+        long left = slots.clearHolders(slot, myBit);
+        if (left == -1) {
+            throw new CorruptPoolException("pool '" + name + "': slot " + slot + " lost this process's holder bit "
+                + "while it held the buffer; another process wrote the slot table");
+        }
+        if (left == 0) {
+            int c = layout.sizeClassOf(slot);
+            long cursorAt = layout.sizeClassOffset(c) + SizeClassDescriptor.CURSOR_OFFSET;
+            LONG.setOpaque(file, cursorAt, (long) (slot - layout.firstSlot[c]));
+        }
+    }
+
+    /**
+     * Takes a handle on the buffer a token names. Returns the slot's recorded length, after
+     * checking it; throws {@link StaleTokenException} if the token is no longer live.
+     */
+    public long attach(long token) {
+        ensureOpen();
+        int slot = tokenSlot(token);
+        long generation = tokenGeneration(token);
+        if (slot >= layout.slotCount) {
+            throw new StaleTokenException("token 0x" + Long.toHexString(token) + " names slot " + slot + " but pool '"
+                + name + "' has " + layout.slotCount + ": it is not a token of this pool");
+        }
+        while (true) {
+            long word = refs.get(slot);
+            if (word == LocalRefs.TRANSITION) {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (LocalRefs.count(word) > 0) {
+                if (!LocalRefs.sameGeneration(word, generation)) {
+                    throw stale(token);
+                }
+                if (!refs.cas(slot, word, word + 1)) {
+                    continue;
+                }
+                if (slots.generation(slot) != generation) { // low 31 bits matched, the rest did not
+                    release(slot, generation);
+                    throw stale(token);
+                }
+                return checkedLength(slot, generation);
+            }
+            if (!refs.cas(slot, word, LocalRefs.TRANSITION)) {
+                continue;
+            }
+            boolean attached = false;
+            try {
+                attachShared(slot, generation, token);
+                attached = true;
+            } finally {
+                refs.set(slot, attached ? LocalRefs.word(generation, 1) : 0);
+            }
+            return checkedLength(slot, generation);
+        }
+    }
+
+    private void attachShared(int slot, long generation, long token) {
+        if (slots.generation(slot) != generation) {
+            throw stale(token);
+        }
+        while (true) {
+            long state = slots.state(slot);
+            if (holders(state) == 0 || stateGeneration(state) != (int) (generation & STATE_GENERATION_MASK)) {
+                throw stale(token);
+            }
+            if ((state & myBit) != 0) {
+                throw new CorruptPoolException("pool '" + name + "': slot " + slot + " carries this process's holder "
+                    + "bit although it holds no handle; another process wrote the slot table");
+            }
+            if (slots.casState(slot, state, state | myBit)) {
+                break;
+            }
+        }
+        // Our bit now pins the incarnation; confirm it is the token's.
+        if (slots.generation(slot) != generation) {
+            releaseShared(slot);
+            throw stale(token);
+        }
+    }
+
+    private long checkedLength(int slot, long generation) {
+        long length = slots.length(slot);
+        long capacity = layout.bufferSize[layout.sizeClassOf(slot)];
+        if (length < 0 || length > capacity) {
+            release(slot, generation);
+            throw new CorruptPoolException("pool '" + name + "': slot " + slot + " records length " + length
+                + " for a buffer of " + capacity + " bytes; another process wrote the slot table");
+        }
+        return length;
+    }
+
+    private StaleTokenException stale(long token) {
+        return new StaleTokenException("token 0x" + Long.toHexString(token) + " of pool '" + name + "' is stale: its "
+            + "buffer was released by every holder and may have been reused; keep a reference (retain/attach) for "
+            + "as long as a token must stay valid");
+    }
+
+    public long bufferOffset(int slot) {
+        return layout.bufferOffset(slot);
+    }
+
+    // ---------------------------------------------------------------- reclaim
+
+    /**
+     * Frees the references of every dead participant (their lock is free) and returns how
+     * many buffers became free.
+     */
+    public synchronized int reclaim() {
+        ensureOpen();
+        List<FileLock> dead = new ArrayList<>();
+        long deadBits = 0;
+        try {
+            for (int i = 0; i < participants.capacity(); i++) {
+                if (i == me || participants.state(i) == ParticipantDescriptor.STATE_EMPTY) {
+                    continue;
+                }
+                FileLock lock = participants.tryLock(i, false);
+                if (lock != null) {
+                    dead.add(lock);
+                    deadBits |= 1L << i;
+                }
+            }
+            int freed = deadBits == 0 ? 0 : sweep(deadBits);
+            for (FileLock lock : dead) {
+                participants.deactivate((int) lock.position());
+            }
+            return freed;
+        } finally {
+            dead.forEach(Participants::unlock);
+        }
+    }
+
+    /** Clears {@code bits} in every slot; returns how many slots that freed. */
+    private int sweep(long bits) {
+        int freed = 0;
+        for (int slot = 0; slot < layout.slotCount; slot++) {
+            if (slots.clearHolders(slot, bits) == 0) {
+                freed++;
+            }
+        }
+        return freed;
+    }
+
+    // ---------------------------------------------------------------- stats
+
+    /** Per class: {total, free}; free counts slots no participant holds. */
+    public int[] freeCounts() {
+        int[] free = new int[layout.sizeClassCount()];
+        for (int c = 0; c < free.length; c++) {
+            for (int s = layout.firstSlot[c]; s < layout.firstSlot[c] + layout.count[c]; s++) {
+                if (holders(slots.state(s)) == 0) {
+                    free[c]++;
+                }
+            }
+        }
+        return free;
+    }
+
+    /** One row per participant entry in use. */
+    public record ParticipantRow(int index, long pid, long startMillis, boolean alive, boolean self, int buffersHeld) {
+    }
+
+    public synchronized List<ParticipantRow> participantRows() {
+        ensureOpen();
+        int[] held = new int[participants.capacity()];
+        for (int s = 0; s < layout.slotCount; s++) {
+            long h = holders(slots.state(s));
+            while (h != 0) {
+                int bit = Long.numberOfTrailingZeros(h);
+                if (bit < held.length) {
+                    held[bit]++;
+                }
+                h &= h - 1;
+            }
+        }
+        List<ParticipantRow> rows = new ArrayList<>();
+        for (int i = 0; i < participants.capacity(); i++) {
+            boolean self = i == me;
+            if (!self && participants.state(i) == ParticipantDescriptor.STATE_EMPTY && held[i] == 0) {
+                continue;
+            }
+            boolean alive = self;
+            if (!self) {
+                FileLock probe = participants.tryLock(i, true);
+                alive = probe == null;
+                if (probe != null) {
+                    Participants.unlock(probe);
+                }
+            }
+            rows.add(new ParticipantRow(i, participants.pid(i), participants.startMillis(i), alive, self, held[i]));
+        }
+        return rows;
+    }
+
+    // ---------------------------------------------------------------- close
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("pool '" + name + "' is closed");
+        }
+    }
+
+    /**
+     * Leaves the pool: drops every reference this process still holds, frees the participant
+     * entry and unmaps. Called by the registry when the last BufferPool object closes.
+     */
+    synchronized void leave() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            for (int slot = 0; slot < layout.slotCount; slot++) {
+                if (LocalRefs.count(refs.get(slot)) > 0) {
+                    slots.clearHolders(slot, myBit);
+                    refs.set(slot, 0);
+                }
+            }
+            participants.deactivate(me);
+            Participants.unlock(myLock);
+        } finally {
+            try {
+                lockChannel.close();
+            } catch (IOException ignored) {
+                // the locks go with the channel anyway
+            }
+            mapped.arena().close();
+        }
+    }
+}
