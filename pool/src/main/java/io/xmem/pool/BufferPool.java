@@ -164,6 +164,18 @@ public final class BufferPool implements AutoCloseable {
         return shared.me;
     }
 
+    /**
+     * The holder mask of the buffer a token names (one bit per participant holding it; zero when
+     * free), whatever the token's generation. For diagnostics and tests.
+     */
+    public long holders(long token) {
+        int slot = io.xmem.pool.internal.SlotDescriptor.tokenSlot(token);
+        if (slot >= shared.layout.slotCount) {
+            throw new StaleTokenException("token 0x" + Long.toHexString(token) + " is not a token of pool '" + shared.name + "'");
+        }
+        return io.xmem.pool.internal.SlotDescriptor.holders(shared.slotState(slot));
+    }
+
     /** Largest buffer size this pool offers. */
     public long maxBufferSize() {
         return shared.layout.bufferSize[shared.layout.sizeClassCount() - 1];

@@ -297,6 +297,16 @@ public final class SharedPool {
             + "as long as a token must stay valid");
     }
 
+    /** The slot's shared state word (generation low bits and holder mask); for diagnostics and tests. */
+    public long slotState(int slot) {
+        return slots.state(slot);
+    }
+
+    /** The bit of this process's participant entry in every holder mask. */
+    public long participantBit() {
+        return myBit;
+    }
+
     public long bufferOffset(int slot) {
         return layout.bufferOffset(slot);
     }
