@@ -126,17 +126,29 @@ public final class BufferPool implements AutoCloseable {
 
     /** A new handle on the buffer {@code token} names; {@link StaleTokenException} if it is gone. */
     public Buffer attach(long token) {
+        ensureOpen();
         long length = shared.attach(token);
         return new Buffer(shared, token, length);
     }
 
     /** Frees what dead participants held; returns how many buffers became free. */
     public int reclaim() {
+        ensureOpen();
         return shared.reclaim();
+    }
+
+    /**
+     * Buffers this process freed from dead participants when it joined the pool (reclaim runs
+     * on open); a later {@link #reclaim()} counts only what died since. Several BufferPool
+     * objects of one pool in one JVM share the process's single join.
+     */
+    public int reclaimedOnOpen() {
+        return shared.reclaimedOnJoin;
     }
 
     /** A snapshot of the pool's classes and participants. */
     public PoolStats stats() {
+        ensureOpen();
         int[] free = shared.freeCounts();
         List<PoolStats.SizeClassStats> classes = new ArrayList<>(free.length);
         for (int c = 0; c < free.length; c++) {
@@ -156,6 +168,7 @@ public final class BufferPool implements AutoCloseable {
      * {@code close()}; plugs into every FFM API that takes a {@link java.lang.foreign.SegmentAllocator}.
      */
     public PoolScope scope() {
+        ensureOpen();
         return new PoolScope(this);
     }
 
@@ -198,10 +211,14 @@ public final class BufferPool implements AutoCloseable {
         PoolRegistry.close(shared);
     }
 
-    private int sizeClassFor(long size) {
+    private void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("pool '" + shared.name + "' is closed");
         }
+    }
+
+    private int sizeClassFor(long size) {
+        ensureOpen();
         if (size < 0) {
             throw new NoSizeClassException("buffer size must not be negative, was " + size);
         }

@@ -26,6 +26,8 @@ import static io.xmem.pool.internal.ParticipantDescriptor.*;
  */
 public final class Participants {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
+    /** How long {@link #claim} keeps trying entries that are momentarily locked by a peer's probe. */
+    private static final long CLAIM_RETRY_NANOS = 500_000_000L;
 
     private final MemorySegment file;
     private final PoolLayout layout;
@@ -55,20 +57,28 @@ public final class Participants {
     }
 
     /** A claimed entry: its index and the lock that keeps it ours. */
-    public record Claim(int index, FileLock lock, boolean previousOwnerDied) {
+    public record Claim(int index, FileLock lock) {
     }
 
     /**
-     * Takes the first entry whose lock is free. The caller must clear the entry's bits left by
-     * a dead previous owner (when {@code previousOwnerDied}) before calling {@link #activate}.
+     * Takes the first entry whose lock is free. The caller must clear any bits the entry's
+     * previous owners left before calling {@link #activate}.
      */
     public Claim claim(String poolName) {
-        for (int i = 0; i < layout.maxParticipants; i++) {
-            FileLock lock = tryLock(i, false);
-            if (lock != null) {
-                return new Claim(i, lock, state(i) != STATE_EMPTY);
+        // A peer's liveness probe or reclaim holds a dead entry's lock for a moment: retry for a
+        // bounded time before calling the pool full.
+        long deadline = System.nanoTime() + CLAIM_RETRY_NANOS;
+        long pause = 50_000;
+        do {
+            for (int i = 0; i < layout.maxParticipants; i++) {
+                FileLock lock = tryLock(i, false);
+                if (lock != null) {
+                    return new Claim(i, lock);
+                }
             }
-        }
+            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, 20_000_000);
+        } while (System.nanoTime() - deadline < 0);
         throw new TooManyParticipantsException("pool '" + poolName + "' already has " + layout.maxParticipants
             + " live participants (its maxParticipants): close a process using it, or recreate the pool with a higher "
             + "PoolConfig.maxParticipants (at most 48)");

@@ -57,8 +57,23 @@ public final class PoolFiles {
         return directory.resolve(validateName(name) + LOCK_SUFFIX);
     }
 
-    /** A mapped pool file, validated. */
-    public record Mapped(Arena arena, MemorySegment file, PoolLayout layout) {
+    /**
+     * A mapped pool file, validated, with its channel kept open: leaving the pool maps the same
+     * file (not whatever the path names by then) once more to clean up.
+     */
+    public record Mapped(FileChannel channel, Arena arena, MemorySegment file, PoolLayout layout) {
+        /** Unmaps and closes the channel. */
+        public void close() {
+            try {
+                arena.close();
+            } finally {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // nothing to lose: the mapping is gone already
+                }
+            }
+        }
     }
 
     /** Creates the files of a new pool and maps it; the caller claims a participant next. */
@@ -81,6 +96,7 @@ public final class PoolFiles {
             throw new XmemException("cannot create " + path + ": " + e.getMessage(), e);
         }
         Arena arena = Arena.ofShared();
+        FileChannel channel = null;
         boolean done = false;
         try {
             long usable = Files.getFileStore(path).getUsableSpace();
@@ -90,21 +106,20 @@ public final class PoolFiles {
             }
             Files.setPosixFilePermissions(path, perms); // the umask may have narrowed them
             createLockFile(lock, perms);
-            MemorySegment file;
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                file = ch.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength, arena);
-            }
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength, arena);
             layout.writeTo(file, ThreadLocalRandom.current().nextLong(), ProcessHandle.current().pid(),
                 System.currentTimeMillis());
             // Last: READY, with release so an opener that sees it sees everything above.
             INT.setRelease(file, (long) PoolHeaderDescriptor.STATE_OFFSET, PoolHeaderDescriptor.STATE_READY);
             done = true;
-            return new Mapped(arena, file, layout);
+            return new Mapped(channel, arena, file, layout);
         } catch (IOException e) {
             throw new XmemException("cannot create pool '" + name + "' at " + path + ": " + e.getMessage(), e);
         } finally {
             if (!done) {
                 arena.close();
+                closeQuietly(channel);
                 deleteQuietly(path);
                 deleteQuietly(lock);
             }
@@ -137,8 +152,10 @@ public final class PoolFiles {
             }
         }
         Arena arena = Arena.ofShared();
+        FileChannel ch = null;
         boolean done = false;
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try {
+            ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long size = ch.size();
             if (size < PoolHeaderDescriptor.LENGTH) {
                 throw new IncompatibleLayoutException(what + " is only " + size + " bytes: truncated; delete and recreate it");
@@ -150,7 +167,7 @@ public final class PoolFiles {
             }
             PoolLayout layout = PoolLayout.read(file, size, what);
             done = true;
-            return new Mapped(arena, file, layout);
+            return new Mapped(ch, arena, file, layout);
         } catch (NoSuchFileException e) {
             throw notFound(name, path, e);
         } catch (IOException e) {
@@ -158,6 +175,7 @@ public final class PoolFiles {
         } finally {
             if (!done) {
                 arena.close();
+                closeQuietly(ch);
             }
         }
     }
@@ -197,19 +215,19 @@ public final class PoolFiles {
         if (header.getLong(PoolHeaderDescriptor.MAGIC_OFFSET) == 0) {
             return HeaderProbe.INITIALISING;
         }
+        int state = header.getInt(PoolHeaderDescriptor.STATE_OFFSET);
+        if (state == PoolHeaderDescriptor.STATE_INITIALISING) {
+            return HeaderProbe.INITIALISING; // the creator is still writing: judge nothing else yet
+        }
         int version = header.getInt(PoolHeaderDescriptor.VERSION_OFFSET);
         if (version != PoolHeaderDescriptor.LAYOUT_VERSION) {
             throw new IncompatibleLayoutException(path + " has layout version " + version + "; this xmem reads version "
                 + PoolHeaderDescriptor.LAYOUT_VERSION + ": open it with the xmem that created it, or delete and recreate it");
         }
-        int state = header.getInt(PoolHeaderDescriptor.STATE_OFFSET);
-        if (state == PoolHeaderDescriptor.STATE_READY) {
-            return HeaderProbe.READY;
-        }
-        if (state != PoolHeaderDescriptor.STATE_INITIALISING) {
+        if (state != PoolHeaderDescriptor.STATE_READY) {
             throw new IncompatibleLayoutException(path + " has an unknown state " + state + ": damaged; delete and recreate it");
         }
-        return HeaderProbe.INITIALISING;
+        return HeaderProbe.READY;
     }
 
     private static PoolNotFoundException notFound(String name, Path path, Exception cause) {
@@ -245,6 +263,16 @@ public final class PoolFiles {
         boolean existed = deleteQuietly(path);
         deleteQuietly(lockPath(dir, name));
         return existed;
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // failing anyway
+            }
+        }
     }
 
     private static boolean deleteQuietly(Path path) {

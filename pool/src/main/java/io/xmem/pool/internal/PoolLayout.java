@@ -109,9 +109,11 @@ public final class PoolLayout {
         return classDataOffset[c] + (long) (slot - firstSlot[c]) * stride[c];
     }
 
-    /** Writes everything but the state word; the caller stores READY last. */
+    /**
+     * Writes everything but the state word, the magic last of all (so an opener that sees the
+     * magic sees a whole header); the caller then stores READY.
+     */
     public void writeTo(MemorySegment file, long poolId, long creatorPid, long createdMillis) {
-        file.set(ValueLayout.JAVA_LONG, MAGIC_OFFSET, MAGIC);
         file.set(ValueLayout.JAVA_INT, VERSION_OFFSET, LAYOUT_VERSION);
         file.set(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET, LENGTH);
         file.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, zeroOnAcquire ? FLAG_ZERO_ON_ACQUIRE : 0);
@@ -139,6 +141,7 @@ public final class PoolLayout {
                 file.set(ValueLayout.JAVA_INT, slotLineOffset(s) + SlotDescriptor.SIZE_CLASS_OFFSET, c);
             }
         }
+        file.set(ValueLayout.JAVA_LONG, MAGIC_OFFSET, MAGIC);
     }
 
     /**

@@ -52,7 +52,7 @@ public final class PoolRegistry {
                 throw e;
             }
         } catch (RuntimeException | Error e) {
-            mapped.arena().close();
+            mapped.close();
             throw e;
         }
         pool.openCount = 1;

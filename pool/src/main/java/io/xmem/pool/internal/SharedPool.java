@@ -5,6 +5,7 @@ import io.xmem.pool.StaleTokenException;
 import io.xmem.pool.XmemException;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
@@ -47,6 +48,8 @@ public final class SharedPool {
     int openCount;
     private volatile boolean closed;
     private volatile long lastAutoReclaim;
+    /** Buffers freed when this process joined: a dead predecessor's in our entry, then every dead one's. */
+    public final int reclaimedOnJoin;
 
     SharedPool(String name, Path path, Object fileKey, PoolFiles.Mapped mapped, FileChannel lockChannel) {
         this.name = name;
@@ -63,13 +66,13 @@ public final class SharedPool {
         this.me = claim.index();
         this.myBit = 1L << me;
         this.myLock = claim.lock();
-        if (claim.previousOwnerDied()) {
-            sweep(myBit); // a dead predecessor's references, before we set any of our own
-        }
+        // Whatever bits of this entry remain belong to no live process (we hold its lock): a dead
+        // predecessor's references, or a leftover of one that left while threads still raced it.
+        int freed = sweep(myBit);
         ProcessHandle self = ProcessHandle.current();
         participants.activate(me, self.pid(),
             self.info().startInstant().map(java.time.Instant::toEpochMilli).orElse(0L));
-        reclaim(); // reclaim on open
+        this.reclaimedOnJoin = freed + reclaim(); // reclaim on open
     }
 
     public boolean isClosed() {
@@ -321,9 +324,13 @@ public final class SharedPool {
         ensureOpen();
         List<FileLock> dead = new ArrayList<>();
         long deadBits = 0;
+        long present = 0; // bits set anywhere: an EMPTY entry with bits left over is a candidate too
+        for (int slot = 0; slot < layout.slotCount; slot++) {
+            present |= holders(slots.state(slot));
+        }
         try {
             for (int i = 0; i < participants.capacity(); i++) {
-                if (i == me || participants.state(i) == ParticipantDescriptor.STATE_EMPTY) {
+                if (i == me || (participants.state(i) == ParticipantDescriptor.STATE_EMPTY && (present & (1L << i)) == 0)) {
                     continue;
                 }
                 FileLock lock = participants.tryLock(i, false);
@@ -415,6 +422,12 @@ public final class SharedPool {
     /**
      * Leaves the pool: drops every reference this process still holds, frees the participant
      * entry and unmaps. Called by the registry when the last BufferPool object closes.
+     *
+     * <p>Threads of this process may still be inside an acquire or attach (a shutdown that does
+     * not wait for its workers). So the mapping they use is closed first (closing a shared arena
+     * hands off with every thread: afterwards none can touch it, an access in flight fails),
+     * and only then, through a fresh mapping of the same file, is this process's bit cleared
+     * from every slot and the entry's lock released. No late CAS can set the bit again.
      */
     synchronized void leave() {
         if (closed) {
@@ -422,21 +435,35 @@ public final class SharedPool {
         }
         closed = true;
         try {
-            for (int slot = 0; slot < layout.slotCount; slot++) {
-                if (LocalRefs.count(refs.get(slot)) > 0) {
-                    slots.clearHolders(slot, myBit);
-                    refs.set(slot, 0);
+            mapped.arena().close();
+        } finally {
+            try (Arena cleanup = Arena.ofConfined()) {
+                MemorySegment again = mapped.channel().map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength, cleanup);
+                SlotTable table = new SlotTable(again, layout.slotTableOffset);
+                for (int slot = 0; slot < layout.slotCount; slot++) {
+                    table.clearHolders(slot, myBit);
+                }
+                new Participants(again, layout, lockChannel).deactivate(me);
+            } catch (IOException e) {
+                // The bits stay until the next process to take this entry clears them.
+                throw new XmemException("pool '" + name + "': cannot map the pool again to leave it cleanly: "
+                    + e.getMessage(), e);
+            } finally {
+                try {
+                    Participants.unlock(myLock);
+                } finally {
+                    closeQuietly(lockChannel); // the locks go with it
+                    closeQuietly(mapped.channel());
                 }
             }
-            participants.deactivate(me);
-            Participants.unlock(myLock);
-        } finally {
-            try {
-                lockChannel.close();
-            } catch (IOException ignored) {
-                // the locks go with the channel anyway
-            }
-            mapped.arena().close();
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to lose
         }
     }
 }
