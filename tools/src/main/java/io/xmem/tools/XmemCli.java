@@ -1,0 +1,80 @@
+package io.xmem.tools;
+
+import io.xmem.pool.InvalidNameException;
+import io.xmem.pool.XmemException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code xmem} command: look at, repair and remove pools, and watch two processes hand
+ * buffers to each other without copying them.
+ *
+ * <pre>{@code
+ * xmem demo                 # producer JVM -> consumer JVM, by token, checksums verified
+ * xmem stat frames          # size classes and participants of pool 'frames'
+ * xmem reclaim frames       # free what dead processes held
+ * xmem rm frames            # delete the pool's files
+ * }</pre>
+ *
+ * <p>Exit codes: 0 success, 1 failure (the message says what to do), 2 usage error.
+ * Build the command line with {@link #commandLine()} so xmem's errors print as one line,
+ * without a stack trace.
+ */
+@Command(name = "xmem",
+    mixinStandardHelpOptions = true,
+    versionProvider = XmemCli.Version.class,
+    description = "Zero-copy inter-process messaging: shared-memory buffer pools passed between processes by token.",
+    subcommands = {DemoCommand.class, StatCommand.class, ReclaimCommand.class, RmCommand.class,
+        CommandLine.HelpCommand.class},
+    footer = {"", "Start with 'xmem demo'. Pools live in /dev/shm unless --dir says otherwise.",
+        "Exit codes: 0 success, 1 failure, 2 usage error."})
+public final class XmemCli implements Runnable {
+    static final int OK = 0;
+    static final int FAILED = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code xmem} runs it: xmem's own errors print their message, exit 1. */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new XmemCli());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (!(e instanceof XmemException)) {
+                throw e; // a bug in xmem: the stack trace is what a report needs
+            }
+            PrintWriter err = commandLine.getErr();
+            err.println("xmem " + commandLine.getCommandName() + ": " + e.getMessage());
+            if (e instanceof InvalidNameException) { // a name the user typed: a usage error
+                commandLine.usage(err);
+                err.flush();
+                return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+            }
+            err.flush();
+            return FAILED;
+        });
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "Missing command: try 'xmem demo', or 'xmem --help' for all commands");
+    }
+
+    /** The version the shaded jar's manifest carries; "dev" when run from classes. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = XmemCli.class.getPackage().getImplementationVersion();
+            return new String[] {"xmem " + (v == null ? "dev" : v) + " (Java " + Runtime.version() + ")"};
+        }
+    }
+}

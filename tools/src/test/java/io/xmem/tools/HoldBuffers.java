@@ -1,0 +1,23 @@
+package io.xmem.tools;
+
+import io.xmem.pool.BufferPool;
+
+import java.nio.file.Path;
+
+/**
+ * A child JVM for the tests: opens a pool, takes {@code COUNT} buffers, says so, and dies
+ * without releasing them, the way a crashed process would.
+ * Arguments: {@code NAME DIR COUNT}.
+ */
+final class HoldBuffers {
+    public static void main(String[] args) {
+        BufferPool pool = BufferPool.open(args[0], Path.of(args[1]));
+        int count = Integer.parseInt(args[2]);
+        for (int i = 0; i < count; i++) {
+            pool.acquire(100);
+        }
+        System.out.println("holding " + count);
+        System.out.flush();
+        Runtime.getRuntime().halt(0); // no close, no cleanup: the OS drops our lock, the pool keeps our bits
+    }
+}

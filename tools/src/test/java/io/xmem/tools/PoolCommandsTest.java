@@ -1,0 +1,133 @@
+package io.xmem.tools;
+
+import io.xmem.pool.Buffer;
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code xmem stat}, {@code reclaim} and {@code rm} on real pools in a temporary directory. */
+class PoolCommandsTest {
+    @TempDir
+    Path dir;
+
+    private String name;
+    private BufferPool pool;
+
+    @BeforeEach
+    void createPool() {
+        name = "xmem-tools-test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        pool = BufferPool.create(name, PoolConfig.builder()
+            .directory(dir)
+            .sizeClass(4096, 8)
+            .sizeClass(64 * 1024, 2)
+            .build());
+    }
+
+    @AfterEach
+    void deletePool() {
+        pool.close();
+        BufferPool.delete(name, dir);
+    }
+
+    @Test
+    void statShowsEachClassAndWhoHoldsWhat() {
+        try (Buffer a = pool.acquire(100); Buffer b = pool.acquire(4000); Buffer c = pool.acquire(50_000)) {
+            CliRun run = CliRun.of("stat", name, "--dir", dir.toString());
+
+            assertEquals(0, run.code(), run.all());
+            assertRow(run, "4 KiB\\s+8\\s+6\\s+2");
+            assertRow(run, "64 KiB\\s+2\\s+1\\s+1");
+            assertRow(run, "all\\s+10\\s+7\\s+3");
+            assertRow(run, "\\d+\\s+" + ProcessHandle.current().pid() + "\\s+yes\\s+3\\s.*this xmem process");
+        }
+    }
+
+    @Test
+    void reclaimFreesWhatADeadProcessHeld() throws Exception {
+        long deadPid = holdAndDie(3);
+
+        CliRun before = CliRun.of("stat", name, "--dir", dir.toString());
+        assertRow(before, "\\d+\\s+" + deadPid + "\\s+no\\s+3\\s");
+        assertRow(before, "all\\s+10\\s+7\\s+3");
+
+        CliRun reclaim = CliRun.of("reclaim", name, "--dir", dir.toString());
+        assertEquals(0, reclaim.code(), reclaim.all());
+        assertTrue(reclaim.out().contains("reclaimed 3 buffers from dead processes; 10 of 10 buffers are free now"),
+            reclaim.all());
+
+        CliRun after = CliRun.of("stat", name, "--dir", dir.toString());
+        assertRow(after, "all\\s+10\\s+10\\s+0");
+        assertFalse(after.out().contains(" " + deadPid + " "), after.all());
+    }
+
+    @Test
+    void rmDeletesThePoolFiles() {
+        CliRun run = CliRun.of("rm", name, "--dir", dir.toString());
+
+        assertEquals(0, run.code(), run.all());
+        assertFalse(Files.exists(dir.resolve(name + ".pool")), run.all());
+        assertFalse(Files.exists(dir.resolve(name + ".pool.lock")), run.all());
+    }
+
+    @Test
+    void aMissingPoolIsAClearErrorWithExitCode1() {
+        String missing = name + "-missing";
+        for (String command : new String[] {"stat", "reclaim", "rm"}) {
+            CliRun run = CliRun.of(command, missing, "--dir", dir.toString());
+
+            assertEquals(1, run.code(), run.all());
+            assertTrue(run.err().startsWith("xmem " + command + ": pool '" + missing + "' does not exist"), run.all());
+            assertFalse(run.err().contains("Exception"), "no stack trace\n" + run.all());
+            assertEquals("", run.out(), run.all());
+        }
+    }
+
+    @Test
+    void usageErrorsExitWith2AndShowUsage() {
+        CliRun noName = CliRun.of("stat");
+        assertEquals(2, noName.code(), noName.all());
+        assertTrue(noName.err().contains("Usage: xmem stat"), noName.all());
+
+        CliRun badName = CliRun.of("rm", "../etc/passwd");
+        assertEquals(2, badName.code(), badName.all());
+        assertTrue(badName.err().contains("invalid name"), badName.all());
+
+        CliRun noCommand = CliRun.of();
+        assertEquals(2, noCommand.code(), noCommand.all());
+        assertTrue(noCommand.err().contains("xmem demo"), noCommand.all());
+    }
+
+    /** Starts a JVM that takes {@code count} small buffers and dies holding them; returns its pid. */
+    private long holdAndDie(int count) throws IOException, InterruptedException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            HoldBuffers.class.getName(), name, dir.toString(), Integer.toString(count))
+            .redirectErrorStream(true)
+            .start();
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
+            String line = in.readLine();
+            assertEquals("holding " + count, line);
+        }
+        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not exit");
+        return child.pid();
+    }
+
+    private static void assertRow(CliRun run, String regex) {
+        assertTrue(Pattern.compile(regex).matcher(run.out()).find(), "no line /" + regex + "/ in\n" + run.all());
+    }
+}
