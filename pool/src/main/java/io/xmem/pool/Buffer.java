@@ -29,13 +29,15 @@ public final class Buffer implements AutoCloseable {
     private final long token;
     private final long offset;
     private final long length;
+    private final int sizeClass;
     private boolean closed;
 
-    Buffer(SharedPool pool, long token, long length) {
+    Buffer(SharedPool pool, long token, long length, int sizeClass) {
         this.pool = pool;
         this.token = token;
         this.slot = SlotDescriptor.tokenSlot(token);
-        this.offset = pool.bufferOffset(slot);
+        this.sizeClass = sizeClass;
+        this.offset = pool.bufferOffset(slot, sizeClass);
         this.length = length;
     }
 
@@ -59,7 +61,7 @@ public final class Buffer implements AutoCloseable {
 
     /** Bytes the buffer's size class holds (≥ {@link #length()}). */
     public long capacity() {
-        return pool.layout.bufferSize[pool.layout.sizeClassOf(slot)];
+        return pool.layout.bufferSize[sizeClass];
     }
 
     /** A new handle on the same buffer: one more reference, closed on its own. */
@@ -68,7 +70,7 @@ public final class Buffer implements AutoCloseable {
             throw new IllegalStateException("buffer closed: retain() needs an open handle");
         }
         pool.retain(slot, SlotDescriptor.tokenGeneration(token));
-        return new Buffer(pool, token, length);
+        return new Buffer(pool, token, length, sizeClass);
     }
 
     public boolean isClosed() {
@@ -83,7 +85,7 @@ public final class Buffer implements AutoCloseable {
         }
         closed = true;
         if (!pool.isClosed()) {
-            pool.release(slot, SlotDescriptor.tokenGeneration(token));
+            pool.release(slot, SlotDescriptor.tokenGeneration(token), sizeClass);
         }
     }
 

@@ -4,6 +4,7 @@ import io.xmem.pool.internal.PoolFiles;
 import io.xmem.pool.internal.PoolRegistry;
 import io.xmem.pool.internal.SharedPool;
 
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class BufferPool implements AutoCloseable {
     public Buffer tryAcquire(long size) {
         int sizeClass = sizeClassFor(size);
         long token = shared.tryClaimOrReclaim(sizeClass, size);
-        return token == -1 ? null : newBuffer(token, size);
+        return token == -1 ? null : newBuffer(token, size, sizeClass);
     }
 
     /** Waits up to {@code timeout} for a buffer to come free, then {@link PoolExhaustedException}. */
@@ -105,7 +106,7 @@ public final class BufferPool implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             long token = shared.tryClaimOrReclaim(sizeClass, size);
             if (token != -1) {
-                return newBuffer(token, size);
+                return newBuffer(token, size, sizeClass);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -124,11 +125,85 @@ public final class BufferPool implements AutoCloseable {
         }
     }
 
+    // ------------------------------------------------------------ token API (no handle objects)
+
+    /** The value the token API returns for "no buffer": no live token is ever 0. */
+    public static final long NO_TOKEN = 0;
+
+    /**
+     * Like {@link #tryAcquire(long)} without a {@link Buffer} object: returns the token of a
+     * buffer now holding one reference for this process, or {@link #NO_TOKEN} when the class is
+     * exhausted. Allocation-free by construction, for loops that must not allocate; the
+     * reference is dropped with {@link #releaseToken(long)}, and the bytes are reached through
+     * {@link #segment(long)}.
+     *
+     * <pre>{@code
+     * long t = pool.tryAcquireToken(4096);
+     * if (t != BufferPool.NO_TOKEN) {
+     *     try { fill(pool.segment(t)); publish(t); } finally { pool.releaseToken(t); }
+     * }
+     * }</pre>
+     */
+    public long tryAcquireToken(long size) {
+        int sizeClass = sizeClassFor(size);
+        long token = shared.tryClaimOrReclaim(sizeClass, size);
+        if (token == -1) {
+            return NO_TOKEN;
+        }
+        if (shared.zeroOnAcquire()) {
+            segment(token).fill((byte) 0);
+        }
+        return token;
+    }
+
+    /**
+     * Adds one reference of this process to the buffer {@code token} names, as {@link #attach}
+     * does but without a handle; returns the buffer's length. {@link StaleTokenException} if
+     * the buffer is gone.
+     */
+    public long attachToken(long token) {
+        ensureOpen();
+        int sizeClass = shared.sizeClassOfToken(token);
+        return shared.attach(token, sizeClass);
+    }
+
+    /**
+     * Drops one reference this process holds on {@code token} (taken by
+     * {@link #tryAcquireToken} or {@link #attachToken}); {@link IllegalStateException} if it
+     * holds none.
+     */
+    public void releaseToken(long token) {
+        ensureOpen();
+        int sizeClass = shared.sizeClassOfToken(token);
+        shared.release(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token),
+            io.xmem.pool.internal.SlotDescriptor.tokenGeneration(token), sizeClass);
+    }
+
+    /**
+     * The bytes of a buffer this process holds a reference to under {@code token}: exactly its
+     * length. {@link IllegalStateException} if this process holds no reference to it.
+     */
+    public MemorySegment segment(long token) {
+        ensureOpen();
+        int sizeClass = shared.sizeClassOfToken(token);
+        long length = shared.heldLength(token);
+        int slot = io.xmem.pool.internal.SlotDescriptor.tokenSlot(token);
+        long capacity = shared.layout.bufferSize[sizeClass];
+        if (length < 0 || length > capacity) {
+            throw new CorruptPoolException("pool '" + shared.name + "': slot " + slot + " records length " + length
+                + " for a buffer of " + capacity + " bytes; another process wrote the slot table");
+        }
+        return shared.file().asSlice(shared.bufferOffset(slot, sizeClass), length);
+    }
+
+    // ------------------------------------------------------------ handles
+
     /** A new handle on the buffer {@code token} names; {@link StaleTokenException} if it is gone. */
     public Buffer attach(long token) {
         ensureOpen();
-        long length = shared.attach(token);
-        return new Buffer(shared, token, length);
+        int sizeClass = shared.sizeClassOfToken(token);
+        long length = shared.attach(token, sizeClass);
+        return new Buffer(shared, token, length, sizeClass);
     }
 
     /** Frees what dead participants held; returns how many buffers became free. */
@@ -230,8 +305,8 @@ public final class BufferPool implements AutoCloseable {
         return sizeClass;
     }
 
-    private Buffer newBuffer(long token, long size) {
-        Buffer buffer = new Buffer(shared, token, size);
+    private Buffer newBuffer(long token, long size, int sizeClass) {
+        Buffer buffer = new Buffer(shared, token, size, sizeClass);
         if (shared.zeroOnAcquire()) {
             buffer.segment().fill((byte) 0);
         }

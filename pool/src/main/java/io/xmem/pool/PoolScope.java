@@ -25,7 +25,8 @@ import java.util.List;
 public final class PoolScope implements SegmentAllocator, AutoCloseable {
     private final BufferPool pool;
     private final Thread owner = Thread.currentThread();
-    private final List<Buffer> buffers = new ArrayList<>();
+    private Buffer first;          // most scopes need one buffer: no list for them
+    private List<Buffer> more;     // the second and later buffers
     private MemorySegment current;
     private long used;
     private boolean closed;
@@ -83,7 +84,14 @@ public final class PoolScope implements SegmentAllocator, AutoCloseable {
                 + ") exceeds the pool's largest buffer of " + pool.maxBufferSize() + " bytes");
         }
         Buffer buffer = pool.acquire(classSize);
-        buffers.add(buffer);
+        if (first == null) {
+            first = buffer;
+        } else {
+            if (more == null) {
+                more = new ArrayList<>();
+            }
+            more.add(buffer);
+        }
         current = buffer.segment();
         long start = alignedOffset(current, 0, byteAlignment);
         used = start + byteSize;
@@ -97,7 +105,7 @@ public final class PoolScope implements SegmentAllocator, AutoCloseable {
 
     /** Buffers this scope holds now. */
     public int bufferCount() {
-        return buffers.size();
+        return (first == null ? 0 : 1) + (more == null ? 0 : more.size());
     }
 
     /** Releases every buffer the scope took. */
@@ -107,10 +115,12 @@ public final class PoolScope implements SegmentAllocator, AutoCloseable {
             return;
         }
         closed = true;
-        for (Buffer b : buffers) {
-            b.close();
-        }
-        buffers.clear();
         current = null;
+        if (first != null) {
+            first.close();
+        }
+        if (more != null) {
+            more.forEach(Buffer::close);
+        }
     }
 }

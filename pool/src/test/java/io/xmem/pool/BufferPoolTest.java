@@ -106,4 +106,31 @@ class BufferPoolTest {
             assertEquals(6, pool.stats().totalFree());
         }
     }
+
+    @Test
+    void tokenApiWithoutHandles() {
+        try (BufferPool pool = BufferPool.create(name, small())) {
+            long t = pool.tryAcquireToken(4000);
+            assertNotEquals(BufferPool.NO_TOKEN, t);
+            assertEquals(4000, pool.segment(t).byteSize());
+            pool.segment(t).set(ValueLayout.JAVA_INT, 0, 42);
+            assertEquals(4000, pool.attachToken(t));        // a second reference
+            pool.releaseToken(t);
+            assertEquals(42, pool.segment(t).get(ValueLayout.JAVA_INT, 0)); // still held once
+            try (Buffer b = pool.attach(t)) {               // handles and tokens mix
+                assertEquals(42, b.segment().get(ValueLayout.JAVA_INT, 0));
+            }
+            pool.releaseToken(t);
+            assertThrows(IllegalStateException.class, () -> pool.segment(t));
+            assertThrows(IllegalStateException.class, () -> pool.releaseToken(t));
+            assertThrows(StaleTokenException.class, () -> pool.attachToken(t));
+            assertEquals(6, pool.stats().totalFree());
+            long a = pool.tryAcquireToken(1 << 20);
+            long b = pool.tryAcquireToken(1 << 20);
+            assertEquals(BufferPool.NO_TOKEN, pool.tryAcquireToken(1 << 20));
+            pool.releaseToken(a);
+            pool.releaseToken(b);
+            assertEquals(6, pool.stats().totalFree());
+        }
+    }
 }

@@ -104,11 +104,6 @@ public final class PoolLayout {
         return c;
     }
 
-    public long bufferOffset(int slot) {
-        int c = sizeClassOf(slot);
-        return classDataOffset[c] + (long) (slot - firstSlot[c]) * stride[c];
-    }
-
     /**
      * Writes everything but the state word, the magic last of all (so an opener that sees the
      * magic sees a whole header); the caller then stores READY.

@@ -41,6 +41,8 @@ public final class SharedPool {
     private final FileChannel lockChannel;
     private final Participants participants;
     private final FileLock myLock;
+    /** File offset of each class's cursor word. */
+    private final long[] cursorOffset;
     public final int me;
     private final long myBit;
 
@@ -62,6 +64,10 @@ public final class SharedPool {
         this.refs = new LocalRefs(layout.slotCount);
         this.lockChannel = lockChannel;
         this.participants = new Participants(file, layout, lockChannel);
+        this.cursorOffset = new long[layout.sizeClassCount()];
+        for (int c = 0; c < cursorOffset.length; c++) {
+            cursorOffset[c] = layout.sizeClassOffset(c) + SizeClassDescriptor.CURSOR_OFFSET;
+        }
         Participants.Claim claim = participants.claim(name);
         this.me = claim.index();
         this.myBit = 1L << me;
@@ -103,36 +109,58 @@ public final class SharedPool {
     /**
      * Claims a free slot of {@code sizeClass} for this process with one handle, recording
      * {@code length}; returns its token, or -1 when every slot of the class is held.
-     * The scan starts at the class's cursor, a shared hint left by the last release.
+     *
+     * <p>The fast path tries the one slot the class's cursor names (the last slot released, so
+     * usually free and cache-hot); only when that fails does it scan the class. Kept small so
+     * the JIT inlines it into callers and the handle they build does not escape.
      */
     public long tryClaim(int sizeClass, long length) {
         ensureOpen();
         int n = layout.count[sizeClass];
-        int first = layout.firstSlot[sizeClass];
-        long cursorAt = layout.sizeClassOffset(sizeClass) + SizeClassDescriptor.CURSOR_OFFSET;
-        long hint = (long) LONG.getOpaque(file, cursorAt);
+        long hint = (long) LONG.getOpaque(file, cursorOffset[sizeClass]);
         int index = hint >= 0 && hint < n ? (int) hint : 0; // a hint from shared memory: any value is survivable
-        for (int tried = 0; tried < n; tried++) {
-            int slot = first + index;
-            long state = slots.state(slot);
-            if (holders(state) == 0 && refs.get(slot) == 0 && refs.cas(slot, 0, LocalRefs.TRANSITION)) {
-                long update = SlotDescriptor.state(stateGeneration(state) + 1, myBit);
-                if (slots.casState(slot, state, update)) {
-                    // Sole owner of a fresh incarnation: no token for it exists yet.
-                    long generation = nextGeneration(slots.generation(slot), stateGeneration(update));
-                    slots.length(slot, length);
-                    slots.publishGeneration(slot, generation);
-                    refs.set(slot, LocalRefs.word(generation, 1));
-                    LONG.setOpaque(file, cursorAt, (long) (index + 1 == n ? 0 : index + 1));
-                    return token(slot, generation);
-                }
-                refs.set(slot, 0);
-            }
+        long token = claim(layout.firstSlot[sizeClass] + index, length);
+        return token != -1 ? token : scan(sizeClass, index, length);
+    }
+
+    /** Walks the class from {@code start} once round; leaves the cursor after the slot it took. */
+    private long scan(int sizeClass, int start, long length) {
+        int n = layout.count[sizeClass];
+        int first = layout.firstSlot[sizeClass];
+        int index = start;
+        for (int tried = 1; tried < n; tried++) {
             if (++index == n) {
                 index = 0;
             }
+            int slot = first + index;
+            if (holders(slots.state(slot)) == 0 && refs.get(slot) == 0) {
+                long token = claim(slot, length);
+                if (token != -1) {
+                    LONG.setOpaque(file, cursorOffset[sizeClass], (long) (index + 1 == n ? 0 : index + 1));
+                    return token;
+                }
+            }
         }
         return -1;
+    }
+
+    /** One attempt at one slot: free → held by this process alone, with a new generation. */
+    private long claim(int slot, long length) {
+        long state = slots.state(slot);
+        if (holders(state) != 0 || !refs.cas(slot, 0, LocalRefs.TRANSITION)) {
+            return -1;
+        }
+        long update = SlotDescriptor.state(stateGeneration(state) + 1, myBit);
+        if (!slots.casState(slot, state, update)) {
+            refs.set(slot, 0);
+            return -1;
+        }
+        // Sole owner of a fresh incarnation: no token for it exists yet.
+        long generation = nextGeneration(slots.generation(slot), stateGeneration(update));
+        slots.length(slot, length);
+        slots.publishGeneration(slot, generation);
+        refs.set(slot, LocalRefs.word(generation, 1));
+        return token(slot, generation);
     }
 
     /** Like {@link #tryClaim}, reclaiming dead participants' buffers first if it finds none. */
@@ -172,8 +200,19 @@ public final class SharedPool {
         }
     }
 
-    /** Drops one handle; the last handle in this process drops the process's holder bit. */
-    public void release(int slot, long generation) {
+    /**
+     * Drops one handle; the last handle in this process drops the process's holder bit. The
+     * common case, another handle still open here, is one CAS on process memory.
+     */
+    public void release(int slot, long generation, int sizeClass) {
+        long word = refs.get(slot);
+        if (LocalRefs.count(word) > 1 && LocalRefs.sameGeneration(word, generation) && refs.cas(slot, word, word - 1)) {
+            return;
+        }
+        releaseSlow(slot, generation, sizeClass);
+    }
+
+    private void releaseSlow(int slot, long generation, int sizeClass) {
         while (true) {
             long word = refs.get(slot);
             if (word == LocalRefs.TRANSITION) {
@@ -192,7 +231,7 @@ public final class SharedPool {
             }
             if (refs.cas(slot, word, LocalRefs.TRANSITION)) {
                 try {
-                    releaseShared(slot);
+                    releaseShared(slot, sizeClass);
                 } finally {
                     refs.set(slot, 0);
                 }
@@ -201,31 +240,61 @@ public final class SharedPool {
         }
     }
 
-    private void releaseShared(int slot) {
+    private void releaseShared(int slot, int sizeClass) {
         long left = slots.clearHolders(slot, myBit);
         if (left == -1) {
             throw new CorruptPoolException("pool '" + name + "': slot " + slot + " lost this process's holder bit "
                 + "while it held the buffer; another process wrote the slot table");
         }
-        if (left == 0) {
-            int c = layout.sizeClassOf(slot);
-            long cursorAt = layout.sizeClassOffset(c) + SizeClassDescriptor.CURSOR_OFFSET;
-            LONG.setOpaque(file, cursorAt, (long) (slot - layout.firstSlot[c]));
+        if (left == 0) { // freed: point the class's cursor here, where the next acquire looks first
+            LONG.setOpaque(file, cursorOffset[sizeClass], (long) (slot - layout.firstSlot[sizeClass]));
         }
     }
 
     /**
      * Takes a handle on the buffer a token names. Returns the slot's recorded length, after
-     * checking it; throws {@link StaleTokenException} if the token is no longer live.
+     * checking it; throws {@link StaleTokenException} if the token is no longer live. When this
+     * process already holds the buffer, that is one CAS on process memory.
      */
-    public long attach(long token) {
+    public long attach(long token, int sizeClass) {
         ensureOpen();
         int slot = tokenSlot(token);
         long generation = tokenGeneration(token);
+        long word = refs.get(slot);
+        if (LocalRefs.count(word) > 0 && LocalRefs.sameGeneration(word, generation) && refs.cas(slot, word, word + 1)) {
+            if (slots.generation(slot) != generation) { // low 31 bits matched, the rest did not
+                release(slot, generation, sizeClass);
+                throw stale(token);
+            }
+            return checkedLength(slot, generation, sizeClass);
+        }
+        return attachSlow(token, slot, generation, sizeClass);
+    }
+
+    /**
+     * The length recorded for a buffer this process holds a reference to under {@code token};
+     * {@link IllegalStateException} if it holds none.
+     */
+    public long heldLength(long token) {
+        int slot = tokenSlot(token);
+        long word = refs.get(slot);
+        if (LocalRefs.count(word) == 0 || !LocalRefs.sameGeneration(word, tokenGeneration(token))) {
+            throw new IllegalStateException("this process holds no reference to token 0x" + Long.toHexString(token));
+        }
+        return slots.length(slot);
+    }
+
+    /** The size class of the slot a token names; {@link StaleTokenException} if out of range. */
+    public int sizeClassOfToken(long token) {
+        int slot = tokenSlot(token);
         if (slot >= layout.slotCount) {
             throw new StaleTokenException("token 0x" + Long.toHexString(token) + " names slot " + slot + " but pool '"
                 + name + "' has " + layout.slotCount + ": it is not a token of this pool");
         }
+        return layout.sizeClassOf(slot);
+    }
+
+    private long attachSlow(long token, int slot, long generation, int sizeClass) {
         while (true) {
             long word = refs.get(slot);
             if (word == LocalRefs.TRANSITION) {
@@ -239,27 +308,27 @@ public final class SharedPool {
                 if (!refs.cas(slot, word, word + 1)) {
                     continue;
                 }
-                if (slots.generation(slot) != generation) { // low 31 bits matched, the rest did not
-                    release(slot, generation);
+                if (slots.generation(slot) != generation) {
+                    release(slot, generation, sizeClass);
                     throw stale(token);
                 }
-                return checkedLength(slot, generation);
+                return checkedLength(slot, generation, sizeClass);
             }
             if (!refs.cas(slot, word, LocalRefs.TRANSITION)) {
                 continue;
             }
             boolean attached = false;
             try {
-                attachShared(slot, generation, token);
+                attachShared(slot, generation, token, sizeClass);
                 attached = true;
             } finally {
                 refs.set(slot, attached ? LocalRefs.word(generation, 1) : 0);
             }
-            return checkedLength(slot, generation);
+            return checkedLength(slot, generation, sizeClass);
         }
     }
 
-    private void attachShared(int slot, long generation, long token) {
+    private void attachShared(int slot, long generation, long token, int sizeClass) {
         if (slots.generation(slot) != generation) {
             throw stale(token);
         }
@@ -278,16 +347,16 @@ public final class SharedPool {
         }
         // Our bit now pins the incarnation; confirm it is the token's.
         if (slots.generation(slot) != generation) {
-            releaseShared(slot);
+            releaseShared(slot, sizeClass);
             throw stale(token);
         }
     }
 
-    private long checkedLength(int slot, long generation) {
+    private long checkedLength(int slot, long generation, int sizeClass) {
         long length = slots.length(slot);
-        long capacity = layout.bufferSize[layout.sizeClassOf(slot)];
+        long capacity = layout.bufferSize[sizeClass];
         if (length < 0 || length > capacity) {
-            release(slot, generation);
+            release(slot, generation, sizeClass);
             throw new CorruptPoolException("pool '" + name + "': slot " + slot + " records length " + length
                 + " for a buffer of " + capacity + " bytes; another process wrote the slot table");
         }
@@ -310,8 +379,9 @@ public final class SharedPool {
         return myBit;
     }
 
-    public long bufferOffset(int slot) {
-        return layout.bufferOffset(slot);
+    /** Where the buffer of {@code slot}, of class {@code sizeClass}, starts in the file. */
+    public long bufferOffset(int slot, int sizeClass) {
+        return layout.classDataOffset[sizeClass] + (long) (slot - layout.firstSlot[sizeClass]) * layout.stride[sizeClass];
     }
 
     // ---------------------------------------------------------------- reclaim

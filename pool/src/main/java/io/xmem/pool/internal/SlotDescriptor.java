@@ -107,13 +107,15 @@ public final class SlotDescriptor {
 
     /**
      * The generation that follows {@code previous} and whose low 16 bits are {@code low16}:
-     * strictly greater unless the 40-bit space wraps.
+     * strictly greater unless the 40-bit space wraps; never 0.
      */
     public static long nextGeneration(long previous, int low16) {
         long next = (previous & ~STATE_GENERATION_MASK) | low16;
         if (next <= previous) {
             next += STATE_GENERATION_MASK + 1;
         }
-        return next & GENERATION_MASK;
+        next &= GENERATION_MASK;
+        // Never 0 (on wrap-around), so no live token is ever 0, the "no token" value.
+        return next == 0 ? STATE_GENERATION_MASK + 1 : next;
     }
 }
