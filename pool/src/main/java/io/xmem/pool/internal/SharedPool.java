@@ -7,8 +7,6 @@ import io.xmem.pool.XmemException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
@@ -26,7 +24,6 @@ import static io.xmem.pool.internal.SlotDescriptor.*;
  * object because they probe the shared lock channel.
  */
 public final class SharedPool {
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
     /** Automatic reclaim on exhaustion runs at most this often per process (it costs syscalls). */
     private static final long AUTO_RECLAIM_INTERVAL_NANOS = 1_000_000L;
 
@@ -41,8 +38,7 @@ public final class SharedPool {
     private final FileChannel lockChannel;
     private final Participants participants;
     private final FileLock myLock;
-    /** File offset of each class's cursor word. */
-    private final long[] cursorOffset;
+    private final FreeList freeList;
     public final int me;
     private final long myBit;
 
@@ -64,13 +60,10 @@ public final class SharedPool {
         this.refs = new LocalRefs(layout.slotCount);
         this.lockChannel = lockChannel;
         this.participants = new Participants(file, layout, lockChannel);
-        this.cursorOffset = new long[layout.sizeClassCount()];
-        for (int c = 0; c < cursorOffset.length; c++) {
-            cursorOffset[c] = layout.sizeClassOffset(c) + SizeClassDescriptor.CURSOR_OFFSET;
-        }
         Participants.Claim claim = participants.claim(name);
         this.me = claim.index();
         this.myBit = 1L << me;
+        this.freeList = new FreeList(file, layout, slots, refs, myBit);
         this.myLock = claim.lock();
         // Whatever bits of this entry remain belong to no live process (we hold its lock): a dead
         // predecessor's references, or a leftover of one that left while threads still raced it.
@@ -109,58 +102,10 @@ public final class SharedPool {
     /**
      * Claims a free slot of {@code sizeClass} for this process with one handle, recording
      * {@code length}; returns its token, or -1 when every slot of the class is held.
-     *
-     * <p>The fast path tries the one slot the class's cursor names (the last slot released, so
-     * usually free and cache-hot); only when that fails does it scan the class. Kept small so
-     * the JIT inlines it into callers and the handle they build does not escape.
      */
     public long tryClaim(int sizeClass, long length) {
         ensureOpen();
-        int n = layout.count[sizeClass];
-        long hint = (long) LONG.getOpaque(file, cursorOffset[sizeClass]);
-        int index = hint >= 0 && hint < n ? (int) hint : 0; // a hint from shared memory: any value is survivable
-        long token = claim(layout.firstSlot[sizeClass] + index, length);
-        return token != -1 ? token : scan(sizeClass, index, length);
-    }
-
-    /** Walks the class from {@code start} once round; leaves the cursor after the slot it took. */
-    private long scan(int sizeClass, int start, long length) {
-        int n = layout.count[sizeClass];
-        int first = layout.firstSlot[sizeClass];
-        int index = start;
-        for (int tried = 1; tried < n; tried++) {
-            if (++index == n) {
-                index = 0;
-            }
-            int slot = first + index;
-            if (holders(slots.state(slot)) == 0 && refs.get(slot) == 0) {
-                long token = claim(slot, length);
-                if (token != -1) {
-                    LONG.setOpaque(file, cursorOffset[sizeClass], (long) (index + 1 == n ? 0 : index + 1));
-                    return token;
-                }
-            }
-        }
-        return -1;
-    }
-
-    /** One attempt at one slot: free → held by this process alone, with a new generation. */
-    private long claim(int slot, long length) {
-        long state = slots.state(slot);
-        if (holders(state) != 0 || !refs.cas(slot, 0, LocalRefs.TRANSITION)) {
-            return -1;
-        }
-        long update = SlotDescriptor.state(stateGeneration(state) + 1, myBit);
-        if (!slots.casState(slot, state, update)) {
-            refs.set(slot, 0);
-            return -1;
-        }
-        // Sole owner of a fresh incarnation: no token for it exists yet.
-        long generation = nextGeneration(slots.generation(slot), stateGeneration(update));
-        slots.length(slot, length);
-        slots.publishGeneration(slot, generation);
-        refs.set(slot, LocalRefs.word(generation, 1));
-        return token(slot, generation);
+        return freeList.claim(sizeClass, length);
     }
 
     /** Like {@link #tryClaim}, reclaiming dead participants' buffers first if it finds none. */
@@ -246,8 +191,8 @@ public final class SharedPool {
             throw new CorruptPoolException("pool '" + name + "': slot " + slot + " lost this process's holder bit "
                 + "while it held the buffer; another process wrote the slot table");
         }
-        if (left == 0) { // freed: point the class's cursor here, where the next acquire looks first
-            LONG.setOpaque(file, cursorOffset[sizeClass], (long) (slot - layout.firstSlot[sizeClass]));
+        if (left == 0) {
+            freeList.freed(slot, sizeClass);
         }
     }
 

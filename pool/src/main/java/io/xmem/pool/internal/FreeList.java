@@ -1,0 +1,103 @@
+package io.xmem.pool.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+import static io.xmem.pool.internal.SlotDescriptor.*;
+
+/**
+ * How this process finds and takes a free slot. There is no list: a slot is free exactly when
+ * its holder mask is zero, and taking it is one CAS on its state word (see
+ * {@link SlotDescriptor}), so a process killed at any instant cannot leave a slot half-taken or
+ * listed twice. What makes it fast is each class's cursor, a shared hint naming the slot most
+ * recently freed: the first slot tried is usually free and still in cache. Only when it is not
+ * does the claim walk the class once round.
+ *
+ * <p>Lock-free: a failed CAS means another participant made progress. ABA-safe: the state
+ * word carries the low bits of the generation, which every acquire advances.
+ */
+final class FreeList {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
+
+    private final MemorySegment file;
+    private final PoolLayout layout;
+    private final SlotTable slots;
+    private final LocalRefs refs;
+    private final long myBit;
+    /** File offset of each class's cursor word. */
+    private final long[] cursorOffset;
+
+    FreeList(MemorySegment file, PoolLayout layout, SlotTable slots, LocalRefs refs, long myBit) {
+        this.file = file;
+        this.layout = layout;
+        this.slots = slots;
+        this.refs = refs;
+        this.myBit = myBit;
+        this.cursorOffset = new long[layout.sizeClassCount()];
+        for (int c = 0; c < cursorOffset.length; c++) {
+            cursorOffset[c] = layout.sizeClassOffset(c) + SizeClassDescriptor.CURSOR_OFFSET;
+        }
+    }
+
+    /**
+     * Takes a free slot of {@code sizeClass} for this process with one handle, recording
+     * {@code length}; returns its token, or -1 when every slot of the class is held.
+     *
+     * <p>The fast path tries the one slot the class's cursor names (the last slot released, so
+     * usually free and cache-hot); only when that fails does it scan the class. The scan is out
+     * of line to keep this small enough for the JIT to inline.
+     */
+    long claim(int sizeClass, long length) {
+        int n = layout.count[sizeClass];
+        long hint = (long) LONG.getOpaque(file, cursorOffset[sizeClass]);
+        int index = hint >= 0 && hint < n ? (int) hint : 0; // a hint from shared memory: any value is survivable
+        long token = claimSlot(layout.firstSlot[sizeClass] + index, length);
+        return token != -1 ? token : scan(sizeClass, index, length);
+    }
+
+    /** Walks the class from {@code start} once round; leaves the cursor after the slot it took. */
+    private long scan(int sizeClass, int start, long length) {
+        int n = layout.count[sizeClass];
+        int first = layout.firstSlot[sizeClass];
+        int index = start;
+        for (int tried = 1; tried < n; tried++) {
+            if (++index == n) {
+                index = 0;
+            }
+            int slot = first + index;
+            if (holders(slots.state(slot)) == 0 && refs.get(slot) == 0) {
+                long token = claimSlot(slot, length);
+                if (token != -1) {
+                    LONG.setOpaque(file, cursorOffset[sizeClass], (long) (index + 1 == n ? 0 : index + 1));
+                    return token;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** One attempt at one slot: free → held by this process alone, with a new generation. */
+    private long claimSlot(int slot, long length) {
+        long state = slots.state(slot);
+        if (holders(state) != 0 || !refs.cas(slot, 0, LocalRefs.TRANSITION)) {
+            return -1;
+        }
+        long update = SlotDescriptor.state(stateGeneration(state) + 1, myBit);
+        if (!slots.casState(slot, state, update)) {
+            refs.set(slot, 0);
+            return -1;
+        }
+        // Sole owner of a fresh incarnation: no token for it exists yet.
+        long generation = nextGeneration(slots.generation(slot), stateGeneration(update));
+        slots.length(slot, length);
+        slots.publishGeneration(slot, generation);
+        refs.set(slot, LocalRefs.word(generation, 1));
+        return token(slot, generation);
+    }
+
+    /** A slot of {@code sizeClass} became free: point the class's cursor at it. */
+    void freed(int slot, int sizeClass) {
+        LONG.setOpaque(file, cursorOffset[sizeClass], (long) (slot - layout.firstSlot[sizeClass]));
+    }
+}
