@@ -35,6 +35,10 @@ import java.util.concurrent.locks.LockSupport;
  * process still holds.
  */
 public final class BufferPool implements AutoCloseable {
+    static {
+        io.xmem.pool.internal.PoolInternals.register(pool -> pool.shared);
+    }
+
     private final SharedPool shared;
     private volatile boolean closed;
 

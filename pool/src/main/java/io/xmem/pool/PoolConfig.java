@@ -22,7 +22,7 @@ import java.util.Set;
  *
  * <p>Limits, each checked by {@link Builder#build()}: at most {@value #MAX_SIZE_CLASSES} size
  * classes, at most {@value #MAX_SLOTS} buffers in all (a token holds a 24-bit slot index), at
- * most {@value #MAX_PARTICIPANTS} participants (one bit each in a slot's 48-bit holder mask),
+ * most {@value #MAX_PARTICIPANTS} participants (one bit each in a slot's 40-bit holder mask),
  * alignment a power of two from 8 to {@value #PAGE_SIZE}.
  */
 public final class PoolConfig {
@@ -32,7 +32,7 @@ public final class PoolConfig {
     public static final int PAGE_SIZE = 4096;
     public static final int MAX_SIZE_CLASSES = 64;
     public static final int MAX_SLOTS = (1 << 24) - 1;
-    public static final int MAX_PARTICIPANTS = 48;
+    public static final int MAX_PARTICIPANTS = 40;
     public static final int DEFAULT_MAX_PARTICIPANTS = 32;
     public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
 
@@ -133,7 +133,7 @@ public final class PoolConfig {
             return this;
         }
 
-        /** How many processes may use the pool at once (1..48); default 32. */
+        /** How many processes may use the pool at once (1..40); default 32. */
         public Builder maxParticipants(int maxParticipants) {
             if (maxParticipants < 1 || maxParticipants > MAX_PARTICIPANTS) {
                 throw new InvalidConfigException("maxParticipants must be 1.." + MAX_PARTICIPANTS

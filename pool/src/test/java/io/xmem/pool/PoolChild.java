@@ -98,6 +98,7 @@ public final class PoolChild {
             case "FILL" -> Long.toHexString(Patterns.fill(newest(c[1]).segment(), Long.parseLong(c[2])));
             case "CRC" -> Long.toHexString(Patterns.crc(newest(c[1]).segment()));
             case "HOLDERS" -> Long.toHexString(pool.holders(ChildJvm.token(c[1])));
+            case "PIN" -> Boolean.toString(io.xmem.pool.internal.PoolInternals.shared(pool).pin(ChildJvm.token(c[1])));
             case "FREE" -> {
                 StringBuilder sb = new StringBuilder();
                 for (PoolStats.SizeClassStats s : pool.stats().sizeClasses()) {

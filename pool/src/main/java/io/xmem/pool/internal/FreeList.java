@@ -8,7 +8,7 @@ import static io.xmem.pool.internal.SlotDescriptor.*;
 
 /**
  * How this process finds and takes a free slot. There is no list: a slot is free exactly when
- * its holder mask is zero, and taking it is one CAS on its state word (see
+ * its holder mask and pin count are zero, and taking it is one CAS on its state word (see
  * {@link SlotDescriptor}), so a process killed at any instant cannot leave a slot half-taken or
  * listed twice. What makes it fast is each class's cursor, a shared hint naming the slot most
  * recently freed: the first slot tried is usually free and still in cache. Only when it is not
@@ -66,7 +66,7 @@ final class FreeList {
                 index = 0;
             }
             int slot = first + index;
-            if (holders(slots.state(slot)) == 0 && refs.get(slot) == 0) {
+            if (!inUse(slots.state(slot)) && refs.get(slot) == 0) {
                 long token = claimSlot(slot, length);
                 if (token != -1) {
                     LONG.setOpaque(file, cursorOffset[sizeClass], (long) (index + 1 == n ? 0 : index + 1));
@@ -80,7 +80,7 @@ final class FreeList {
     /** One attempt at one slot: free → held by this process alone, with a new generation. */
     private long claimSlot(int slot, long length) {
         long state = slots.state(slot);
-        if (holders(state) != 0 || !refs.cas(slot, 0, LocalRefs.TRANSITION)) {
+        if (inUse(state) || !refs.cas(slot, 0, LocalRefs.TRANSITION)) {
             return -1;
         }
         long update = SlotDescriptor.state(stateGeneration(state) + 1, myBit);

@@ -81,7 +81,7 @@ public final class Participants {
         } while (System.nanoTime() - deadline < 0);
         throw new TooManyParticipantsException("pool '" + poolName + "' already has " + layout.maxParticipants
             + " live participants (its maxParticipants): close a process using it, or recreate the pool with a higher "
-            + "PoolConfig.maxParticipants (at most 48)");
+            + "PoolConfig.maxParticipants (at most " + io.xmem.pool.PoolConfig.MAX_PARTICIPANTS + ")");
     }
 
     /** Fills the entry and marks it ACTIVE (release: the fields are visible before the state). */

@@ -222,11 +222,69 @@ public final class SharedPool {
      */
     public long heldLength(long token) {
         int slot = tokenSlot(token);
+        if (slot >= layout.slotCount) {
+            throw new IllegalStateException("token 0x" + Long.toHexString(token) + " is not a token of pool '" + name + "'");
+        }
         long word = refs.get(slot);
         if (LocalRefs.count(word) == 0 || !LocalRefs.sameGeneration(word, tokenGeneration(token))) {
             throw new IllegalStateException("this process holds no reference to token 0x" + Long.toHexString(token));
         }
         return slots.length(slot);
+    }
+
+    /**
+     * Adds a pin to the buffer {@code token} names: a reference owned by a shared structure
+     * (a ring record) instead of a process, which outlives every process and ends only with
+     * {@link #unpin}. This process must hold a reference to the token (so its incarnation is
+     * fixed). Returns false when the slot already carries the most pins the state word holds
+     * (255); the caller reports that as back-pressure.
+     */
+    public boolean pin(long token) {
+        ensureOpen();
+        int slot = tokenSlot(token);
+        heldLength(token); // throws unless this process holds the token's incarnation
+        while (true) {
+            long state = slots.state(slot);
+            if (pins(state) == PINS_MAX) {
+                return false;
+            }
+            if (slots.casState(slot, state, state + (1L << PINS_SHIFT))) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Drops one pin from the buffer {@code token} names, on behalf of the structure that owns
+     * it; any process may call it. Returns true if that freed the buffer. A pin on another
+     * incarnation, or none at all, means the owner's records are damaged:
+     * {@link CorruptPoolException}, and nothing changes.
+     */
+    public boolean unpin(long token) {
+        ensureOpen();
+        int slot = tokenSlot(token);
+        long generation = tokenGeneration(token);
+        if (slot >= layout.slotCount) {
+            throw new CorruptPoolException("pool '" + name + "': unpin of token 0x" + Long.toHexString(token)
+                + " names slot " + slot + " of " + layout.slotCount);
+        }
+        while (true) {
+            long state = slots.state(slot);
+            // While our pin is on the slot its incarnation cannot change: the generation is stable.
+            if (pins(state) == 0 || stateGeneration(state) != (int) (generation & STATE_GENERATION_MASK)
+                || slots.generation(slot) != generation) {
+                throw new CorruptPoolException("pool '" + name + "': unpin of token 0x" + Long.toHexString(token)
+                    + " finds no pin on that buffer; the structure that pinned it is damaged");
+            }
+            long update = state - (1L << PINS_SHIFT);
+            if (slots.casState(slot, state, update)) {
+                if (!inUse(update)) {
+                    freeList.freed(slot, layout.sizeClassOf(slot));
+                    return true;
+                }
+                return false;
+            }
+        }
     }
 
     /** The size class of the slot a token names; {@link StaleTokenException} if out of range. */
@@ -279,7 +337,7 @@ public final class SharedPool {
         }
         while (true) {
             long state = slots.state(slot);
-            if (holders(state) == 0 || stateGeneration(state) != (int) (generation & STATE_GENERATION_MASK)) {
+            if (!inUse(state) || stateGeneration(state) != (int) (generation & STATE_GENERATION_MASK)) {
                 throw stale(token);
             }
             if ((state & myBit) != 0) {
@@ -382,7 +440,7 @@ public final class SharedPool {
         int[] free = new int[layout.sizeClassCount()];
         for (int c = 0; c < free.length; c++) {
             for (int s = layout.firstSlot[c]; s < layout.firstSlot[c] + layout.count[c]; s++) {
-                if (holders(slots.state(s)) == 0) {
+                if (!inUse(slots.state(s))) {
                     free[c]++;
                 }
             }

@@ -7,7 +7,7 @@ package io.xmem.pool.internal;
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
  *  +---------------------------------------------------------------+  0
- *  |  state (u64): generation low 16 bits (63..48) | holders (47..0)  |
+ *  |  state (u64): generation low 16 (63..48) | pins (47..40) | holders (39..0) |
  *  +---------------------------------------------------------------+  8
  *  |                generation (u64, 40 bits used)                    |
  *  +---------------------------------------------------------------+ 16
@@ -24,25 +24,31 @@ package io.xmem.pool.internal;
  * </pre>
  *
  * <h2>The reference protocol</h2>
- * A slot is free exactly when its holder mask is zero. Bit {@code p} is set while
- * participant {@code p} holds at least one reference; counts within a process are kept by
- * that process only. Every change of the state word is one CAS, so no crash can leave a
- * slot half-changed:
+ * A slot is free exactly when its holder mask and its pin count are both zero. Bit {@code p}
+ * is set while participant {@code p} holds at least one reference; counts within a process are
+ * kept by that process only. A <em>pin</em> is a reference owned by a shared structure rather
+ * than a process (a ring record that refers to the buffer): it survives the death of every
+ * process and is dropped only by an explicit unpin. Every change of the state word is one CAS,
+ * so no crash can leave a slot half-changed:
  * <ul>
- *   <li><b>acquire</b>: CAS {@code (g, 0) -> (g+1, me)}. Having won, the acquirer owns the
+ *   <li><b>acquire</b>: CAS {@code (g, 0, 0) -> (g+1, 0, me)} (generation, pins, holders). Having won, the acquirer owns the
  *       slot alone (no token for the new incarnation exists yet), reads {@code generation},
  *       picks the next value whose low 16 bits are {@code g+1}, and writes it (release)
  *       together with {@code length}, before the token leaves the process.</li>
  *   <li><b>attach(token)</b>: read {@code generation} (acquire); if it differs from the
  *       token's, the token is stale. Otherwise CAS {@code (g, h) -> (g, h|me)} with
- *       {@code h != 0} and {@code g} the token's low 16 bits, then read {@code generation}
+ *       the slot in use and {@code g} the token's low 16 bits, then read {@code generation}
  *       again: our bit now keeps the slot from being recycled, so if it still equals the
  *       token's we hold that very incarnation; if not (the slot was recycled between the
  *       reads) we clear our bit again, freeing the slot if ours was the last, and report
  *       the token stale. A stale token therefore never reaches new data, whatever the
  *       low-bit wrap-around of the state word.</li>
- *   <li><b>release</b>: CAS {@code (g, h) -> (g, h & ~me)}; the participant that clears the
- *       last bit has freed the slot.</li>
+ *   <li><b>release</b>: CAS {@code (g, h) -> (g, h & ~me)}; the participant that leaves
+ *       holders and pins all zero has freed the slot.</li>
+ *   <li><b>pin</b> by a process that holds a reference (so the incarnation cannot change):
+ *       CAS {@code pins -> pins + 1}, at most 255. <b>unpin</b> by any process on behalf of the
+ *       structure that owns the pin: check that the generation is the token's (stable while the
+ *       pin is there), CAS {@code pins -> pins - 1}; leaving everything zero frees the slot.</li>
  *   <li><b>reclaim</b> of a dead participant {@code d} (its OS lock is gone): for every slot,
  *       CAS {@code (g, h) -> (g, h & ~d)}. Idempotent, so two reclaimers, or a reclaimer that
  *       dies half-way, do no harm. Nothing a live participant holds is touched.</li>
@@ -66,9 +72,14 @@ public final class SlotDescriptor {
     public static final int SEQUENCE_OFFSET = 40;
     public static final int DEVICE_KIND_OFFSET = 48;
 
-    public static final int HOLDER_BITS = 48;
+    public static final int HOLDER_BITS = 40;
     public static final long HOLDERS_MASK = (1L << HOLDER_BITS) - 1;
-    public static final int STATE_GENERATION_SHIFT = HOLDER_BITS;
+    public static final int PINS_SHIFT = HOLDER_BITS;
+    public static final long PINS_MAX = 0xFFL;
+    public static final long PINS_MASK = PINS_MAX << PINS_SHIFT;
+    /** Holders and pins: the slot is free exactly when these bits are all zero. */
+    public static final long IN_USE_MASK = HOLDERS_MASK | PINS_MASK;
+    public static final int STATE_GENERATION_SHIFT = 48;
     public static final long STATE_GENERATION_MASK = 0xFFFFL;
 
     /** Generations are 40 bits: the token's 64 bits less its 24-bit slot index. */
@@ -82,6 +93,15 @@ public final class SlotDescriptor {
 
     public static long holders(long state) {
         return state & HOLDERS_MASK;
+    }
+
+    public static int pins(long state) {
+        return (int) ((state >>> PINS_SHIFT) & PINS_MAX);
+    }
+
+    /** Whether any participant holds the slot or any pin is on it. */
+    public static boolean inUse(long state) {
+        return (state & IN_USE_MASK) != 0;
     }
 
     public static int stateGeneration(long state) {

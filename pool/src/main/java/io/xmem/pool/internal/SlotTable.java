@@ -53,8 +53,8 @@ public final class SlotTable {
     }
 
     /**
-     * Clears {@code bits} from the slot's holder mask; returns the holders left, or -1 if
-     * none of {@code bits} was set (nothing changed).
+     * Clears {@code bits} from the slot's holder mask; returns the holder and pin bits left (0:
+     * the slot is now free), or -1 if none of {@code bits} was set (nothing changed).
      */
     public long clearHolders(int slot, long bits) {
         while (true) {
@@ -64,7 +64,7 @@ public final class SlotTable {
             }
             long update = state & ~bits;
             if (casState(slot, state, update)) {
-                return holders(update);
+                return update & IN_USE_MASK;
             }
         }
     }
