@@ -54,6 +54,11 @@ public final class Buffer implements AutoCloseable {
         return token;
     }
 
+    /** The id of the pool this buffer belongs to ({@link BufferPool#id()}). */
+    public long poolId() {
+        return pool.poolId;
+    }
+
     /** Bytes asked for at acquire. */
     public long length() {
         return length;

@@ -86,6 +86,11 @@ public final class BufferPool implements AutoCloseable {
         return shared.path;
     }
 
+    /** A random id chosen when the pool was created: a pool deleted and created again differs. */
+    public long id() {
+        return shared.poolId;
+    }
+
     /** Takes a buffer of at least {@code size} bytes from the smallest class that fits. */
     public Buffer acquire(long size) {
         Buffer buffer = tryAcquire(size);

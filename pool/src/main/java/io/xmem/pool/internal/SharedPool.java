@@ -39,6 +39,8 @@ public final class SharedPool {
     private final Participants participants;
     private final FileLock myLock;
     private final FreeList freeList;
+    /** The pool's random id from its header: tells a recreated pool of the same name apart. */
+    public final long poolId;
     public final int me;
     private final long myBit;
 
@@ -56,6 +58,7 @@ public final class SharedPool {
         this.mapped = mapped;
         this.file = mapped.file();
         this.layout = mapped.layout();
+        this.poolId = file.get(java.lang.foreign.ValueLayout.JAVA_LONG, PoolHeaderDescriptor.POOL_ID_OFFSET);
         this.slots = new SlotTable(file, layout.slotTableOffset);
         this.refs = new LocalRefs(layout.slotCount);
         this.lockChannel = lockChannel;
@@ -285,6 +288,29 @@ public final class SharedPool {
                 return false;
             }
         }
+    }
+
+    /**
+     * The length of a buffer that a pin keeps alive, for a reader borrowing it without a
+     * reference of its own (a ring subscriber inside its callback). Checks that the token names
+     * a slot in use in the token's incarnation and that the recorded length fits the buffer;
+     * {@link CorruptPoolException} otherwise, since the pin's owner promised it.
+     */
+    public long pinnedLength(long token, int sizeClass) {
+        int slot = tokenSlot(token);
+        long generation = tokenGeneration(token);
+        long state = slots.state(slot);
+        if (!inUse(state) || stateGeneration(state) != (int) (generation & STATE_GENERATION_MASK)
+            || slots.generation(slot) != generation) {
+            throw new CorruptPoolException("pool '" + name + "': token 0x" + Long.toHexString(token)
+                + " should be pinned but its buffer is free or reused; the structure referring to it is damaged");
+        }
+        long length = slots.length(slot);
+        if (length < 0 || length > layout.bufferSize[sizeClass]) {
+            throw new CorruptPoolException("pool '" + name + "': slot " + slot + " records length " + length
+                + " for a buffer of " + layout.bufferSize[sizeClass] + " bytes; another process wrote the slot table");
+        }
+        return length;
     }
 
     /** The size class of the slot a token names; {@link StaleTokenException} if out of range. */

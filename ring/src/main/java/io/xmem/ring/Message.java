@@ -1,0 +1,117 @@
+package io.xmem.ring;
+
+import io.xmem.pool.Buffer;
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.internal.SharedPool;
+import io.xmem.pool.internal.SlotDescriptor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * A record as a handler sees it: either inline bytes in the ring's log, or a reference to a
+ * pool buffer, which the handler <em>borrows</em> for the length of the callback (the ring's
+ * pin keeps it alive; the subscriber takes no reference of its own). A flyweight reused for
+ * every record: do not keep it past the callback.
+ */
+public final class Message {
+    private final MemorySegment log;
+    private final SharedPool pool;
+    private final BufferPool bufferPool;
+    private boolean inline;
+    private long position;
+    private long offset;
+    private long length;
+    private long token;
+    private long timestamp;
+    private long tag;
+
+    Message(MemorySegment log, BufferPool bufferPool, SharedPool pool) {
+        this.log = log;
+        this.bufferPool = bufferPool;
+        this.pool = pool;
+    }
+
+    void wrapInline(long position, long offset, long length) {
+        this.inline = true;
+        this.position = position;
+        this.offset = offset;
+        this.length = length;
+        this.token = 0;
+        this.timestamp = 0;
+        this.tag = 0;
+    }
+
+    void wrapReference(long position, long token, long offset, long length, long timestamp, long tag) {
+        this.inline = false;
+        this.position = position;
+        this.token = token;
+        this.offset = offset;
+        this.length = length;
+        this.timestamp = timestamp;
+        this.tag = tag;
+    }
+
+    /** Whether the bytes are inline in the ring (true) or in a pool buffer (false). */
+    public boolean isInline() {
+        return inline;
+    }
+
+    /** The record's position in the ring's stream. */
+    public long position() {
+        return position;
+    }
+
+    /** The payload's length in bytes. */
+    public long length() {
+        return length;
+    }
+
+    /** The referenced buffer's token; 0 for an inline message. */
+    public long token() {
+        return token;
+    }
+
+    /** The publisher's first user value of a buffer reference (e.g. a timestamp); 0 inline. */
+    public long timestamp() {
+        return timestamp;
+    }
+
+    /** The publisher's second user value of a buffer reference (e.g. a frame number); 0 inline. */
+    public long tag() {
+        return tag;
+    }
+
+    /**
+     * The payload, read in place: a slice of the ring's log, or of the referenced pool buffer
+     * (checked to be still pinned and long enough). Valid during the callback only.
+     */
+    public MemorySegment segment() {
+        if (inline) {
+            return log.asSlice(offset, length);
+        }
+        int sizeClass = pool.sizeClassOfToken(token);
+        long bufferLength = pool.pinnedLength(token, sizeClass);
+        if (offset < 0 || length < 0 || offset > bufferLength - length) {
+            throw new CorruptRingException("record at position " + position + " refers to bytes " + offset + ".."
+                + (offset + length) + " of a buffer of " + bufferLength + ": the ring was damaged");
+        }
+        return pool.file().asSlice(pool.bufferOffset(SlotDescriptor.tokenSlot(token), sizeClass) + offset, length);
+    }
+
+    /**
+     * A handle of its own on the referenced buffer, which outlives the callback (close it when
+     * done). Only for buffer references: copy an inline message's bytes instead.
+     */
+    public Buffer retain() {
+        if (inline) {
+            throw new IllegalStateException("an inline message has no buffer to retain: copy its bytes");
+        }
+        return bufferPool.attach(token);
+    }
+
+    @Override
+    public String toString() {
+        return inline ? "Message[inline, position=" + position + ", length=" + length + "]"
+            : "Message[buffer 0x" + Long.toHexString(token) + ", position=" + position + ", length=" + length + "]";
+    }
+}

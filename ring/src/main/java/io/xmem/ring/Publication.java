@@ -1,0 +1,213 @@
+package io.xmem.ring;
+
+import io.xmem.pool.Buffer;
+import io.xmem.pool.XmemException;
+import io.xmem.ring.internal.RingHeaderDescriptor;
+import io.xmem.ring.internal.RingLog;
+import io.xmem.ring.internal.SharedRing;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.channels.FileLock;
+
+import static io.xmem.ring.internal.RecordDescriptor.*;
+
+/**
+ * The publishing side of a ring: one per ring at a time (it holds the ring's publisher lock),
+ * used by one thread. Publishes small messages inline (copied into the log) and buffers by
+ * reference (the ring pins the buffer until every subscriber has passed the record; the caller
+ * still closes its own handle).
+ *
+ * <pre>{@code
+ * try (Publication pub = ring.publication()) {
+ *     long r = pub.offer(MemorySegment.ofArray(bytes));          // inline
+ *     try (Buffer frame = pool.acquire(6_220_800)) {
+ *         render(frame.segment());
+ *         r = pub.offer(frame, 0, frame.length(), System.nanoTime(), frameNumber);
+ *     }
+ *     if (r < 0) { ... BACK_PRESSURED / NOT_CONNECTED: try again later ... }
+ * }
+ * }</pre>
+ *
+ * <p>Results are the new stream position, or a negative code in Aeron's spirit. A publisher
+ * that dies leaves at most an uncommitted record, which no subscriber can see; the next
+ * publisher starts at the ring's tail, after the last committed record, and writes over it.
+ */
+public final class Publication implements AutoCloseable {
+    /** No subscriber is connected: nothing was published. */
+    public static final long NOT_CONNECTED = -1;
+    /** The slowest subscriber is a whole log behind: nothing was published; try again. */
+    public static final long BACK_PRESSURED = -2;
+    /** The publication or its ring is closed. */
+    public static final long CLOSED = -4;
+
+    private static final long PROBE_INTERVAL_NANOS = 1_000_000L;
+
+    private final Ring ring;
+    private final RingLog log;
+    private final SharedRing shared;
+    private final FileLock lock;
+    private final int maxInline;
+    private long tail;
+    /** Positions below this may be written without looking at the subscribers again. */
+    private long limit;
+    private long lastProbe;
+    private boolean closed;
+
+    Publication(Ring ring, RingLog log) {
+        this.ring = ring;
+        this.log = log;
+        this.shared = log.ring;
+        this.lock = shared.tryLock(SharedRing.PUBLISHER_LOCK, false);
+        if (lock == null) {
+            throw new XmemException("ring '" + shared.name + "' already has a publisher (pid "
+                + log.counter(RingHeaderDescriptor.PUBLISHER_PID_OFFSET) + "): one publication per ring at a time");
+        }
+        this.maxInline = shared.layout.maxInlineLength();
+        this.tail = log.tail();
+        log.file.set(ValueLayout.JAVA_LONG, RingHeaderDescriptor.PUBLISHER_PID_OFFSET, ProcessHandle.current().pid());
+    }
+
+    /** Copies {@code message} into the ring; {@link MessageTooLongException} if it is too long. */
+    public long offer(MemorySegment message) {
+        long length = message.byteSize();
+        if (length > maxInline) {
+            throw new MessageTooLongException("ring '" + shared.name + "': inline message of " + length
+                + " bytes exceeds the ring's maximum of " + maxInline + "; put it in a pool buffer and offer the buffer");
+        }
+        int recordLength = HEADER_LENGTH + (int) length;
+        long position = reserve(recordLength);
+        if (position < 0) {
+            return position;
+        }
+        long record = log.recordAt(position);
+        MemorySegment.copy(message, 0, log.file, record + HEADER_LENGTH, length);
+        return commit(record, position, recordLength, TYPE_INLINE);
+    }
+
+    /** Publishes a reference to the whole of {@code buffer}. */
+    public long offer(Buffer buffer) {
+        return offer(buffer, 0, buffer.length(), 0, 0);
+    }
+
+    /**
+     * Publishes a reference to {@code length} bytes of {@code buffer} from {@code offset}, with
+     * two user values (a timestamp, a frame number...). The ring pins the buffer; the caller
+     * still closes its handle whenever it likes.
+     */
+    public long offer(Buffer buffer, long offset, long length, long timestamp, long tag) {
+        if (shared.sharedPool == null) {
+            throw new XmemException("ring '" + shared.name + "' has no pool: create it with RingConfig.pool(name) to "
+                + "publish buffers");
+        }
+        if (buffer.poolId() != shared.layout.poolId()) {
+            throw new XmemException("buffer " + buffer + " is not from pool '" + shared.layout.poolName()
+                + "', the pool of ring '" + shared.name + "'");
+        }
+        if (offset < 0 || length < 0 || offset + length > buffer.length()) {
+            throw new IndexOutOfBoundsException("offset " + offset + " + length " + length + " outside the buffer's "
+                + buffer.length() + " bytes");
+        }
+        long position = reserve(REF_RECORD_LENGTH);
+        if (position < 0) {
+            return position;
+        }
+        if (!shared.sharedPool.pin(buffer.token())) {
+            log.addCounter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
+            return BACK_PRESSURED; // 255 records already refer to this buffer
+        }
+        long record = log.recordAt(position);
+        log.file.set(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET, buffer.token());
+        log.file.set(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET, offset);
+        log.file.set(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET, length);
+        log.file.set(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET, timestamp);
+        log.file.set(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET, tag);
+        return commit(record, position, REF_RECORD_LENGTH, TYPE_REFERENCE);
+    }
+
+    /** Longest inline message this ring takes. */
+    public int maxInlineLength() {
+        return maxInline;
+    }
+
+    /** The position after the last record this publication committed. */
+    public long position() {
+        return tail;
+    }
+
+    /**
+     * Finds room for a record of {@code recordLength} bytes: pads to the end of the log if it
+     * would wrap, and returns the position the record goes to, or a negative code.
+     */
+    private long reserve(int recordLength) {
+        if (closed || shared.isClosed()) {
+            return CLOSED;
+        }
+        int aligned = aligned(recordLength);
+        int offset = (int) (tail & log.mask);
+        int padding = offset + aligned > log.capacity ? log.capacity - offset : 0;
+        long end = tail + padding + aligned;
+        if (end > limit) {
+            long result = refreshLimit(end);
+            if (result < 0) {
+                return result;
+            }
+        }
+        if (padding > 0) {
+            log.commit(log.recordAt(tail), tail, padding, TYPE_PADDING);
+            tail += padding;
+            log.tail(tail);
+        }
+        return tail;
+    }
+
+    /** Looks at the subscribers again; releases the pins of every record they have all passed. */
+    private long refreshLimit(long end) {
+        long now = System.nanoTime();
+        boolean probe = now - lastProbe > PROBE_INTERVAL_NANOS; // liveness probes cost syscalls
+        long min = log.minSubscriberPosition(false);
+        if (min == Long.MAX_VALUE || end - log.capacity > min) {
+            if (probe) {
+                lastProbe = now;
+                min = log.minSubscriberPosition(true); // a dead subscriber no longer holds us back
+            }
+        }
+        if (min == Long.MAX_VALUE) {
+            return NOT_CONNECTED;
+        }
+        if (min > tail) {
+            throw new io.xmem.ring.CorruptRingException("ring '" + shared.name + "': a subscriber claims position " + min
+                + " beyond the publisher's " + tail + "; the subscriber table was damaged");
+        }
+        if (shared.sharedPool != null) {
+            log.releaseUpTo(min); // records everyone passed: drop their pins before their space is reused
+        }
+        limit = min + log.capacity;
+        if (end > limit) {
+            log.addCounter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
+            return BACK_PRESSURED;
+        }
+        return 0;
+    }
+
+    private long commit(long record, long position, int recordLength, int type) {
+        log.commit(record, position, recordLength, type);
+        tail = position + aligned(recordLength);
+        log.tail(tail);
+        log.addCounter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
+        return tail;
+    }
+
+    /** Gives up the ring's publisher lock; records already published stay for the subscribers. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (!shared.isClosed()) {
+            SharedRing.unlock(lock);
+        }
+        ring.forget(this);
+    }
+}

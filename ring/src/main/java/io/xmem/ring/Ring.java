@@ -1,0 +1,152 @@
+package io.xmem.ring;
+
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolConfig;
+import io.xmem.ring.internal.RingHeaderDescriptor;
+import io.xmem.ring.internal.RingLog;
+import io.xmem.ring.internal.SharedRing;
+import io.xmem.ring.internal.SubscriberDescriptor;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A named shared-memory ring: an Aeron-style log of records, each either a small inline
+ * message or a reference to a buffer of the ring's pool, read by any number of subscribers in
+ * other processes, each at its own pace. The layout is in {@code ring/LAYOUT.md}.
+ *
+ * <pre>{@code
+ * try (Ring ring = Ring.create("md", RingConfig.builder().capacity(1 << 20).pool("frames").build());
+ *      Publication pub = ring.publication()) {
+ *     long pos = pub.offer(buf);
+ * }
+ * try (Ring ring = Ring.open("md"); Subscription sub = ring.subscription()) {
+ *     sub.poll(msg -> use(msg.segment()), 16);
+ * }
+ * }</pre>
+ *
+ * <p>This version: one publication per ring at a time, reliable flow control (the slowest
+ * live subscriber back-pressures the publisher), busy or caller-chosen waiting.
+ */
+public final class Ring implements AutoCloseable {
+    private final SharedRing shared;
+    private final RingLog log;
+    private final List<AutoCloseable> children = new ArrayList<>();
+    private boolean closed;
+
+    private Ring(SharedRing shared) {
+        this.shared = shared;
+        this.log = new RingLog(shared);
+    }
+
+    /** Creates a ring file; {@link RingExistsException} if one exists. Its pool must exist. */
+    public static Ring create(String name, RingConfig config) {
+        return new Ring(SharedRing.create(name, config));
+    }
+
+    /** Opens a ring in {@code /dev/shm}. */
+    public static Ring open(String name) {
+        return open(name, PoolConfig.DEFAULT_DIRECTORY);
+    }
+
+    /** Opens a ring and the pool it refers to; {@link RingNotFoundException} if absent. */
+    public static Ring open(String name, Path directory) {
+        return new Ring(SharedRing.open(name, directory));
+    }
+
+    /** Unlinks a ring in {@code /dev/shm}; false if there was none. */
+    public static boolean delete(String name) {
+        return delete(name, PoolConfig.DEFAULT_DIRECTORY);
+    }
+
+    public static boolean delete(String name, Path directory) {
+        return SharedRing.delete(name, directory);
+    }
+
+    public String name() {
+        return shared.name;
+    }
+
+    /** The pool its buffer references belong to, or {@code null} for an inline-only ring. */
+    public BufferPool pool() {
+        return shared.pool;
+    }
+
+    public int capacity() {
+        return shared.layout.capacity();
+    }
+
+    /** The publication of this ring; {@code XmemException} if another one is open anywhere. */
+    public synchronized Publication publication() {
+        ensureOpen();
+        Publication p = new Publication(this, log);
+        children.add(p);
+        return p;
+    }
+
+    /** A new subscription, starting after the last record published so far. */
+    public synchronized Subscription subscription() {
+        ensureOpen();
+        Subscription s = new Subscription(this, log);
+        children.add(s);
+        return s;
+    }
+
+    /** Position after the last committed record. */
+    public long tail() {
+        return log.tail();
+    }
+
+    /** Records published since the ring was created. */
+    public long publishedCount() {
+        return log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
+    }
+
+    /** Times a publisher found no room because of a slow subscriber. */
+    public long backPressuredCount() {
+        return log.counter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
+    }
+
+    /** Positions of the subscribers that are ACTIVE in the table (live or not yet found dead). */
+    public long[] subscriberPositions() {
+        List<Long> positions = new ArrayList<>();
+        for (int i = 0; i < shared.layout.maxSubscribers(); i++) {
+            if (log.subscriberState(i) == SubscriberDescriptor.STATE_ACTIVE) {
+                positions.add(log.subscriberPosition(i));
+            }
+        }
+        return positions.stream().mapToLong(Long::longValue).toArray();
+    }
+
+    synchronized void forget(AutoCloseable child) {
+        children.remove(child);
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException("ring '" + shared.name + "' is closed");
+        }
+    }
+
+    /** Closes its publication and subscriptions, then unmaps the ring (last one in this JVM). */
+    @Override
+    public void close() {
+        List<AutoCloseable> open;
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            open = new ArrayList<>(children);
+        }
+        for (AutoCloseable c : open) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new io.xmem.pool.XmemException("closing ring '" + shared.name + "': " + e.getMessage(), e);
+            }
+        }
+        SharedRing.close(shared);
+    }
+}

@@ -1,0 +1,147 @@
+package io.xmem.ring;
+
+import io.xmem.pool.InvalidConfigException;
+import io.xmem.pool.PoolConfig;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * How a ring is shaped: the capacity of its log, the pool whose buffers its records may refer
+ * to, how many subscribers it admits, the longest inline message, and where its file lives.
+ *
+ * <pre>{@code
+ * RingConfig cfg = RingConfig.builder()
+ *     .capacity(1 << 20)        // bytes of log, a power of two
+ *     .pool("frames")           // records may refer to buffers of this pool
+ *     .maxSubscribers(8)
+ *     .build();
+ * }</pre>
+ */
+public final class RingConfig {
+    public static final int MIN_CAPACITY = 4096;
+    public static final int MAX_CAPACITY = 1 << 30;
+    public static final int MAX_SUBSCRIBERS = 1024;
+
+    private final int capacity;
+    private final String pool;
+    private final int maxSubscribers;
+    private final int maxInlineLength;
+    private final Path directory;
+    private final Set<PosixFilePermission> permissions;
+
+    private RingConfig(Builder b) {
+        this.capacity = b.capacity;
+        this.pool = b.pool;
+        this.maxSubscribers = b.maxSubscribers;
+        this.maxInlineLength = b.maxInlineLength < 0 ? capacity / 8 - 16 : b.maxInlineLength;
+        this.directory = b.directory;
+        this.permissions = Set.copyOf(b.permissions);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** The pool's name, or {@code null} for a ring of inline messages only. */
+    public String pool() {
+        return pool;
+    }
+
+    public int maxSubscribers() {
+        return maxSubscribers;
+    }
+
+    public int maxInlineLength() {
+        return maxInlineLength;
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public Set<PosixFilePermission> permissions() {
+        return permissions;
+    }
+
+    public static final class Builder {
+        private int capacity = 1 << 20;
+        private String pool;
+        private int maxSubscribers = 16;
+        private int maxInlineLength = -1;
+        private Path directory = PoolConfig.DEFAULT_DIRECTORY;
+        private Set<PosixFilePermission> permissions = PoolConfig.DEFAULT_PERMISSIONS;
+
+        private Builder() {
+        }
+
+        /** Bytes of record log: a power of two from 4 KiB to 1 GiB; default 1 MiB. */
+        public Builder capacity(int capacity) {
+            if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+                throw new InvalidConfigException("ring capacity must be a power of two from " + MIN_CAPACITY + " to "
+                    + MAX_CAPACITY + ", was " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /** The pool (in the ring's directory) whose buffers records may refer to. */
+        public Builder pool(String pool) {
+            this.pool = pool;
+            return this;
+        }
+
+        /** Subscribers the ring admits at once (1..1024); default 16. */
+        public Builder maxSubscribers(int maxSubscribers) {
+            if (maxSubscribers < 1 || maxSubscribers > MAX_SUBSCRIBERS) {
+                throw new InvalidConfigException("maxSubscribers must be 1.." + MAX_SUBSCRIBERS + ", was " + maxSubscribers);
+            }
+            this.maxSubscribers = maxSubscribers;
+            return this;
+        }
+
+        /** Longest inline message in bytes; default and maximum: capacity / 8 − 16. */
+        public Builder maxInlineLength(int maxInlineLength) {
+            if (maxInlineLength < 0) {
+                throw new InvalidConfigException("maxInlineLength must not be negative, was " + maxInlineLength);
+            }
+            this.maxInlineLength = maxInlineLength;
+            return this;
+        }
+
+        public Builder directory(Path directory) {
+            if (directory == null) {
+                throw new InvalidConfigException("directory must not be null");
+            }
+            this.directory = directory;
+            return this;
+        }
+
+        /** Permissions of the ring's files, as {@code ls} shows them; default {@code rw-------}. */
+        public Builder permissions(String permissions) {
+            try {
+                this.permissions = PosixFilePermissions.fromString(permissions);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidConfigException("permissions must look like rw-rw----, were " + permissions, e);
+            }
+            return this;
+        }
+
+        public RingConfig build() {
+            if (maxInlineLength > capacity / 8 - 16) {
+                throw new InvalidConfigException("maxInlineLength " + maxInlineLength + " exceeds capacity / 8 - 16 = "
+                    + (capacity / 8 - 16) + ": raise the capacity");
+            }
+            if (pool != null) {
+                io.xmem.pool.internal.PoolFiles.validateName(pool);
+            }
+            return new RingConfig(this);
+        }
+    }
+}

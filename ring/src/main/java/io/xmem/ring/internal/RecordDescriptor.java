@@ -1,0 +1,55 @@
+package io.xmem.ring.internal;
+
+/**
+ * A record in a ring's log. Records start at multiples of {@value #ALIGNMENT} bytes and never
+ * wrap: one that would cross the end of the log is preceded by a padding record to the end.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+  0
+ *  |    commit (u64): the record's own position, stored last         |
+ *  +---------------------------------------------------------------+  8
+ *  |  length (i32): header + body bytes  |  type (i32)              |
+ *  +---------------------------------------------------------------+ 16
+ *  |  body: inline bytes, or a buffer reference:                     |
+ *  |    token (u64) | offset (u64) | length (u64) |                  |
+ *  |    timestamp (u64) | tag (u64)                                  |
+ *  +---------------------------------------------------------------+
+ * </pre>
+ *
+ * <h2>Ordering</h2>
+ * The publisher writes the body, the length and the type with plain stores, then the commit
+ * word with a release store. A subscriber at position {@code p} reads the commit word at
+ * {@code p}'s place with an acquire load: only if it equals {@code p} is the record there the
+ * one it waits for, complete (everything before the release is visible after the acquire).
+ * A commit word left from an earlier lap holds that lap's position, never {@code p}, so no
+ * zeroing is needed. In a reliable ring the publisher never writes where a live subscriber has
+ * not yet read, so a record cannot change while it is delivered.
+ */
+public final class RecordDescriptor {
+    public static final int ALIGNMENT = 32;
+    public static final int HEADER_LENGTH = 16;
+
+    public static final int COMMIT_OFFSET = 0;
+    public static final int LENGTH_OFFSET = 8;
+    public static final int TYPE_OFFSET = 12;
+
+    public static final int TYPE_PADDING = 1;
+    public static final int TYPE_INLINE = 2;
+    public static final int TYPE_REFERENCE = 3;
+
+    public static final int REF_TOKEN_OFFSET = 16;
+    public static final int REF_OFFSET_OFFSET = 24;
+    public static final int REF_LENGTH_OFFSET = 32;
+    public static final int REF_TIMESTAMP_OFFSET = 40;
+    public static final int REF_TAG_OFFSET = 48;
+    public static final int REF_RECORD_LENGTH = 56;
+
+    private RecordDescriptor() {
+    }
+
+    public static int aligned(int length) {
+        return (length + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+}

@@ -1,0 +1,98 @@
+package io.xmem.ring.internal;
+
+/**
+ * Offsets of a ring file's header and counters, the first 1,152 bytes of the file.
+ *
+ * <pre>
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------------------------------------------------------+    0
+ *  |                 magic "XMEMRING" (u64, little-endian)           |
+ *  +---------------------------------------------------------------+    8
+ *  |         layout version (u32)      |     header length (u32)     |
+ *  +---------------------------------------------------------------+   16
+ *  |        state (u32): 0 INIT, 1 READY |      flags (u32)          |
+ *  +---------------------------------------------------------------+   24
+ *  |                       file length (u64)                         |
+ *  +---------------------------------------------------------------+   32
+ *  |              log capacity (u64, bytes, power of two)            |
+ *  +---------------------------------------------------------------+   40
+ *  |     max subscribers (u32)        |   max inline length (u32)    |
+ *  +---------------------------------------------------------------+   48
+ *  |                  ring id (u64, random per create)               |
+ *  +---------------------------------------------------------------+   56
+ *  |             pool id (u64; 0 when the ring has no pool)          |
+ *  +---------------------------------------------------------------+   64
+ *  |      creator pid (u64)           |                              |
+ *  +---------------------------------------------------------------+   72
+ *  |               creation time (u64, epoch millis)                 |
+ *  +---------------------------------------------------------------+   80
+ *  |   pool name length (u32)         |   reserved (u32)             |
+ *  +---------------------------------------------------------------+   88
+ *  |            subscriber table offset (u64) = 1152                 |
+ *  +---------------------------------------------------------------+   96
+ *  |       log offset (u64): after the table, 4096-aligned           |
+ *  +---------------------------------------------------------------+  104
+ *  |                     reserved, zero, to 127                      |
+ *  +---------------------------------------------------------------+  128
+ *  |           pool name (UTF-8, up to 200 bytes), zero-padded       |
+ *  +---------------------------------------------------------------+  384
+ *  |                     reserved, zero, to 511                      |
+ *  +---------------------------------------------------------------+  512
+ *  |  tail (u64): position after the last committed record; on a     |
+ *  |  128-byte line of its own                                       |
+ *  +---------------------------------------------------------------+  640
+ *  |  release position (u64): records below it have dropped their    |
+ *  |  pins; 128-byte line                                            |
+ *  +---------------------------------------------------------------+  768
+ *  |  published (u64) | back-pressured (u64): counters, 128-byte line |
+ *  +---------------------------------------------------------------+  896
+ *  |  publisher pid (u64): diagnostics; 128-byte line                |
+ *  +---------------------------------------------------------------+ 1024
+ *  |                reserved, zero, to 1151                          |
+ *  +---------------------------------------------------------------+ 1152
+ * </pre>
+ *
+ * <p>Everything before byte 512 is immutable once READY (stored last, with release) and is
+ * validated and copied by every opener. The counters are written at run time: the tail by the
+ * publisher (release), the release position by compare-and-set, the statistics with opaque
+ * stores. Positions are byte offsets into an unbounded stream; a position's place in the log
+ * is {@code position & (capacity - 1)}.
+ */
+public final class RingHeaderDescriptor {
+    /** "XMEMRING" read as a little-endian u64. */
+    public static final long MAGIC = 0x474E49524D454D58L;
+    public static final int LAYOUT_VERSION = 1;
+    public static final int LENGTH = 1152;
+
+    public static final int STATE_INITIALISING = 0;
+    public static final int STATE_READY = 1;
+
+    public static final int MAGIC_OFFSET = 0;
+    public static final int VERSION_OFFSET = 8;
+    public static final int HEADER_LENGTH_OFFSET = 12;
+    public static final int STATE_OFFSET = 16;
+    public static final int FLAGS_OFFSET = 20;
+    public static final int FILE_LENGTH_OFFSET = 24;
+    public static final int CAPACITY_OFFSET = 32;
+    public static final int MAX_SUBSCRIBERS_OFFSET = 40;
+    public static final int MAX_INLINE_OFFSET = 44;
+    public static final int RING_ID_OFFSET = 48;
+    public static final int POOL_ID_OFFSET = 56;
+    public static final int CREATOR_PID_OFFSET = 64;
+    public static final int CREATED_MILLIS_OFFSET = 72;
+    public static final int POOL_NAME_LENGTH_OFFSET = 80;
+    public static final int SUBSCRIBER_TABLE_OFFSET_OFFSET = 88;
+    public static final int LOG_OFFSET_OFFSET = 96;
+    public static final int POOL_NAME_OFFSET = 128;
+    public static final int POOL_NAME_MAX = 200;
+
+    public static final int TAIL_OFFSET = 512;
+    public static final int RELEASE_POSITION_OFFSET = 640;
+    public static final int PUBLISHED_COUNT_OFFSET = 768;
+    public static final int BACK_PRESSURED_COUNT_OFFSET = 776;
+    public static final int PUBLISHER_PID_OFFSET = 896;
+
+    private RingHeaderDescriptor() {
+    }
+}

@@ -1,0 +1,111 @@
+package io.xmem.ring.internal;
+
+import io.xmem.pool.IncompatibleLayoutException;
+import io.xmem.ring.RingConfig;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+
+import static io.xmem.ring.internal.RingHeaderDescriptor.*;
+
+/**
+ * The immutable shape of one ring file, built from a config by the creator or read back and
+ * validated by an opener; the process keeps this copy and never re-reads the shape.
+ */
+public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, long ringId, long poolId,
+                         String poolName, long subscriberTableOffset, long logOffset, long fileLength) {
+
+    public static RingLayout of(RingConfig config, long ringId, long poolId) {
+        long table = LENGTH;
+        long log = alignUp(table + (long) config.maxSubscribers() * SubscriberDescriptor.LENGTH, 4096);
+        return new RingLayout(config.capacity(), config.maxSubscribers(), config.maxInlineLength(), ringId, poolId,
+            config.pool(), table, log, log + config.capacity());
+    }
+
+    public long subscriberOffset(int index) {
+        return subscriberTableOffset + (long) index * SubscriberDescriptor.LENGTH;
+    }
+
+    /** Writes everything but the state word, the magic last. */
+    public void writeTo(MemorySegment file, long creatorPid) {
+        file.set(ValueLayout.JAVA_INT, VERSION_OFFSET, LAYOUT_VERSION);
+        file.set(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET, LENGTH);
+        file.set(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
+        file.set(ValueLayout.JAVA_LONG, CAPACITY_OFFSET, capacity);
+        file.set(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET, maxSubscribers);
+        file.set(ValueLayout.JAVA_INT, MAX_INLINE_OFFSET, maxInlineLength);
+        file.set(ValueLayout.JAVA_LONG, RING_ID_OFFSET, ringId);
+        file.set(ValueLayout.JAVA_LONG, POOL_ID_OFFSET, poolId);
+        file.set(ValueLayout.JAVA_LONG, CREATOR_PID_OFFSET, creatorPid);
+        file.set(ValueLayout.JAVA_LONG, CREATED_MILLIS_OFFSET, System.currentTimeMillis());
+        byte[] name = poolName == null ? new byte[0] : poolName.getBytes(StandardCharsets.UTF_8);
+        file.set(ValueLayout.JAVA_INT, POOL_NAME_LENGTH_OFFSET, name.length);
+        MemorySegment.copy(name, 0, file, ValueLayout.JAVA_BYTE, POOL_NAME_OFFSET, name.length);
+        file.set(ValueLayout.JAVA_LONG, SUBSCRIBER_TABLE_OFFSET_OFFSET, subscriberTableOffset);
+        file.set(ValueLayout.JAVA_LONG, LOG_OFFSET_OFFSET, logOffset);
+        // Every position starts at 0; a commit word of 0 at log offset 0 would read as a record
+        // at position 0, so the log starts with commit words that name no position (-1).
+        for (long at = 0; at < capacity; at += RecordDescriptor.ALIGNMENT) {
+            file.set(ValueLayout.JAVA_LONG, logOffset + at, -1L);
+        }
+        file.set(ValueLayout.JAVA_LONG, MAGIC_OFFSET, MAGIC);
+    }
+
+    /** Reads and validates the layout of a READY ring file of {@code actualSize} bytes. */
+    public static RingLayout read(MemorySegment file, long actualSize, String what) {
+        int version = file.get(ValueLayout.JAVA_INT, VERSION_OFFSET);
+        if (version != LAYOUT_VERSION) {
+            throw new IncompatibleLayoutException(what + " has layout version " + version + "; this xmem reads version "
+                + LAYOUT_VERSION + ": open it with the xmem that created it, or delete and recreate it");
+        }
+        check(file.get(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET) == LENGTH, what, "header length");
+        check(file.get(ValueLayout.JAVA_INT, FLAGS_OFFSET) == 0, what, "flags");
+        long fileLength = file.get(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET);
+        if (fileLength != actualSize) {
+            throw new IncompatibleLayoutException(what + " is " + actualSize + " bytes but its header says " + fileLength
+                + ": the file was truncated or damaged; delete and recreate the ring");
+        }
+        long capacity = file.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET);
+        check(capacity >= RingConfig.MIN_CAPACITY && capacity <= RingConfig.MAX_CAPACITY && Long.bitCount(capacity) == 1,
+            what, "capacity " + capacity);
+        int maxSubscribers = file.get(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET);
+        check(maxSubscribers >= 1 && maxSubscribers <= RingConfig.MAX_SUBSCRIBERS, what, "max subscribers " + maxSubscribers);
+        int maxInline = file.get(ValueLayout.JAVA_INT, MAX_INLINE_OFFSET);
+        check(maxInline >= 0 && maxInline <= capacity / 8 - 16, what, "max inline length " + maxInline);
+        int nameLength = file.get(ValueLayout.JAVA_INT, POOL_NAME_LENGTH_OFFSET);
+        check(nameLength >= 0 && nameLength <= POOL_NAME_MAX, what, "pool name length " + nameLength);
+        byte[] name = new byte[nameLength];
+        MemorySegment.copy(file, ValueLayout.JAVA_BYTE, POOL_NAME_OFFSET, name, 0, nameLength);
+        String poolName = nameLength == 0 ? null : new String(name, StandardCharsets.UTF_8);
+        if (poolName != null) {
+            try {
+                io.xmem.pool.internal.PoolFiles.validateName(poolName);
+            } catch (io.xmem.pool.InvalidNameException e) {
+                throw new IncompatibleLayoutException(what + " names an invalid pool: damaged", e);
+            }
+        }
+        long poolId = file.get(ValueLayout.JAVA_LONG, POOL_ID_OFFSET);
+        RingLayout expected = new RingLayout((int) capacity, maxSubscribers, maxInline,
+            file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName, LENGTH,
+            alignUp(LENGTH + (long) maxSubscribers * SubscriberDescriptor.LENGTH, 4096), 0);
+        expected = new RingLayout(expected.capacity, maxSubscribers, maxInline, expected.ringId, poolId, poolName,
+            expected.subscriberTableOffset, expected.logOffset, expected.logOffset + capacity);
+        check(file.get(ValueLayout.JAVA_LONG, SUBSCRIBER_TABLE_OFFSET_OFFSET) == expected.subscriberTableOffset, what,
+            "subscriber table offset");
+        check(file.get(ValueLayout.JAVA_LONG, LOG_OFFSET_OFFSET) == expected.logOffset, what, "log offset");
+        check(expected.fileLength == fileLength, what, "file length does not match its regions");
+        return expected;
+    }
+
+    private static void check(boolean ok, String what, String field) {
+        if (!ok) {
+            throw new IncompatibleLayoutException(what + " has an invalid header (" + field
+                + "): it is damaged or was not written by xmem; delete and recreate the ring");
+        }
+    }
+
+    private static long alignUp(long value, long alignment) {
+        return (value + alignment - 1) & -alignment;
+    }
+}

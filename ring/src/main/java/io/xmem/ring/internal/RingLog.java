@@ -1,0 +1,157 @@
+package io.xmem.ring.internal;
+
+import io.xmem.ring.CorruptRingException;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.channels.FileLock;
+
+import static io.xmem.ring.internal.RecordDescriptor.*;
+
+/**
+ * Flyweight over a mapped ring: its counters, subscriber table and record log. Access modes:
+ * commit words are stored with release by the publisher and loaded with acquire by readers
+ * (see {@link RecordDescriptor}); the tail is stored with release after the commit it covers;
+ * subscriber positions are stored with release by their owner and loaded with acquire; the
+ * release position only moves by CAS, so each record's pin is dropped exactly once.
+ */
+public final class RingLog {
+    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
+
+    public final SharedRing ring;
+    public final MemorySegment file;
+    public final long logOffset;
+    public final int capacity;
+    public final int mask;
+
+    public RingLog(SharedRing ring) {
+        this.ring = ring;
+        this.file = ring.file;
+        this.logOffset = ring.layout.logOffset();
+        this.capacity = ring.layout.capacity();
+        this.mask = capacity - 1;
+    }
+
+    /** File offset of the record at {@code position}. */
+    public long recordAt(long position) {
+        return logOffset + (position & mask);
+    }
+
+    public long commitAcquire(long recordOffset) {
+        return (long) LONG.getAcquire(file, recordOffset + COMMIT_OFFSET);
+    }
+
+    /** Writes length and type, then the commit word with release: the record becomes visible. */
+    public void commit(long recordOffset, long position, int length, int type) {
+        file.set(ValueLayout.JAVA_INT, recordOffset + LENGTH_OFFSET, length);
+        file.set(ValueLayout.JAVA_INT, recordOffset + TYPE_OFFSET, type);
+        LONG.setRelease(file, recordOffset + COMMIT_OFFSET, position);
+    }
+
+    public long tail() {
+        return (long) LONG.getAcquire(file, (long) RingHeaderDescriptor.TAIL_OFFSET);
+    }
+
+    public void tail(long position) {
+        LONG.setRelease(file, (long) RingHeaderDescriptor.TAIL_OFFSET, position);
+    }
+
+    public void addCounter(int offset) {
+        long at = offset;
+        LONG.setOpaque(file, at, (long) LONG.getOpaque(file, at) + 1);
+    }
+
+    public long counter(int offset) {
+        return (long) LONG.getOpaque(file, (long) offset);
+    }
+
+    // ---------------------------------------------------------------- subscribers
+
+    public int subscriberState(int index) {
+        return (int) INT.getAcquire(file, ring.layout.subscriberOffset(index) + SubscriberDescriptor.STATE_OFFSET);
+    }
+
+    public void subscriberState(int index, int state) {
+        INT.setRelease(file, ring.layout.subscriberOffset(index) + SubscriberDescriptor.STATE_OFFSET, state);
+    }
+
+    public long subscriberPosition(int index) {
+        return (long) LONG.getAcquire(file, ring.layout.subscriberOffset(index) + SubscriberDescriptor.POSITION_OFFSET);
+    }
+
+    public void subscriberPosition(int index, long position) {
+        LONG.setRelease(file, ring.layout.subscriberOffset(index) + SubscriberDescriptor.POSITION_OFFSET, position);
+    }
+
+    public void subscriberPid(int index, long pid) {
+        file.set(ValueLayout.JAVA_LONG, ring.layout.subscriberOffset(index) + SubscriberDescriptor.PID_OFFSET, pid);
+    }
+
+    /**
+     * The lowest position of any ACTIVE subscriber, or {@code Long.MAX_VALUE} when there is
+     * none. With {@code probeDead}, an ACTIVE entry whose lock can be taken belongs to a dead
+     * process: it is marked EMPTY and no longer counts.
+     */
+    public long minSubscriberPosition(boolean probeDead) {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < ring.layout.maxSubscribers(); i++) {
+            if (subscriberState(i) != SubscriberDescriptor.STATE_ACTIVE) {
+                continue;
+            }
+            if (probeDead) {
+                FileLock lock = ring.tryLock(i, false);
+                if (lock != null) {
+                    try {
+                        subscriberState(i, SubscriberDescriptor.STATE_EMPTY);
+                    } finally {
+                        SharedRing.unlock(lock);
+                    }
+                    continue;
+                }
+            }
+            min = Math.min(min, subscriberPosition(i));
+        }
+        return min;
+    }
+
+    // ---------------------------------------------------------------- pins
+
+    /**
+     * Drops the pins of every record below {@code upTo} (a position every live subscriber has
+     * passed). Each record is claimed by a CAS on the release position before its pin is
+     * dropped, so concurrent releasers never drop one twice; a process killed between the two
+     * steps leaves that one buffer pinned (leaked, never freed early).
+     */
+    public void releaseUpTo(long upTo) {
+        long at = RingHeaderDescriptor.RELEASE_POSITION_OFFSET;
+        while (true) {
+            long position = (long) LONG.getVolatile(file, at);
+            if (position >= upTo) {
+                return;
+            }
+            long record = recordAt(position);
+            if (commitAcquire(record) != position) {
+                throw new CorruptRingException("ring '" + ring.name + "': no record at release position " + position
+                    + " below " + upTo + "; the ring was damaged");
+            }
+            int length = checkedLength(record, position);
+            int type = file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
+            long token = type == TYPE_REFERENCE ? file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET) : 0;
+            if ((boolean) LONG.compareAndSet(file, at, position, position + aligned(length)) && type == TYPE_REFERENCE) {
+                ring.sharedPool.unpin(token);
+            }
+        }
+    }
+
+    /** The record's length, validated against the log: it must fit before the log's end. */
+    public int checkedLength(long record, long position) {
+        int length = file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
+        if (length < HEADER_LENGTH || (position & mask) + aligned(length) > capacity) {
+            throw new CorruptRingException("ring '" + ring.name + "': record at position " + position + " has length "
+                + length + ", which does not fit the log; the ring was damaged");
+        }
+        return length;
+    }
+}

@@ -1,0 +1,324 @@
+package io.xmem.ring.internal;
+
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.IncompatibleLayoutException;
+import io.xmem.pool.InvalidConfigException;
+import io.xmem.pool.XmemException;
+import io.xmem.pool.internal.PoolFiles;
+import io.xmem.pool.internal.PoolInternals;
+import io.xmem.pool.internal.SharedPool;
+import io.xmem.ring.RingConfig;
+import io.xmem.ring.RingExistsException;
+import io.xmem.ring.RingNotFoundException;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One ring as seen by this JVM: the mapping, the lock file (one channel per JVM, since file
+ * locks are per process and closing any channel of the file may drop them all) and the pool
+ * the ring's records refer to. Every {@code Ring} object of one ring file in this JVM shares
+ * one instance.
+ */
+public final class SharedRing {
+    public static final String SUFFIX = ".ring";
+    public static final String LOCK_SUFFIX = ".ring.lock";
+    /** Lock byte held by the ring's one publisher; subscribers hold bytes 0..maxSubscribers-1. */
+    public static final long PUBLISHER_LOCK = 1L << 20;
+    private static final long READY_TIMEOUT_MILLIS = 5_000;
+    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
+    private static final Map<Object, SharedRing> OPEN = new HashMap<>();
+
+    public final String name;
+    public final Path path;
+    public final RingLayout layout;
+    public final MemorySegment file;
+    /** The pool of the ring's buffer references, or null for an inline-only ring. */
+    public final BufferPool pool;
+    public final SharedPool sharedPool;
+    private final Arena arena;
+    private final FileChannel channel;
+    private final FileChannel lockChannel;
+    private final Object fileKey;
+    private int openCount;
+    private volatile boolean closed;
+
+    private SharedRing(String name, Path path, Object fileKey, Arena arena, FileChannel channel, MemorySegment file,
+                       RingLayout layout, FileChannel lockChannel, BufferPool pool) {
+        this.name = name;
+        this.path = path;
+        this.fileKey = fileKey;
+        this.arena = arena;
+        this.channel = channel;
+        this.file = file;
+        this.layout = layout;
+        this.lockChannel = lockChannel;
+        this.pool = pool;
+        this.sharedPool = pool == null ? null : PoolInternals.shared(pool);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public static Path ringPath(Path dir, String name) {
+        return dir.resolve(PoolFiles.validateName(name) + SUFFIX);
+    }
+
+    public static Path lockPath(Path dir, String name) {
+        return dir.resolve(PoolFiles.validateName(name) + LOCK_SUFFIX);
+    }
+
+    // ---------------------------------------------------------------- create / open / close
+
+    public static synchronized SharedRing create(String name, RingConfig config) {
+        Path dir = config.directory();
+        Path path = ringPath(dir, name);
+        Path lock = lockPath(dir, name);
+        if (!Files.isDirectory(dir)) {
+            throw new InvalidConfigException("directory " + dir + " does not exist");
+        }
+        BufferPool pool = config.pool() == null ? null : BufferPool.open(config.pool(), dir);
+        Arena arena = Arena.ofShared();
+        FileChannel channel = null;
+        FileChannel lockChannel = null;
+        boolean done = false;
+        boolean created = false;
+        try {
+            try {
+                Files.createFile(path, PosixFilePermissions.asFileAttribute(config.permissions()));
+                created = true;
+            } catch (FileAlreadyExistsException e) {
+                throw new RingExistsException("ring '" + name + "' already exists at " + path + ": open it with "
+                    + "Ring.open, or delete it first (Ring.delete)", e);
+            }
+            Files.setPosixFilePermissions(path, config.permissions());
+            try {
+                Files.createFile(lock, PosixFilePermissions.asFileAttribute(config.permissions()));
+                Files.setPosixFilePermissions(lock, config.permissions());
+            } catch (FileAlreadyExistsException e) {
+                // left by an earlier ring of that name: locks live in open files, not in the file
+            }
+            RingLayout layout = RingLayout.of(config, ThreadLocalRandom.current().nextLong(), pool == null ? 0 : pool.id());
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength(), arena);
+            layout.writeTo(file, ProcessHandle.current().pid());
+            INT.setRelease(file, (long) RingHeaderDescriptor.STATE_OFFSET, RingHeaderDescriptor.STATE_READY);
+            lockChannel = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            SharedRing ring = new SharedRing(name, path, fileKey(name, path), arena, channel, file, layout, lockChannel, pool);
+            ring.openCount = 1;
+            OPEN.put(ring.fileKey, ring);
+            done = true;
+            return ring;
+        } catch (IOException e) {
+            throw new XmemException("cannot create ring '" + name + "' at " + path + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                arena.close();
+                closeQuietly(channel);
+                closeQuietly(lockChannel);
+                if (pool != null) {
+                    pool.close();
+                }
+                if (created) {
+                    deleteQuietly(path);
+                }
+            }
+        }
+    }
+
+    public static synchronized SharedRing open(String name, Path dir) {
+        Path path = ringPath(dir, name);
+        SharedRing existing = OPEN.get(fileKey(name, path));
+        if (existing != null) {
+            existing.openCount++;
+            return existing;
+        }
+        waitReady(name, path);
+        Arena arena = Arena.ofShared();
+        FileChannel channel = null;
+        FileChannel lockChannel = null;
+        BufferPool pool = null;
+        boolean done = false;
+        String what = "ring file " + path;
+        try {
+            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long size = channel.size();
+            if (size < RingHeaderDescriptor.LENGTH) {
+                throw new IncompatibleLayoutException(what + " is only " + size + " bytes: truncated; delete and recreate it");
+            }
+            MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            RingLayout layout = RingLayout.read(file, size, what);
+            if (layout.poolName() != null) {
+                pool = BufferPool.open(layout.poolName(), dir);
+                if (pool.id() != layout.poolId()) {
+                    throw new IncompatibleLayoutException("ring '" + name + "' was made for pool '" + layout.poolName()
+                        + "' with id 0x" + Long.toHexString(layout.poolId()) + ", but that pool now has id 0x"
+                        + Long.toHexString(pool.id()) + " (it was deleted and created again): recreate the ring");
+                }
+            }
+            Path lock = lockPath(dir, name);
+            if (!Files.exists(lock)) {
+                try {
+                    Files.createFile(lock, PosixFilePermissions.asFileAttribute(Files.getPosixFilePermissions(path)));
+                } catch (FileAlreadyExistsException e) {
+                    // a racing opener made it
+                }
+            }
+            lockChannel = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            SharedRing ring = new SharedRing(name, path, fileKey(name, path), arena, channel, file, layout, lockChannel, pool);
+            ring.openCount = 1;
+            OPEN.put(ring.fileKey, ring);
+            done = true;
+            return ring;
+        } catch (NoSuchFileException e) {
+            throw notFound(name, path, e);
+        } catch (IOException e) {
+            throw new XmemException("cannot open ring '" + name + "' at " + path + ": " + e.getMessage(), e);
+        } finally {
+            if (!done) {
+                arena.close();
+                closeQuietly(channel);
+                closeQuietly(lockChannel);
+                if (pool != null) {
+                    pool.close();
+                }
+            }
+        }
+    }
+
+    /** Waits for READY with plain reads; rejects a foreign file or another version at once. */
+    private static void waitReady(String name, Path path) {
+        long deadline = System.nanoTime() + READY_TIMEOUT_MILLIS * 1_000_000L;
+        while (true) {
+            ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
+            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+                while (header.hasRemaining() && ch.read(header) > 0) {
+                    // until full or end of file
+                }
+            } catch (NoSuchFileException e) {
+                throw notFound(name, path, e);
+            } catch (IOException e) {
+                throw new XmemException("cannot read " + path + ": " + e.getMessage(), e);
+            }
+            if (header.position() >= 8) {
+                long magic = header.getLong(0);
+                if (magic != 0 && magic != RingHeaderDescriptor.MAGIC) {
+                    throw new IncompatibleLayoutException(path + " is not an xmem ring (magic 0x" + Long.toHexString(magic)
+                        + "): choose another name, or delete the file if it is garbage");
+                }
+                if (magic == RingHeaderDescriptor.MAGIC && header.position() == 24
+                    && header.getInt(RingHeaderDescriptor.STATE_OFFSET) == RingHeaderDescriptor.STATE_READY) {
+                    return;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new IncompatibleLayoutException(path + " is still not READY after " + READY_TIMEOUT_MILLIS
+                    + " ms: its creator died while creating it, or it was truncated; delete it and create it again");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new XmemException("interrupted while waiting for ring '" + name + "' to be ready", e);
+            }
+        }
+    }
+
+    public static synchronized void close(SharedRing ring) {
+        if (--ring.openCount > 0) {
+            return;
+        }
+        OPEN.remove(ring.fileKey, ring);
+        ring.closed = true;
+        try {
+            ring.arena.close();
+        } finally {
+            closeQuietly(ring.lockChannel);
+            closeQuietly(ring.channel);
+            if (ring.pool != null) {
+                ring.pool.close();
+            }
+        }
+    }
+
+    public static boolean delete(String name, Path dir) {
+        boolean existed = deleteQuietly(ringPath(dir, name));
+        deleteQuietly(lockPath(dir, name));
+        return existed;
+    }
+
+    // ---------------------------------------------------------------- locks
+
+    /** Takes lock byte {@code index} of the ring's lock file, or null if another process holds it. */
+    public FileLock tryLock(long index, boolean shared) {
+        try {
+            return lockChannel.tryLock(index, 1, shared);
+        } catch (OverlappingFileLockException e) {
+            return null; // held by this JVM
+        } catch (IOException e) {
+            throw new XmemException("cannot lock byte " + index + " of ring '" + name + "''s lock file: " + e.getMessage(), e);
+        }
+    }
+
+    public static void unlock(FileLock lock) {
+        try {
+            lock.release();
+        } catch (IOException e) {
+            throw new XmemException("cannot release a ring lock: " + e.getMessage(), e);
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static RingNotFoundException notFound(String name, Path path, Exception cause) {
+        return new RingNotFoundException("ring '" + name + "' does not exist (no " + path + "): create it first with "
+            + "Ring.create, or check the name and directory", cause);
+    }
+
+    private static Object fileKey(String name, Path path) {
+        try {
+            return Files.readAttributes(path, BasicFileAttributes.class).fileKey();
+        } catch (NoSuchFileException e) {
+            throw notFound(name, path, e);
+        } catch (IOException e) {
+            throw new XmemException("cannot read " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing held that matters
+            }
+        }
+    }
+
+    private static boolean deleteQuietly(Path path) {
+        try {
+            return Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new XmemException("cannot delete " + path + ": " + e.getMessage(), e);
+        }
+    }
+}
