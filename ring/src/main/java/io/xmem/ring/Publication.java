@@ -52,6 +52,8 @@ public final class Publication implements AutoCloseable {
     /** Positions below this may be written without looking at the subscribers again. */
     private long limit;
     private long lastProbe;
+    /** Length of the open claim's message, or -1 when none is open. */
+    private int claimLength = -1;
     private boolean closed;
 
     Publication(Ring ring, RingLog log) {
@@ -125,6 +127,65 @@ public final class Publication implements AutoCloseable {
         return commit(record, position, REF_RECORD_LENGTH, TYPE_REFERENCE);
     }
 
+    /**
+     * Claims room for an inline message of {@code length} bytes to be written in place, through
+     * {@link #claimed()}; nothing is visible until {@link #commit()}, and {@link #abort()}
+     * gives the room back. Returns the position the record will end at, or a negative code (no
+     * claim is then open). One claim at a time; offers wait until it is committed or aborted.
+     *
+     * <pre>{@code
+     * if (pub.tryClaim(24) > 0) {
+     *     MemorySegment m = pub.claimed();
+     *     m.set(JAVA_LONG, 0, price); m.set(JAVA_LONG, 8, qty); m.set(JAVA_LONG, 16, time);
+     *     pub.commit();
+     * }
+     * }</pre>
+     *
+     * A publisher killed between claim and commit leaves a record no subscriber can see; the
+     * next publisher writes over it.
+     */
+    public long tryClaim(int length) {
+        if (claimLength >= 0) {
+            throw new IllegalStateException("a claim is already open: commit() or abort() it first");
+        }
+        if (length < 0 || length > maxInline) {
+            throw new MessageTooLongException("ring '" + shared.name + "': a claim of " + length
+                + " bytes is outside 0.." + maxInline + " (the ring's maximum inline length)");
+        }
+        long position = reserve(HEADER_LENGTH + length);
+        if (position < 0) {
+            return position;
+        }
+        claimLength = length;
+        return position + aligned(HEADER_LENGTH + length);
+    }
+
+    /** The bytes of the open claim, to be written before {@link #commit()}. */
+    public MemorySegment claimed() {
+        if (claimLength < 0) {
+            throw new IllegalStateException("no claim is open");
+        }
+        return log.file.asSlice(log.recordAt(tail) + HEADER_LENGTH, claimLength);
+    }
+
+    /** Publishes the open claim; returns the new position. */
+    public long commit() {
+        if (claimLength < 0) {
+            throw new IllegalStateException("no claim is open");
+        }
+        int length = claimLength;
+        claimLength = -1;
+        return commit(log.recordAt(tail), tail, HEADER_LENGTH + length, TYPE_INLINE);
+    }
+
+    /** Gives the open claim's room back, publishing nothing. */
+    public void abort() {
+        if (claimLength < 0) {
+            throw new IllegalStateException("no claim is open");
+        }
+        claimLength = -1;
+    }
+
     /** Longest inline message this ring takes. */
     public int maxInlineLength() {
         return maxInline;
@@ -142,6 +203,9 @@ public final class Publication implements AutoCloseable {
     private long reserve(int recordLength) {
         if (closed || shared.isClosed()) {
             return CLOSED;
+        }
+        if (claimLength >= 0) {
+            throw new IllegalStateException("a claim is open: commit() or abort() it before offering");
         }
         int aligned = aligned(recordLength);
         int offset = (int) (tail & log.mask);
@@ -195,6 +259,7 @@ public final class Publication implements AutoCloseable {
         tail = position + aligned(recordLength);
         log.tail(tail);
         log.addCounter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
+        log.wakeSleepers();
         return tail;
     }
 
@@ -207,6 +272,7 @@ public final class Publication implements AutoCloseable {
         closed = true;
         if (!shared.isClosed()) {
             SharedRing.unlock(lock);
+            log.wakeAll(); // sleepers look again (and find the ring without a publisher)
         }
         ring.forget(this);
     }

@@ -37,7 +37,7 @@ public final class Subscription implements AutoCloseable {
     private final Message message;
     private final int maxInline;
     private long position;
-    private boolean closed;
+    private volatile boolean closed; // read by a thread blocked in await()
 
     Subscription(Ring ring, RingLog log) {
         this.ring = ring;
@@ -140,6 +140,50 @@ public final class Subscription implements AutoCloseable {
             + "; the ring was damaged");
     }
 
+    /**
+     * Blocks until a record is ready for this subscription, the subscription is closed (from
+     * another thread), or {@code timeout} passes; returns whether a record is ready. Sleeps on a
+     * futex word in the ring (0 % CPU) and is woken by the publisher's commit, so a consumer
+     * at 60 frames per second costs nothing between frames and still wakes within
+     * microseconds. Without futex support it parks in short steps.
+     *
+     * <pre>{@code
+     * while (running) {
+     *     if (sub.await(Duration.ofSeconds(1))) sub.poll(handler, 16);
+     * }
+     * }</pre>
+     */
+    public boolean await(java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (ready()) {
+                return true;
+            }
+            if (closed || shared.isClosed()) {
+                return false;
+            }
+            int sequence = log.wakeSequence();
+            log.addSleeper(1);
+            try {
+                if (ready()) { // checked after registering: a commit now either shows here or wakes us
+                    return true;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || closed) {
+                    return false;
+                }
+                log.sleep(sequence, left);
+            } finally {
+                log.addSleeper(-1);
+            }
+        }
+    }
+
+    /** Whether the record at this subscription's position is committed. */
+    private boolean ready() {
+        return !closed && !shared.isClosed() && log.commitAcquire(log.recordAt(position)) == position;
+    }
+
     /** The position of the next record this subscription will deliver. */
     public long position() {
         return position;
@@ -153,6 +197,7 @@ public final class Subscription implements AutoCloseable {
         }
         closed = true;
         if (!shared.isClosed()) {
+            log.wakeAll(); // a thread blocked in await() returns
             log.subscriberState(index, SubscriberDescriptor.STATE_EMPTY);
             SharedRing.unlock(lock);
             if (shared.sharedPool != null) {

@@ -116,4 +116,55 @@ class RingTest {
             assertThrows(RingNotFoundException.class, () -> Ring.open(name + "-missing"));
         }
     }
+
+    @Test
+    void claimWritesInPlaceAndAbortPublishesNothing() {
+        try (Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).build());
+             Publication pub = ring.publication();
+             Subscription sub = ring.subscription()) {
+            assertNull(ring.pool());
+            for (int i = 0; i < 200; i++) { // several laps, so claims meet the padding at the end
+                assertTrue(pub.tryClaim(24) > 0);
+                MemorySegment m = pub.claimed();
+                m.set(ValueLayout.JAVA_LONG, 0, i);
+                if (i % 5 == 4) {
+                    pub.abort();
+                } else {
+                    pub.commit();
+                }
+                assertThrows(IllegalStateException.class, pub::commit);
+                List<Long> got = new ArrayList<>();
+                sub.poll(msg -> got.add(msg.segment().get(ValueLayout.JAVA_LONG, 0)), 10);
+                assertEquals(i % 5 == 4 ? List.of() : List.of((long) i), got);
+            }
+        }
+    }
+
+    @Test
+    void aSleepingSubscriberWakesOnPublishAndOnClose() throws Exception {
+        try (Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).build());
+             Publication pub = ring.publication()) {
+            Subscription sub = ring.subscription();
+            java.util.concurrent.atomic.AtomicReference<Boolean> woke = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread waiter = new Thread(() -> woke.set(sub.await(java.time.Duration.ofSeconds(30))));
+            waiter.start();
+            Thread.sleep(200); // let it go to sleep
+            assertTrue(waiter.isAlive(), "nothing published yet: still asleep");
+            assertTrue(pub.offer(MemorySegment.ofArray(new byte[8])) > 0);
+            waiter.join(10_000);
+            assertFalse(waiter.isAlive(), "the publish woke it");
+            assertTrue(woke.get());
+            assertEquals(1, sub.poll(m -> { }, 10));
+
+            Thread second = new Thread(() -> woke.set(sub.await(java.time.Duration.ofSeconds(30))));
+            second.start();
+            Thread.sleep(200);
+            assertTrue(second.isAlive());
+            sub.close();
+            second.join(10_000);
+            assertFalse(second.isAlive(), "closing the subscription woke it");
+            assertFalse(woke.get());
+            assertTrue(io.xmem.ring.internal.Futex.AVAILABLE, io.xmem.ring.internal.Futex.UNAVAILABLE);
+        }
+    }
 }

@@ -49,14 +49,18 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+  896
  *  |  publisher pid (u64): diagnostics; 128-byte line                |
  *  +---------------------------------------------------------------+ 1024
- *  |                reserved, zero, to 1151                          |
+ *  |  wake sequence (u32): futex word | sleepers (u32); 128-byte line  |
  *  +---------------------------------------------------------------+ 1152
  * </pre>
  *
  * <p>Everything before byte 512 is immutable once READY (stored last, with release) and is
  * validated and copied by every opener. The counters are written at run time: the tail by the
  * publisher (release), the release position by compare-and-set, the statistics with opaque
- * stores. Positions are byte offsets into an unbounded stream; a position's place in the log
+ * stores. Sleepers: a subscriber about to block increments the sleeper count (atomic), then
+ * checks once more for a record, then waits on the wake sequence; a publisher, after its
+ * commit and a full fence, reads the sleeper count and, if any, bumps the sequence and wakes
+ * them. Either the subscriber sees the record or the publisher sees the sleeper: no lost
+ * wake-up (the classic store-then-load pairing, which is why the fence is there). Positions are byte offsets into an unbounded stream; a position's place in the log
  * is {@code position & (capacity - 1)}.
  */
 public final class RingHeaderDescriptor {
@@ -92,6 +96,10 @@ public final class RingHeaderDescriptor {
     public static final int PUBLISHED_COUNT_OFFSET = 768;
     public static final int BACK_PRESSURED_COUNT_OFFSET = 776;
     public static final int PUBLISHER_PID_OFFSET = 896;
+    /** A futex word: bumped (and sleepers woken) after a commit when anyone sleeps. */
+    public static final int WAKE_SEQUENCE_OFFSET = 1024;
+    /** Subscribers asleep (or about to sleep) on the wake sequence. */
+    public static final int SLEEPERS_OFFSET = 1028;
 
     private RingHeaderDescriptor() {
     }

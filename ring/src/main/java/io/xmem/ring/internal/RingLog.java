@@ -67,6 +67,41 @@ public final class RingLog {
         return (long) LONG.getOpaque(file, (long) offset);
     }
 
+    // ---------------------------------------------------------------- sleeping
+
+    /** After a commit: wakes sleeping subscribers, if any. The fence orders the commit before the read. */
+    public void wakeSleepers() {
+        VarHandle.fullFence();
+        if ((int) INT.getVolatile(file, (long) RingHeaderDescriptor.SLEEPERS_OFFSET) != 0) {
+            wakeAll();
+        }
+    }
+
+    /** Bumps the wake sequence and wakes every sleeper (also used on close). */
+    public void wakeAll() {
+        int previous = (int) INT.getAndAdd(file, (long) RingHeaderDescriptor.WAKE_SEQUENCE_OFFSET, 1);
+        if (Futex.AVAILABLE) {
+            Futex.wakeAll(file.address() + RingHeaderDescriptor.WAKE_SEQUENCE_OFFSET);
+        }
+    }
+
+    public int wakeSequence() {
+        return (int) INT.getVolatile(file, (long) RingHeaderDescriptor.WAKE_SEQUENCE_OFFSET);
+    }
+
+    public void addSleeper(int delta) {
+        int previous = (int) INT.getAndAdd(file, (long) RingHeaderDescriptor.SLEEPERS_OFFSET, delta);
+    }
+
+    /** Sleeps while the wake sequence is {@code sequence}, at most {@code nanos}. */
+    public void sleep(int sequence, long nanos) {
+        if (Futex.AVAILABLE) {
+            Futex.await(file.address() + RingHeaderDescriptor.WAKE_SEQUENCE_OFFSET, sequence, nanos);
+        } else {
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(nanos, 50_000));
+        }
+    }
+
     // ---------------------------------------------------------------- subscribers
 
     public int subscriberState(int index) {
