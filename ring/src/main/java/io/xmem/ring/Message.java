@@ -14,7 +14,7 @@ import java.lang.foreign.MemorySegment;
  * every record: do not keep it past the callback.
  */
 public final class Message {
-    private final MemorySegment log;
+    private MemorySegment bytes;
     private final SharedPool pool;
     private final BufferPool bufferPool;
     private boolean inline;
@@ -25,14 +25,14 @@ public final class Message {
     private long timestamp;
     private long tag;
 
-    Message(MemorySegment log, BufferPool bufferPool, SharedPool pool) {
-        this.log = log;
+    Message(BufferPool bufferPool, SharedPool pool) {
         this.bufferPool = bufferPool;
         this.pool = pool;
     }
 
-    void wrapInline(long position, long offset, long length) {
+    void wrapInline(long position, MemorySegment bytes, long offset, long length) {
         this.inline = true;
+        this.bytes = bytes;
         this.position = position;
         this.offset = offset;
         this.length = length;
@@ -87,7 +87,7 @@ public final class Message {
      */
     public MemorySegment segment() {
         if (inline) {
-            return log.asSlice(offset, length);
+            return bytes.asSlice(offset, length);
         }
         int sizeClass = pool.sizeClassOfToken(token);
         long bufferLength = pool.pinnedLength(token, sizeClass);

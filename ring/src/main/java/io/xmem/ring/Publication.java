@@ -48,7 +48,10 @@ public final class Publication implements AutoCloseable {
     private final SharedRing shared;
     private final FileLock lock;
     private final int maxInline;
+    private final boolean lossy;
     private long tail;
+    /** Sequence number of the next record (records that are not padding, from 0). */
+    private long sequence;
     /** Positions below this may be written without looking at the subscribers again. */
     private long limit;
     private long lastProbe;
@@ -67,6 +70,9 @@ public final class Publication implements AutoCloseable {
         }
         this.maxInline = shared.layout.maxInlineLength();
         this.tail = log.tail();
+        this.sequence = log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
+        recover();
+        this.lossy = shared.layout.lossy();
         log.file.set(ValueLayout.JAVA_LONG, RingHeaderDescriptor.PUBLISHER_PID_OFFSET, ProcessHandle.current().pid());
     }
 
@@ -186,6 +192,26 @@ public final class Publication implements AutoCloseable {
         claimLength = -1;
     }
 
+    /**
+     * A previous publisher killed after committing a record but before moving the tail (or the
+     * count) past it left a record that subscribers may already have read: carry on after it,
+     * never over it, and number the next record after its number.
+     */
+    private void recover() {
+        for (int i = 0; i < log.capacity / ALIGNMENT; i++) {
+            long record = log.recordAt(tail);
+            if (log.commitAcquire(record) != tail) {
+                return;
+            }
+            int length = log.checkedLength(record, tail);
+            if (log.file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET) != TYPE_PADDING) {
+                sequence = log.file.get(ValueLayout.JAVA_LONG, record + SEQUENCE_OFFSET) + 1;
+            }
+            tail += aligned(length);
+            log.tail(tail);
+        }
+    }
+
     /** Longest inline message this ring takes. */
     public int maxInlineLength() {
         return maxInline;
@@ -212,17 +238,40 @@ public final class Publication implements AutoCloseable {
         int padding = offset + aligned > log.capacity ? log.capacity - offset : 0;
         long end = tail + padding + aligned;
         if (end > limit) {
-            long result = refreshLimit(end);
+            long result = lossy ? refreshConnected(end) : refreshLimit(end);
             if (result < 0) {
                 return result;
             }
         }
+        if (lossy) {
+            if (shared.sharedPool != null) {
+                log.releaseUpTo(end - log.capacity); // skipped references are released all the same
+            }
+            log.announceWrite(end);
+        }
         if (padding > 0) {
-            log.commit(log.recordAt(tail), tail, padding, TYPE_PADDING);
+            log.commit(log.recordAt(tail), tail, padding, TYPE_PADDING, 0);
             tail += padding;
             log.tail(tail);
         }
         return tail;
+    }
+
+    /**
+     * Lossy rings: nobody holds the publisher back, but with no subscriber at all nothing is
+     * published (as in a reliable ring). Looked at again every quarter of the log.
+     */
+    private long refreshConnected(long end) {
+        long now = System.nanoTime();
+        boolean probe = now - lastProbe > PROBE_INTERVAL_NANOS;
+        if (probe) {
+            lastProbe = now;
+        }
+        if (log.minSubscriberPosition(probe) == Long.MAX_VALUE) {
+            return NOT_CONNECTED;
+        }
+        limit = end + log.capacity / 4;
+        return 0;
     }
 
     /** Looks at the subscribers again; releases the pins of every record they have all passed. */
@@ -255,10 +304,12 @@ public final class Publication implements AutoCloseable {
     }
 
     private long commit(long record, long position, int recordLength, int type) {
-        log.commit(record, position, recordLength, type);
+        log.commit(record, position, recordLength, type, sequence++);
+        // The count (the next sequence) before the tail: a successor resumes from the tail and
+        // corrects both from any record it finds committed there (see recover()).
+        log.setCounter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET, sequence);
         tail = position + aligned(recordLength);
         log.tail(tail);
-        log.addCounter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
         log.wakeSleepers();
         return tail;
     }

@@ -31,12 +31,14 @@ public final class RingConfig {
     private final int maxInlineLength;
     private final Path directory;
     private final Set<PosixFilePermission> permissions;
+    private final boolean lossy;
 
     private RingConfig(Builder b) {
+        this.lossy = b.lossy;
         this.capacity = b.capacity;
         this.pool = b.pool;
         this.maxSubscribers = b.maxSubscribers;
-        this.maxInlineLength = b.maxInlineLength < 0 ? capacity / 8 - 16 : b.maxInlineLength;
+        this.maxInlineLength = b.maxInlineLength < 0 ? capacity / 8 - 24 : b.maxInlineLength;
         this.directory = b.directory;
         this.permissions = Set.copyOf(b.permissions);
     }
@@ -70,7 +72,13 @@ public final class RingConfig {
         return permissions;
     }
 
+    /** Whether the publisher never waits (lossy) instead of waiting for the slowest subscriber. */
+    public boolean lossy() {
+        return lossy;
+    }
+
     public static final class Builder {
+        private boolean lossy;
         private int capacity = 1 << 20;
         private String pool;
         private int maxSubscribers = 16;
@@ -106,7 +114,7 @@ public final class RingConfig {
             return this;
         }
 
-        /** Longest inline message in bytes; default and maximum: capacity / 8 − 16. */
+        /** Longest inline message in bytes; default and maximum: capacity / 8 − 24. */
         public Builder maxInlineLength(int maxInlineLength) {
             if (maxInlineLength < 0) {
                 throw new InvalidConfigException("maxInlineLength must not be negative, was " + maxInlineLength);
@@ -133,10 +141,20 @@ public final class RingConfig {
             return this;
         }
 
+        /**
+         * Lossy flow control: the publisher never waits; a subscriber that falls a whole log
+         * behind is lapped, learns exactly how many records it lost, and carries on from the
+         * newest. Default false: reliable (the slowest live subscriber back-pressures).
+         */
+        public Builder lossy(boolean lossy) {
+            this.lossy = lossy;
+            return this;
+        }
+
         public RingConfig build() {
-            if (maxInlineLength > capacity / 8 - 16) {
-                throw new InvalidConfigException("maxInlineLength " + maxInlineLength + " exceeds capacity / 8 - 16 = "
-                    + (capacity / 8 - 16) + ": raise the capacity");
+            if (maxInlineLength > capacity / 8 - 24) {
+                throw new InvalidConfigException("maxInlineLength " + maxInlineLength + " exceeds capacity / 8 - 24 = "
+                    + (capacity / 8 - 24) + ": raise the capacity");
             }
             if (pool != null) {
                 io.xmem.pool.internal.PoolFiles.validateName(pool);

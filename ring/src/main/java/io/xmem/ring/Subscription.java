@@ -5,6 +5,7 @@ import io.xmem.ring.internal.RingLog;
 import io.xmem.ring.internal.SharedRing;
 import io.xmem.ring.internal.SubscriberDescriptor;
 
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileLock;
 
@@ -36,7 +37,15 @@ public final class Subscription implements AutoCloseable {
     private final int index;
     private final Message message;
     private final int maxInline;
+    private final boolean lossy;
+    /** Lossy rings: inline payloads are copied here before delivery. */
+    private final MemorySegment scratch;
     private long position;
+    /** Sequence number of the next record due. */
+    private long expected;
+    /** Whether a record numbered {@link #expected} or later has been seen. */
+    private boolean started;
+    private long lost;
     private volatile boolean closed; // read by a thread blocked in await()
 
     Subscription(Ring ring, RingLog log) {
@@ -57,9 +66,15 @@ public final class Subscription implements AutoCloseable {
         this.lock = taken;
         this.index = at;
         this.maxInline = shared.layout.maxInlineLength();
-        this.message = new Message(log.file, shared.pool, shared.sharedPool);
-        // Start at the tail: records before it were published before we joined.
+        this.lossy = shared.layout.lossy();
+        this.scratch = lossy ? java.lang.foreign.Arena.ofAuto().allocate(Math.max(maxInline, 1), 8) : null;
+        this.message = new Message(shared.pool, shared.sharedPool);
+        // Start at the tail: records before it were published before we joined. The count, read
+        // after the tail, numbers the first record we must see: the publisher stores the count
+        // before the tail, so every record numbered from here on lies at or after this position
+        // (the few before it that are numbered lower were published before we joined: skipped).
         this.position = log.tail();
+        this.expected = log.counter(io.xmem.ring.internal.RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
         log.subscriberPid(index, ProcessHandle.current().pid());
         log.subscriberPosition(index, position);
         log.subscriberState(index, SubscriberDescriptor.STATE_ACTIVE); // release: position first
@@ -67,7 +82,9 @@ public final class Subscription implements AutoCloseable {
 
     /**
      * Delivers up to {@code limit} records to {@code handler}, in order; returns how many. 0 means
-     * nothing new (or the subscription is closed).
+     * nothing new (or the subscription is closed). In a lossy ring, a subscription that was
+     * overtaken by a whole log skips to the newest record and adds what it missed to
+     * {@link #lostRecords()}.
      */
     public int poll(MessageHandler handler, int limit) {
         if (closed || shared.isClosed()) {
@@ -75,47 +92,66 @@ public final class Subscription implements AutoCloseable {
         }
         int delivered = 0;
         long start = position;
-        long pos = position;
         while (delivered < limit) {
+            long pos = position;
             long record = log.recordAt(pos);
+            if (lossy && log.writeHead() - log.capacity > pos) {
+                lapped();
+                continue;
+            }
             if (log.commitAcquire(record) != pos) {
                 break; // not yet published
             }
-            int length = log.checkedLength(record, pos);
+            int length = log.file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
             int type = log.file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
-            switch (type) {
-                case TYPE_PADDING -> {
-                    if ((pos & log.mask) + length != log.capacity) {
-                        throw corrupt(pos, "padding that does not end at the end of the log");
-                    }
+            long seq = log.file.get(ValueLayout.JAVA_LONG, record + SEQUENCE_OFFSET);
+            boolean validLength = length >= HEADER_LENGTH && (pos & log.mask) + aligned(length) <= log.capacity;
+            if (type == TYPE_INLINE && validLength && length - HEADER_LENGTH <= maxInline) {
+                if (lossy) { // copy first: the bytes may be overwritten while we look at them
+                    MemorySegment.copy(log.file, record + HEADER_LENGTH, scratch, 0, length - HEADER_LENGTH);
+                    message.wrapInline(pos, scratch, 0, length - HEADER_LENGTH);
+                } else {
+                    message.wrapInline(pos, log.file, record + HEADER_LENGTH, length - HEADER_LENGTH);
                 }
-                case TYPE_INLINE -> {
-                    if (length - HEADER_LENGTH > maxInline) {
-                        throw corrupt(pos, "an inline message of " + (length - HEADER_LENGTH) + " bytes");
-                    }
-                    message.wrapInline(pos, record + HEADER_LENGTH, length - HEADER_LENGTH);
-                    deliver(handler, pos + aligned(length));
-                    delivered++;
-                }
-                case TYPE_REFERENCE -> {
-                    if (length != REF_RECORD_LENGTH || shared.sharedPool == null) {
-                        throw corrupt(pos, "a buffer reference of length " + length);
-                    }
-                    message.wrapReference(pos, log.file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET),
-                        log.file.get(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET),
-                        log.file.get(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET),
-                        log.file.get(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET),
-                        log.file.get(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET));
-                    deliver(handler, pos + aligned(length));
-                    delivered++;
-                }
-                default -> throw corrupt(pos, "unknown record type " + type);
+            } else if (type == TYPE_REFERENCE && length == REF_RECORD_LENGTH && shared.sharedPool != null) {
+                message.wrapReference(pos, log.file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET),
+                    log.file.get(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET),
+                    log.file.get(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET),
+                    log.file.get(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET),
+                    log.file.get(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET));
             }
-            pos += aligned(length);
-            position = pos;
+            if (lossy && log.writeHead() - log.capacity > pos) {
+                lapped(); // what we read may be torn: discard it
+                continue;
+            }
+            // From here the record is whole (reliable: nobody writes over it before we pass).
+            if (!validLength) {
+                throw corrupt(pos, "of length " + length + ", which does not fit the log");
+            }
+            long next = pos + aligned(length);
+            if (type == TYPE_PADDING) {
+                if ((pos & log.mask) + length != log.capacity) {
+                    throw corrupt(pos, "padding that does not end at the end of the log");
+                }
+                position = next;
+                continue;
+            }
+            if (type == TYPE_INLINE) {
+                if (length - HEADER_LENGTH > maxInline) {
+                    throw corrupt(pos, "an inline message of " + (length - HEADER_LENGTH) + " bytes");
+                }
+            } else if (type != TYPE_REFERENCE || length != REF_RECORD_LENGTH || shared.sharedPool == null) {
+                throw corrupt(pos, "of type " + type + " and length " + length);
+            }
+            if (!sequenced(seq, pos)) {
+                position = next;
+                continue;
+            }
+            deliver(handler, next);
+            delivered++;
         }
-        if (pos != start) {
-            log.subscriberPosition(index, pos); // release: we are done with everything before it
+        if (position != start) {
+            log.subscriberPosition(index, position); // release: we are done with everything before it
             if (shared.sharedPool != null) {
                 // If we were the slowest, the records we just passed may now be released.
                 log.releaseUpTo(log.minSubscriberPosition(false));
@@ -124,14 +160,58 @@ public final class Subscription implements AutoCloseable {
         return delivered;
     }
 
+    /** Checks a record's sequence against the one expected; counts what a lossy ring skipped. */
+    private boolean sequenced(long seq, long pos) {
+        if (seq < expected && !started) {
+            return false; // published just before we joined
+        }
+        started = true;
+        if (seq != expected) {
+            if (!lossy || seq < expected) {
+                throw corrupt(pos, "numbered " + seq + " where " + expected + " was due");
+            }
+            lost += seq - expected;
+            log.subscriberLost(index, lost);
+        }
+        expected = seq + 1;
+        return true;
+    }
+
+    /** Overtaken in a lossy ring: resume at the newest record; the next one's number says what we lost. */
+    private void lapped() {
+        log.addLap();
+        position = log.tail();
+    }
+
+    /**
+     * Records this subscription missed because a lossy ring overtook it, or because a buffer
+     * they referred to was released before it could attach. Always 0 in a reliable ring.
+     */
+    public long lostRecords() {
+        return lost;
+    }
+
     private void deliver(MessageHandler handler, long next) {
+        long token = 0;
+        if (lossy && !message.isInline()) {
+            // A lossy ring may drop its pin at any moment: take a reference of our own first.
+            token = message.token();
+            try {
+                shared.pool.attachToken(token);
+            } catch (io.xmem.pool.StaleTokenException e) {
+                lost++;
+                log.subscriberLost(index, lost);
+                position = next;
+                return;
+            }
+        }
         try {
+            position = next; // the record counts as consumed even if the handler throws
             handler.onMessage(message);
-        } catch (RuntimeException | Error e) {
-            // The record counts as consumed: a handler that throws does not see it again.
-            position = next;
-            log.subscriberPosition(index, next);
-            throw e;
+        } finally {
+            if (token != 0) {
+                shared.pool.releaseToken(token);
+            }
         }
     }
 

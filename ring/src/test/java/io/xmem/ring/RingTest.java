@@ -167,4 +167,52 @@ class RingTest {
             assertTrue(io.xmem.ring.internal.Futex.AVAILABLE, io.xmem.ring.internal.Futex.UNAVAILABLE);
         }
     }
+
+    @Test
+    void aLappedSubscriberLearnsExactlyWhatItLostAndSkippedBuffersAreReleased() {
+        try (BufferPool p = BufferPool.create(pool, PoolConfig.builder().sizeClass(4096, 64).build());
+             Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).pool(pool).lossy(true).build());
+             Publication pub = ring.publication();
+             Subscription slow = ring.subscription();
+             Subscription fast = ring.subscription()) {
+            int total = 2_000;
+            List<Long> slowSeen = new ArrayList<>();
+            long fastCount = 0;
+            for (int i = 0; i < total; i++) {
+                long r;
+                if (i % 4 == 0) {
+                    try (Buffer buf = p.acquire(64)) {
+                        buf.segment().set(ValueLayout.JAVA_LONG, 0, i);
+                        r = pub.offer(buf);
+                    }
+                } else {
+                    r = pub.offer(MemorySegment.ofArray(new long[] {i}));
+                }
+                assertTrue(r > 0, "a lossy publisher never waits: offer " + i + " gave " + r);
+                fastCount += fast.poll(m -> assertEquals(m.segment().get(ValueLayout.JAVA_LONG, 0),
+                    m.segment().get(ValueLayout.JAVA_LONG, 0)), 10);
+                if (i == 1_000) { // the slow one wakes up once, far behind, then keeps pace
+                    while (slow.poll(m -> slowSeen.add(m.segment().get(ValueLayout.JAVA_LONG, 0)), 100) > 0) {
+                        // drain
+                    }
+                } else if (i > 1_000) {
+                    slow.poll(m -> slowSeen.add(m.segment().get(ValueLayout.JAVA_LONG, 0)), 10);
+                }
+            }
+            while (slow.poll(m -> slowSeen.add(m.segment().get(ValueLayout.JAVA_LONG, 0)), 100) > 0) {
+                // drain
+            }
+            assertEquals(total, fastCount, "the subscriber that kept pace lost nothing");
+            assertEquals(0, fast.lostRecords());
+            assertTrue(slow.lostRecords() > 0, "the stalled subscriber was lapped");
+            assertEquals(total, slowSeen.size() + slow.lostRecords(), "what it saw plus what it was told it lost is everything");
+            for (int i = 1; i < slowSeen.size(); i++) {
+                assertTrue(slowSeen.get(i) > slowSeen.get(i - 1), "in order after resuming");
+            }
+            assertEquals(total - 1, slowSeen.getLast());
+        }
+        try (BufferPool again = BufferPool.open(pool)) {
+            assertEquals(64, again.stats().totalFree(), "overwritten references were released all the same");
+        }
+    }
 }

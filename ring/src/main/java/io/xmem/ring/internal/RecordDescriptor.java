@@ -12,6 +12,9 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+  8
  *  |  length (i32): header + body bytes  |  type (i32)              |
  *  +---------------------------------------------------------------+ 16
+ *  |  sequence (u64): 0, 1, 2... over the records that are not       |
+ *  |  padding, so a reader can tell exactly how many it missed       |
+ *  +---------------------------------------------------------------+ 24
  *  |  body: inline bytes, or a buffer reference:                     |
  *  |    token (u64) | offset (u64) | length (u64) |                  |
  *  |    timestamp (u64) | tag (u64)                                  |
@@ -26,25 +29,35 @@ package io.xmem.ring.internal;
  * A commit word left from an earlier lap holds that lap's position, never {@code p}, so no
  * zeroing is needed. In a reliable ring the publisher never writes where a live subscriber has
  * not yet read, so a record cannot change while it is delivered.
+ *
+ * <h2>Lossy rings</h2>
+ * The publisher never waits. Before it writes bytes up to position {@code e} it stores the
+ * ring's write head {@code e}, then a store-store fence: nobody can see the new bytes before
+ * the head that announces them. A reader copies what it needs from the record at {@code p},
+ * then (load-load fence) reads the write head: if the head is beyond {@code p + capacity} the
+ * bytes may have been overwritten while it read, so it discards them and counts itself
+ * lapped; otherwise they were whole. Inline payloads are therefore copied before delivery,
+ * and buffer references are attached (a reference of the reader's own) before delivery.
  */
 public final class RecordDescriptor {
     public static final int ALIGNMENT = 32;
-    public static final int HEADER_LENGTH = 16;
+    public static final int HEADER_LENGTH = 24;
 
     public static final int COMMIT_OFFSET = 0;
     public static final int LENGTH_OFFSET = 8;
     public static final int TYPE_OFFSET = 12;
+    public static final int SEQUENCE_OFFSET = 16;
 
     public static final int TYPE_PADDING = 1;
     public static final int TYPE_INLINE = 2;
     public static final int TYPE_REFERENCE = 3;
 
-    public static final int REF_TOKEN_OFFSET = 16;
-    public static final int REF_OFFSET_OFFSET = 24;
-    public static final int REF_LENGTH_OFFSET = 32;
-    public static final int REF_TIMESTAMP_OFFSET = 40;
-    public static final int REF_TAG_OFFSET = 48;
-    public static final int REF_RECORD_LENGTH = 56;
+    public static final int REF_TOKEN_OFFSET = 24;
+    public static final int REF_OFFSET_OFFSET = 32;
+    public static final int REF_LENGTH_OFFSET = 40;
+    public static final int REF_TIMESTAMP_OFFSET = 48;
+    public static final int REF_TAG_OFFSET = 56;
+    public static final int REF_RECORD_LENGTH = 64;
 
     private RecordDescriptor() {
     }

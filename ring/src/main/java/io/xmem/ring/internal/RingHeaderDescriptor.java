@@ -1,7 +1,7 @@
 package io.xmem.ring.internal;
 
 /**
- * Offsets of a ring file's header and counters, the first 1,152 bytes of the file.
+ * Offsets of a ring file's header and counters, the first 1,280 bytes of the file.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -11,7 +11,7 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+    8
  *  |         layout version (u32)      |     header length (u32)     |
  *  +---------------------------------------------------------------+   16
- *  |        state (u32): 0 INIT, 1 READY |      flags (u32)          |
+ *  |  state (u32): 0 INIT, 1 READY | flags (u32): bit 0 LOSSY        |
  *  +---------------------------------------------------------------+   24
  *  |                       file length (u64)                         |
  *  +---------------------------------------------------------------+   32
@@ -29,7 +29,7 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+   80
  *  |   pool name length (u32)         |   reserved (u32)             |
  *  +---------------------------------------------------------------+   88
- *  |            subscriber table offset (u64) = 1152                 |
+ *  |            subscriber table offset (u64) = 1280                 |
  *  +---------------------------------------------------------------+   96
  *  |       log offset (u64): after the table, 4096-aligned           |
  *  +---------------------------------------------------------------+  104
@@ -51,6 +51,9 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+ 1024
  *  |  wake sequence (u32): futex word | sleepers (u32); 128-byte line  |
  *  +---------------------------------------------------------------+ 1152
+ *  |  write head (u64): lossy rings: end of the bytes the publisher   |
+ *  |  is writing | laps (u64): times a subscriber was overtaken     |
+ *  +---------------------------------------------------------------+ 1280
  * </pre>
  *
  * <p>Everything before byte 512 is immutable once READY (stored last, with release) and is
@@ -67,7 +70,8 @@ public final class RingHeaderDescriptor {
     /** "XMEMRING" read as a little-endian u64. */
     public static final long MAGIC = 0x474E49524D454D58L;
     public static final int LAYOUT_VERSION = 1;
-    public static final int LENGTH = 1152;
+    public static final int LENGTH = 1280;
+    public static final int FLAG_LOSSY = 1;
 
     public static final int STATE_INITIALISING = 0;
     public static final int STATE_READY = 1;
@@ -100,6 +104,8 @@ public final class RingHeaderDescriptor {
     public static final int WAKE_SEQUENCE_OFFSET = 1024;
     /** Subscribers asleep (or about to sleep) on the wake sequence. */
     public static final int SLEEPERS_OFFSET = 1028;
+    public static final int WRITE_HEAD_OFFSET = 1152;
+    public static final int LAPS_OFFSET = 1160;
 
     private RingHeaderDescriptor() {
     }

@@ -13,14 +13,14 @@ import static io.xmem.ring.internal.RingHeaderDescriptor.*;
  * The immutable shape of one ring file, built from a config by the creator or read back and
  * validated by an opener; the process keeps this copy and never re-reads the shape.
  */
-public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, long ringId, long poolId,
+public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, boolean lossy, long ringId, long poolId,
                          String poolName, long subscriberTableOffset, long logOffset, long fileLength) {
 
     public static RingLayout of(RingConfig config, long ringId, long poolId) {
         long table = LENGTH;
         long log = alignUp(table + (long) config.maxSubscribers() * SubscriberDescriptor.LENGTH, 4096);
-        return new RingLayout(config.capacity(), config.maxSubscribers(), config.maxInlineLength(), ringId, poolId,
-            config.pool(), table, log, log + config.capacity());
+        return new RingLayout(config.capacity(), config.maxSubscribers(), config.maxInlineLength(), config.lossy(), ringId,
+            poolId, config.pool(), table, log, log + config.capacity());
     }
 
     public long subscriberOffset(int index) {
@@ -31,6 +31,7 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
     public void writeTo(MemorySegment file, long creatorPid) {
         file.set(ValueLayout.JAVA_INT, VERSION_OFFSET, LAYOUT_VERSION);
         file.set(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET, LENGTH);
+        file.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, lossy ? FLAG_LOSSY : 0);
         file.set(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
         file.set(ValueLayout.JAVA_LONG, CAPACITY_OFFSET, capacity);
         file.set(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET, maxSubscribers);
@@ -60,7 +61,8 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
                 + LAYOUT_VERSION + ": open it with the xmem that created it, or delete and recreate it");
         }
         check(file.get(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET) == LENGTH, what, "header length");
-        check(file.get(ValueLayout.JAVA_INT, FLAGS_OFFSET) == 0, what, "flags");
+        int flags = file.get(ValueLayout.JAVA_INT, FLAGS_OFFSET);
+        check((flags & ~FLAG_LOSSY) == 0, what, "flags 0x" + Integer.toHexString(flags));
         long fileLength = file.get(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET);
         if (fileLength != actualSize) {
             throw new IncompatibleLayoutException(what + " is " + actualSize + " bytes but its header says " + fileLength
@@ -72,7 +74,7 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
         int maxSubscribers = file.get(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET);
         check(maxSubscribers >= 1 && maxSubscribers <= RingConfig.MAX_SUBSCRIBERS, what, "max subscribers " + maxSubscribers);
         int maxInline = file.get(ValueLayout.JAVA_INT, MAX_INLINE_OFFSET);
-        check(maxInline >= 0 && maxInline <= capacity / 8 - 16, what, "max inline length " + maxInline);
+        check(maxInline >= 0 && maxInline <= capacity / 8 - 24, what, "max inline length " + maxInline);
         int nameLength = file.get(ValueLayout.JAVA_INT, POOL_NAME_LENGTH_OFFSET);
         check(nameLength >= 0 && nameLength <= POOL_NAME_MAX, what, "pool name length " + nameLength);
         byte[] name = new byte[nameLength];
@@ -86,11 +88,9 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
             }
         }
         long poolId = file.get(ValueLayout.JAVA_LONG, POOL_ID_OFFSET);
-        RingLayout expected = new RingLayout((int) capacity, maxSubscribers, maxInline,
-            file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName, LENGTH,
-            alignUp(LENGTH + (long) maxSubscribers * SubscriberDescriptor.LENGTH, 4096), 0);
-        expected = new RingLayout(expected.capacity, maxSubscribers, maxInline, expected.ringId, poolId, poolName,
-            expected.subscriberTableOffset, expected.logOffset, expected.logOffset + capacity);
+        long logOffset = alignUp(LENGTH + (long) maxSubscribers * SubscriberDescriptor.LENGTH, 4096);
+        RingLayout expected = new RingLayout((int) capacity, maxSubscribers, maxInline, (flags & FLAG_LOSSY) != 0,
+            file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName, LENGTH, logOffset, logOffset + capacity);
         check(file.get(ValueLayout.JAVA_LONG, SUBSCRIBER_TABLE_OFFSET_OFFSET) == expected.subscriberTableOffset, what,
             "subscriber table offset");
         check(file.get(ValueLayout.JAVA_LONG, LOG_OFFSET_OFFSET) == expected.logOffset, what, "log offset");

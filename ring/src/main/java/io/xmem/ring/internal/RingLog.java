@@ -43,11 +43,35 @@ public final class RingLog {
         return (long) LONG.getAcquire(file, recordOffset + COMMIT_OFFSET);
     }
 
-    /** Writes length and type, then the commit word with release: the record becomes visible. */
-    public void commit(long recordOffset, long position, int length, int type) {
+    /**
+     * Writes length, type and sequence, then the commit word with release: the record becomes
+     * visible, whole.
+     */
+    public void commit(long recordOffset, long position, int length, int type, long sequence) {
         file.set(ValueLayout.JAVA_INT, recordOffset + LENGTH_OFFSET, length);
         file.set(ValueLayout.JAVA_INT, recordOffset + TYPE_OFFSET, type);
+        file.set(ValueLayout.JAVA_LONG, recordOffset + SEQUENCE_OFFSET, sequence);
         LONG.setRelease(file, recordOffset + COMMIT_OFFSET, position);
+    }
+
+    /** Lossy rings: announces that bytes up to {@code end} are about to be written. */
+    public void announceWrite(long end) {
+        LONG.setOpaque(file, (long) RingHeaderDescriptor.WRITE_HEAD_OFFSET, end);
+        VarHandle.storeStoreFence(); // the head is visible before any byte it announces
+    }
+
+    /** Lossy rings: the end of the bytes the publisher may be writing; read after the record. */
+    public long writeHead() {
+        VarHandle.loadLoadFence(); // the record's bytes were read before the head
+        return (long) LONG.getOpaque(file, (long) RingHeaderDescriptor.WRITE_HEAD_OFFSET);
+    }
+
+    public void addLap() {
+        long previous = (long) LONG.getAndAdd(file, (long) RingHeaderDescriptor.LAPS_OFFSET, 1L);
+    }
+
+    public void subscriberLost(int index, long lost) {
+        LONG.setOpaque(file, ring.layout.subscriberOffset(index) + SubscriberDescriptor.LOST_OFFSET, lost);
     }
 
     public long tail() {
@@ -61,6 +85,10 @@ public final class RingLog {
     public void addCounter(int offset) {
         long at = offset;
         LONG.setOpaque(file, at, (long) LONG.getOpaque(file, at) + 1);
+    }
+
+    public void setCounter(int offset, long value) {
+        LONG.setOpaque(file, (long) offset, value);
     }
 
     public long counter(int offset) {
@@ -167,13 +195,19 @@ public final class RingLog {
                 return;
             }
             long record = recordAt(position);
-            if (commitAcquire(record) != position) {
-                throw new CorruptRingException("ring '" + ring.name + "': no record at release position " + position
+            long commit = commitAcquire(record);
+            int length = file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
+            int type = file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
+            long token = file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET);
+            VarHandle.loadLoadFence();
+            if ((long) LONG.getVolatile(file, at) != position) {
+                continue; // another releaser moved on, and the publisher may be reusing what we read
+            }
+            // The release position still names this record, so nobody has written over it.
+            if (commit != position || length < HEADER_LENGTH || (position & mask) + aligned(length) > capacity) {
+                throw new CorruptRingException("ring '" + ring.name + "': no valid record at release position " + position
                     + " below " + upTo + "; the ring was damaged");
             }
-            int length = checkedLength(record, position);
-            int type = file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
-            long token = type == TYPE_REFERENCE ? file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET) : 0;
             if ((boolean) LONG.compareAndSet(file, at, position, position + aligned(length)) && type == TYPE_REFERENCE) {
                 ring.sharedPool.unpin(token);
             }

@@ -17,6 +17,8 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+  64
  *  |     position (u64): everything before it has been consumed      |
  *  +---------------------------------------------------------------+  72
+ *  |     lost (u64): records this subscriber missed (lossy rings)    |
+ *  +---------------------------------------------------------------+  80
  *  |                reserved, zero, to byte 127                      |
  *  +---------------------------------------------------------------+ 128
  * </pre>
@@ -35,6 +37,7 @@ public final class SubscriberDescriptor {
     public static final int STATE_OFFSET = 0;
     public static final int PID_OFFSET = 8;
     public static final int POSITION_OFFSET = 64;
+    public static final int LOST_OFFSET = 72;
 
     private SubscriberDescriptor() {
     }
