@@ -13,8 +13,12 @@ import java.nio.channels.FileLock;
 import static io.xmem.ring.internal.RecordDescriptor.*;
 
 /**
- * The publishing side of a ring: one per ring at a time (it holds the ring's publisher lock),
- * used by one thread. Publishes small messages inline (copied into the log) and buffers by
+ * The publishing side of a ring. An <em>exclusive</em> publication ({@link Ring#publication()})
+ * has the ring to itself and is used by one thread: no atomic operation on the way. A
+ * <em>concurrent</em> one ({@link Ring#concurrentPublication()}) may be used by many threads,
+ * and many processes may each have one: they take turns through a lock word in the ring,
+ * one record at a time, and a process that dies holding it is found by its OS lock and
+ * passed over. Publishes small messages inline (copied into the log) and buffers by
  * reference (the ring pins the buffer until every subscriber has passed the record; the caller
  * still closes its own handle).
  *
@@ -46,7 +50,11 @@ public final class Publication implements AutoCloseable {
     private final Ring ring;
     private final RingLog log;
     private final SharedRing shared;
-    private final FileLock lock;
+    /** Concurrent publications: this one's id byte, and Java-level turn-taking for its threads. */
+    private final boolean concurrent;
+    private final FileLock idLock;
+    private final long id;
+    private final java.util.concurrent.locks.ReentrantLock threads = new java.util.concurrent.locks.ReentrantLock();
     private final int maxInline;
     private final boolean lossy;
     private long tail;
@@ -59,21 +67,88 @@ public final class Publication implements AutoCloseable {
     private int claimLength = -1;
     private boolean closed;
 
-    Publication(Ring ring, RingLog log) {
+    Publication(Ring ring, RingLog log, boolean concurrent) {
         this.ring = ring;
         this.log = log;
         this.shared = log.ring;
-        this.lock = shared.tryLock(SharedRing.PUBLISHER_LOCK, false);
-        if (lock == null) {
-            throw new XmemException("ring '" + shared.name + "' already has a publisher (pid "
-                + log.counter(RingHeaderDescriptor.PUBLISHER_PID_OFFSET) + "): one publication per ring at a time");
-        }
+        this.concurrent = concurrent;
+        this.lossy = shared.layout.lossy();
         this.maxInline = shared.layout.maxInlineLength();
+        if (!shared.enterPublishing(concurrent)) {
+            throw new XmemException("ring '" + shared.name + "' already has " + (concurrent
+                ? "an exclusive publication (pid " + log.counter(RingHeaderDescriptor.PUBLISHER_PID_OFFSET)
+                  + "): concurrent ones can join once it closes"
+                : "a publication: an exclusive one needs the ring to itself; use concurrentPublication() to share it"));
+        }
+        FileLock idLock = null;
+        int k = 0;
+        if (concurrent) {
+            for (; k < SharedRing.MAX_CONCURRENT_PUBLICATIONS && idLock == null; k++) {
+                idLock = shared.tryLock(SharedRing.PUBLISHER_LOCK + 1 + k, false);
+            }
+            if (idLock == null) {
+                shared.leavePublishing(true);
+                throw new XmemException("ring '" + shared.name + "' already has " + SharedRing.MAX_CONCURRENT_PUBLICATIONS
+                    + " concurrent publications: close some");
+            }
+        }
+        this.idLock = idLock;
+        this.id = k; // k + 1 after the loop's last increment: ids start at 1, 0 means "free"
         this.tail = log.tail();
         this.sequence = log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
-        recover();
-        this.lossy = shared.layout.lossy();
+        if (!concurrent) {
+            recover();
+        }
         log.file.set(ValueLayout.JAVA_LONG, RingHeaderDescriptor.PUBLISHER_PID_OFFSET, ProcessHandle.current().pid());
+    }
+
+    /**
+     * Concurrent publications: waits for the ring's publish lock (threads of this process first
+     * through a Java lock), then takes the tail and the count from the ring. A holder whose
+     * process died is found by its unlocked id byte; the lock is taken over and the stream
+     * resumes after its last committed record.
+     */
+    private void enter() {
+        if (!concurrent) {
+            return;
+        }
+        threads.lock();
+        long spins = 0;
+        while (!log.casPublishLock(0, id)) {
+            Thread.onSpinWait();
+            if (++spins % 4096 == 0) {
+                long owner = log.publishLockOwner();
+                if (owner != 0 && ownerDead(owner) && log.casPublishLock(owner, id)) {
+                    tail = log.tail();
+                    sequence = log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
+                    recover(); // it may have committed without moving the tail
+                    return;
+                }
+                Thread.yield();
+            }
+        }
+        tail = log.tail();
+        sequence = log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
+    }
+
+    private boolean ownerDead(long owner) {
+        if (owner < 1 || owner > SharedRing.MAX_CONCURRENT_PUBLICATIONS) {
+            return true; // no publication has that id: a damaged word, take it over
+        }
+        FileLock probe = shared.tryLock(SharedRing.PUBLISHER_LOCK + owner, false);
+        if (probe == null) {
+            return false; // held by a live process (or by this JVM)
+        }
+        SharedRing.unlock(probe);
+        return true;
+    }
+
+    private void exit() {
+        if (!concurrent) {
+            return;
+        }
+        log.releasePublishLock();
+        threads.unlock();
     }
 
     /** Copies {@code message} into the ring; {@link MessageTooLongException} if it is too long. */
@@ -84,13 +159,19 @@ public final class Publication implements AutoCloseable {
                 + " bytes exceeds the ring's maximum of " + maxInline + "; put it in a pool buffer and offer the buffer");
         }
         int recordLength = HEADER_LENGTH + (int) length;
-        long position = reserve(recordLength);
-        if (position < 0) {
-            return position;
+        ensureNoClaim();
+        enter();
+        try {
+            long position = reserve(recordLength);
+            if (position < 0) {
+                return position;
+            }
+            long record = log.recordAt(position);
+            MemorySegment.copy(message, 0, log.file, record + HEADER_LENGTH, length);
+            return commit(record, position, recordLength, TYPE_INLINE);
+        } finally {
+            exit();
         }
-        long record = log.recordAt(position);
-        MemorySegment.copy(message, 0, log.file, record + HEADER_LENGTH, length);
-        return commit(record, position, recordLength, TYPE_INLINE);
     }
 
     /** Publishes a reference to the whole of {@code buffer}. */
@@ -116,21 +197,27 @@ public final class Publication implements AutoCloseable {
             throw new IndexOutOfBoundsException("offset " + offset + " + length " + length + " outside the buffer's "
                 + buffer.length() + " bytes");
         }
-        long position = reserve(REF_RECORD_LENGTH);
-        if (position < 0) {
-            return position;
+        ensureNoClaim();
+        enter();
+        try {
+            long position = reserve(REF_RECORD_LENGTH);
+            if (position < 0) {
+                return position;
+            }
+            if (!shared.sharedPool.pin(buffer.token())) {
+                log.addCounter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
+                return BACK_PRESSURED; // 255 records already refer to this buffer
+            }
+            long record = log.recordAt(position);
+            log.file.set(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET, buffer.token());
+            log.file.set(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET, offset);
+            log.file.set(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET, length);
+            log.file.set(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET, timestamp);
+            log.file.set(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET, tag);
+            return commit(record, position, REF_RECORD_LENGTH, TYPE_REFERENCE);
+        } finally {
+            exit();
         }
-        if (!shared.sharedPool.pin(buffer.token())) {
-            log.addCounter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
-            return BACK_PRESSURED; // 255 records already refer to this buffer
-        }
-        long record = log.recordAt(position);
-        log.file.set(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET, buffer.token());
-        log.file.set(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET, offset);
-        log.file.set(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET, length);
-        log.file.set(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET, timestamp);
-        log.file.set(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET, tag);
-        return commit(record, position, REF_RECORD_LENGTH, TYPE_REFERENCE);
     }
 
     /**
@@ -151,19 +238,31 @@ public final class Publication implements AutoCloseable {
      * next publisher writes over it.
      */
     public long tryClaim(int length) {
-        if (claimLength >= 0) {
-            throw new IllegalStateException("a claim is already open: commit() or abort() it first");
-        }
+        ensureNoClaim();
         if (length < 0 || length > maxInline) {
             throw new MessageTooLongException("ring '" + shared.name + "': a claim of " + length
                 + " bytes is outside 0.." + maxInline + " (the ring's maximum inline length)");
         }
-        long position = reserve(HEADER_LENGTH + length);
+        enter(); // a concurrent publication holds its turn until commit() or abort()
+        long position;
+        try {
+            position = reserve(HEADER_LENGTH + length);
+        } catch (RuntimeException | Error e) {
+            exit();
+            throw e;
+        }
         if (position < 0) {
+            exit();
             return position;
         }
         claimLength = length;
         return position + aligned(HEADER_LENGTH + length);
+    }
+
+    private void ensureNoClaim() {
+        if (claimLength >= 0) {
+            throw new IllegalStateException("a claim is open: commit() or abort() it first");
+        }
     }
 
     /** The bytes of the open claim, to be written before {@link #commit()}. */
@@ -181,7 +280,11 @@ public final class Publication implements AutoCloseable {
         }
         int length = claimLength;
         claimLength = -1;
-        return commit(log.recordAt(tail), tail, HEADER_LENGTH + length, TYPE_INLINE);
+        try {
+            return commit(log.recordAt(tail), tail, HEADER_LENGTH + length, TYPE_INLINE);
+        } finally {
+            exit();
+        }
     }
 
     /** Gives the open claim's room back, publishing nothing. */
@@ -190,6 +293,7 @@ public final class Publication implements AutoCloseable {
             throw new IllegalStateException("no claim is open");
         }
         claimLength = -1;
+        exit();
     }
 
     /**
@@ -322,7 +426,10 @@ public final class Publication implements AutoCloseable {
         }
         closed = true;
         if (!shared.isClosed()) {
-            SharedRing.unlock(lock);
+            if (idLock != null) {
+                SharedRing.unlock(idLock);
+            }
+            shared.leavePublishing(concurrent);
             log.wakeAll(); // sleepers look again (and find the ring without a publisher)
         }
         ring.forget(this);

@@ -26,8 +26,10 @@ import java.util.List;
  * }
  * }</pre>
  *
- * <p>This version: one publication per ring at a time, reliable flow control (the slowest
- * live subscriber back-pressures the publisher), busy or caller-chosen waiting.
+ * <p>Flow control is chosen when the ring is created: reliable (the slowest live subscriber
+ * back-pressures the publisher) or lossy (the publisher never waits; overtaken subscribers
+ * learn exactly what they lost). Subscribers spin, back off as they choose, or sleep in
+ * {@link Subscription#await}.
  */
 public final class Ring implements AutoCloseable {
     private final SharedRing shared;
@@ -77,10 +79,24 @@ public final class Ring implements AutoCloseable {
         return shared.layout.capacity();
     }
 
-    /** The publication of this ring; {@code XmemException} if another one is open anywhere. */
+    /**
+     * The exclusive publication of this ring: the fastest way to publish, for one thread, while
+     * no other publication is open anywhere ({@code XmemException} otherwise).
+     */
     public synchronized Publication publication() {
         ensureOpen();
-        Publication p = new Publication(this, log);
+        Publication p = new Publication(this, log, false);
+        children.add(p);
+        return p;
+    }
+
+    /**
+     * A concurrent publication: safe for many threads, and many processes may each open one at
+     * the same time (up to 64); records never interleave. Not alongside an exclusive one.
+     */
+    public synchronized Publication concurrentPublication() {
+        ensureOpen();
+        Publication p = new Publication(this, log, true);
         children.add(p);
         return p;
     }

@@ -55,7 +55,7 @@ final class RingChildJvm implements AutoCloseable {
         String java = ProcessHandle.current().info().command()
             .orElseThrow(() -> new IllegalStateException("cannot tell this JVM's java binary"));
         List<String> cmd = List.of(java, "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-XX:+UseCountedLoopSafepoints", "-cp", System.getProperty("java.class.path"), RingChild.class.getName());
+            "-cp", System.getProperty("java.class.path"), RingChild.class.getName());
         Process p;
         try {
             p = new ProcessBuilder(cmd).start();

@@ -215,4 +215,66 @@ class RingTest {
             assertEquals(64, again.stats().totalFree(), "overwritten references were released all the same");
         }
     }
+
+    @Test
+    void concurrentPublicationsFromManyThreadsNeverInterleave() throws Exception {
+        try (BufferPool p = BufferPool.create(pool, PoolConfig.builder().sizeClass(256, 64).build());
+             Ring ring = Ring.create(name, RingConfig.builder().capacity(16384).pool(pool).build());
+             Subscription sub = ring.subscription();
+             Publication first = ring.concurrentPublication();
+             Publication second = ring.concurrentPublication()) {
+            assertThrows(io.xmem.pool.XmemException.class, ring::publication, "no exclusive one beside concurrent ones");
+            int threads = 4;
+            int each = 5_000;
+            List<Thread> workers = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Publication pub = t % 2 == 0 ? first : second;
+                int id = t;
+                workers.add(new Thread(() -> {
+                    for (int i = 0; i < each; i++) {
+                        long r;
+                        do {
+                            if (i % 7 == 0) {
+                                try (Buffer buf = p.acquire(16, java.time.Duration.ofSeconds(10))) {
+                                    buf.segment().set(ValueLayout.JAVA_LONG, 0, id);
+                                    buf.segment().set(ValueLayout.JAVA_LONG, 8, i);
+                                    r = pub.offer(buf, 0, 16, id, i);
+                                }
+                            } else {
+                                r = pub.offer(MemorySegment.ofArray(new long[] {id, i, id ^ i}));
+                            }
+                        } while (r == Publication.BACK_PRESSURED);
+                        assertTrue(r > 0);
+                    }
+                }));
+            }
+            workers.forEach(Thread::start);
+            int[] next = new int[threads];
+            int total = 0;
+            long deadline = System.nanoTime() + 60_000_000_000L; // hang guard
+            while (total < threads * each && System.nanoTime() < deadline) {
+                total += sub.poll(m -> {
+                    MemorySegment s = m.segment();
+                    int id = (int) s.get(ValueLayout.JAVA_LONG, 0);
+                    int i = (int) s.get(ValueLayout.JAVA_LONG, 8);
+                    if (m.isInline()) {
+                        assertEquals(24, m.length());
+                        assertEquals(id ^ i, s.get(ValueLayout.JAVA_LONG, 16), "a record is never torn or mixed");
+                    } else {
+                        assertEquals(id, m.timestamp());
+                        assertEquals(i, m.tag());
+                    }
+                    assertEquals(next[id], i, "each thread's records arrive in its order, none lost");
+                    next[id]++;
+                }, 100);
+            }
+            for (Thread w : workers) {
+                w.join(10_000);
+            }
+            assertEquals(threads * each, total);
+        }
+        try (BufferPool again = BufferPool.open(pool)) {
+            assertEquals(64, again.stats().totalFree());
+        }
+    }
 }

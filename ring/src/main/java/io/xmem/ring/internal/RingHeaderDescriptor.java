@@ -1,7 +1,7 @@
 package io.xmem.ring.internal;
 
 /**
- * Offsets of a ring file's header and counters, the first 1,280 bytes of the file.
+ * Offsets of a ring file's header and counters, the first 1,408 bytes of the file.
  *
  * <pre>
  *   0                   1                   2                   3
@@ -29,7 +29,7 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+   80
  *  |   pool name length (u32)         |   reserved (u32)             |
  *  +---------------------------------------------------------------+   88
- *  |            subscriber table offset (u64) = 1280                 |
+ *  |            subscriber table offset (u64) = 1408                 |
  *  +---------------------------------------------------------------+   96
  *  |       log offset (u64): after the table, 4096-aligned           |
  *  +---------------------------------------------------------------+  104
@@ -54,6 +54,9 @@ package io.xmem.ring.internal;
  *  |  write head (u64): lossy rings: end of the bytes the publisher   |
  *  |  is writing | laps (u64): times a subscriber was overtaken     |
  *  +---------------------------------------------------------------+ 1280
+ *  |  publish lock (u64): 0, or the id of the concurrent publication |
+ *  |  now writing a record; 128-byte line                            |
+ *  +---------------------------------------------------------------+ 1408
  * </pre>
  *
  * <p>Everything before byte 512 is immutable once READY (stored last, with release) and is
@@ -70,7 +73,7 @@ public final class RingHeaderDescriptor {
     /** "XMEMRING" read as a little-endian u64. */
     public static final long MAGIC = 0x474E49524D454D58L;
     public static final int LAYOUT_VERSION = 1;
-    public static final int LENGTH = 1280;
+    public static final int LENGTH = 1408;
     public static final int FLAG_LOSSY = 1;
 
     public static final int STATE_INITIALISING = 0;
@@ -106,6 +109,13 @@ public final class RingHeaderDescriptor {
     public static final int SLEEPERS_OFFSET = 1028;
     public static final int WRITE_HEAD_OFFSET = 1152;
     public static final int LAPS_OFFSET = 1160;
+    /**
+     * Concurrent publications take turns through this word: 0 when free, else the holder's id
+     * {@code k + 1}, where {@code k} is the byte {@code PUBLISHER_LOCK + 1 + k} of the lock file
+     * that the holder's process keeps locked. A waiter that finds the holder's byte unlocked
+     * knows it died, takes the word over, and resumes after the last committed record.
+     */
+    public static final int PUBLISH_LOCK_OFFSET = 1280;
 
     private RingHeaderDescriptor() {
     }

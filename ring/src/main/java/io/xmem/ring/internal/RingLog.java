@@ -66,6 +66,18 @@ public final class RingLog {
         return (long) LONG.getOpaque(file, (long) RingHeaderDescriptor.WRITE_HEAD_OFFSET);
     }
 
+    public boolean casPublishLock(long expected, long update) {
+        return (boolean) LONG.compareAndSet(file, (long) RingHeaderDescriptor.PUBLISH_LOCK_OFFSET, expected, update);
+    }
+
+    public long publishLockOwner() {
+        return (long) LONG.getVolatile(file, (long) RingHeaderDescriptor.PUBLISH_LOCK_OFFSET);
+    }
+
+    public void releasePublishLock() {
+        LONG.setRelease(file, (long) RingHeaderDescriptor.PUBLISH_LOCK_OFFSET, 0L);
+    }
+
     public void addLap() {
         long previous = (long) LONG.getAndAdd(file, (long) RingHeaderDescriptor.LAPS_OFFSET, 1L);
     }

@@ -41,8 +41,13 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class SharedRing {
     public static final String SUFFIX = ".ring";
     public static final String LOCK_SUFFIX = ".ring.lock";
-    /** Lock byte held by the ring's one publisher; subscribers hold bytes 0..maxSubscribers-1. */
+    /**
+     * Lock byte of publishing: an exclusive publication holds it exclusively, concurrent ones
+     * share it (so the two kinds never mix). Subscribers hold bytes 0..maxSubscribers-1; the
+     * concurrent publication with id {@code k + 1} holds byte {@code PUBLISHER_LOCK + 1 + k}.
+     */
     public static final long PUBLISHER_LOCK = 1L << 20;
+    public static final int MAX_CONCURRENT_PUBLICATIONS = 64;
     private static final long READY_TIMEOUT_MILLIS = 5_000;
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
     private static final Map<Object, SharedRing> OPEN = new HashMap<>();
@@ -60,6 +65,8 @@ public final class SharedRing {
     private final Object fileKey;
     private int openCount;
     private volatile boolean closed;
+    private FileLock publishingLock;
+    private int concurrentPublications;
 
     private SharedRing(String name, Path path, Object fileKey, Arena arena, FileChannel channel, MemorySegment file,
                        RingLayout layout, FileChannel lockChannel, BufferPool pool) {
@@ -267,6 +274,37 @@ public final class SharedRing {
     }
 
     // ---------------------------------------------------------------- locks
+
+    /**
+     * Takes the right to publish: exclusive, or shared with other concurrent publications.
+     * Java file locks cannot overlap within one JVM, so concurrent publications of this JVM
+     * share one shared OS lock, counted here. False if the other kind holds it anywhere.
+     */
+    public synchronized boolean enterPublishing(boolean concurrent) {
+        if (concurrent && concurrentPublications > 0) {
+            concurrentPublications++;
+            return true;
+        }
+        FileLock lock = tryLock(PUBLISHER_LOCK, concurrent);
+        if (lock == null) {
+            return false;
+        }
+        publishingLock = lock;
+        concurrentPublications = concurrent ? 1 : 0;
+        return true;
+    }
+
+    public synchronized void leavePublishing(boolean concurrent) {
+        if (concurrent && --concurrentPublications > 0) {
+            return;
+        }
+        if (publishingLock != null) {
+            if (!closed) {
+                unlock(publishingLock);
+            }
+            publishingLock = null;
+        }
+    }
 
     /** Takes lock byte {@code index} of the ring's lock file, or null if another process holds it. */
     public FileLock tryLock(long index, boolean shared) {
