@@ -124,6 +124,33 @@ public final class Ring implements AutoCloseable {
         return log.counter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
     }
 
+    /** Times a subscriber of a lossy ring was overtaken by the publisher. */
+    public long lapCount() {
+        return log.counter(RingHeaderDescriptor.LAPS_OFFSET);
+    }
+
+    /** A snapshot of the ring's counters and subscribers; liveness is probed through the OS locks. */
+    public RingStats stats() {
+        ensureOpen();
+        long tail = log.tail();
+        List<RingStats.SubscriberStats> subs = new ArrayList<>();
+        for (int i = 0; i < shared.layout.maxSubscribers(); i++) {
+            if (log.subscriberState(i) != SubscriberDescriptor.STATE_ACTIVE) {
+                continue;
+            }
+            java.nio.channels.FileLock probe = shared.tryLock(i, true);
+            boolean alive = probe == null;
+            if (probe != null) {
+                SharedRing.unlock(probe);
+            }
+            long position = log.subscriberPosition(i);
+            subs.add(new RingStats.SubscriberStats(i, log.subscriberPid(i), alive, position, Math.max(0, tail - position),
+                log.subscriberLost(i)));
+        }
+        return new RingStats(shared.name, shared.layout.capacity(), shared.layout.lossy(), tail, publishedCount(),
+            backPressuredCount(), lapCount(), List.copyOf(subs));
+    }
+
     /** Positions of the subscribers that are ACTIVE in the table (live or not yet found dead). */
     public long[] subscriberPositions() {
         List<Long> positions = new ArrayList<>();

@@ -210,6 +210,19 @@ class RingTest {
                 assertTrue(slowSeen.get(i) > slowSeen.get(i - 1), "in order after resuming");
             }
             assertEquals(total - 1, slowSeen.getLast());
+            RingStats stats = ring.stats();
+            assertEquals(total, stats.published());
+            assertTrue(stats.lossy());
+            assertTrue(stats.laps() >= 1);
+            assertEquals(2, stats.subscribers().size());
+            assertEquals(java.util.Set.of(0L, slow.lostRecords()),
+                java.util.Set.copyOf(stats.subscribers().stream().map(RingStats.SubscriberStats::lost).toList()),
+                "each subscriber's losses are readable from the file");
+            stats.subscribers().forEach(sub -> {
+                assertTrue(sub.alive());
+                assertEquals(0, sub.lag(), "both drained");
+                assertEquals(ProcessHandle.current().pid(), sub.pid());
+            });
         }
         try (BufferPool again = BufferPool.open(pool)) {
             assertEquals(64, again.stats().totalFree(), "overwritten references were released all the same");

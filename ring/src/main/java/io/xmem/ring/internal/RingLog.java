@@ -160,6 +160,14 @@ public final class RingLog {
         LONG.setRelease(file, ring.layout.subscriberOffset(index) + SubscriberDescriptor.POSITION_OFFSET, position);
     }
 
+    public long subscriberPid(int index) {
+        return file.get(ValueLayout.JAVA_LONG, ring.layout.subscriberOffset(index) + SubscriberDescriptor.PID_OFFSET);
+    }
+
+    public long subscriberLost(int index) {
+        return (long) LONG.getOpaque(file, ring.layout.subscriberOffset(index) + SubscriberDescriptor.LOST_OFFSET);
+    }
+
     public void subscriberPid(int index, long pid) {
         file.set(ValueLayout.JAVA_LONG, ring.layout.subscriberOffset(index) + SubscriberDescriptor.PID_OFFSET, pid);
     }
