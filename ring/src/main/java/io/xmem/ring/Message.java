@@ -24,6 +24,8 @@ public final class Message {
     private long token;
     private long timestamp;
     private long tag;
+    /** Referenced payload's file offset in the pool, once checked; -1 until then. */
+    private long resolved = -1;
 
     Message(BufferPool bufferPool, SharedPool pool) {
         this.bufferPool = bufferPool;
@@ -33,6 +35,7 @@ public final class Message {
     void wrapInline(long position, MemorySegment bytes, long offset, long length) {
         this.inline = true;
         this.bytes = bytes;
+        this.resolved = -1;
         this.position = position;
         this.offset = offset;
         this.length = length;
@@ -43,6 +46,7 @@ public final class Message {
 
     void wrapReference(long position, long token, long offset, long length, long timestamp, long tag) {
         this.inline = false;
+        this.resolved = -1;
         this.position = position;
         this.token = token;
         this.offset = offset;
@@ -89,13 +93,38 @@ public final class Message {
         if (inline) {
             return bytes.asSlice(offset, length);
         }
+        if (resolved < 0) {
+            resolved = resolve();
+        }
+        return pool.file().asSlice(resolved, length);
+    }
+
+    /**
+     * Reads a little-endian long at {@code at} bytes into the payload without creating a
+     * segment: allocation-free, for hot loops. Bounds-checked against the payload.
+     */
+    public long getLong(long at) {
+        if (at < 0 || at > length - Long.BYTES) {
+            throw new IndexOutOfBoundsException("getLong(" + at + ") outside a payload of " + length + " bytes");
+        }
+        if (inline) {
+            return bytes.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, offset + at);
+        }
+        if (resolved < 0) {
+            resolved = resolve();
+        }
+        return pool.file().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, resolved + at);
+    }
+
+    /** File offset of a referenced payload in the pool, after checking the pin and the bounds. */
+    private long resolve() {
         int sizeClass = pool.sizeClassOfToken(token);
         long bufferLength = pool.pinnedLength(token, sizeClass);
         if (offset < 0 || length < 0 || offset > bufferLength - length) {
             throw new CorruptRingException("record at position " + position + " refers to bytes " + offset + ".."
                 + (offset + length) + " of a buffer of " + bufferLength + ": the ring was damaged");
         }
-        return pool.file().asSlice(pool.bufferOffset(SlotDescriptor.tokenSlot(token), sizeClass) + offset, length);
+        return pool.bufferOffset(SlotDescriptor.tokenSlot(token), sizeClass) + offset;
     }
 
     /**

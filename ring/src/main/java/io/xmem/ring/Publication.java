@@ -69,7 +69,7 @@ public final class Publication implements AutoCloseable {
 
     Publication(Ring ring, RingLog log, boolean concurrent) {
         this.ring = ring;
-        this.log = log;
+        this.log = new RingLog(log.ring); // its own flyweight: release batches are per user
         this.shared = log.ring;
         this.concurrent = concurrent;
         this.lossy = shared.layout.lossy();
@@ -185,17 +185,27 @@ public final class Publication implements AutoCloseable {
      * still closes its handle whenever it likes.
      */
     public long offer(Buffer buffer, long offset, long length, long timestamp, long tag) {
+        if (shared.sharedPool != null && buffer.poolId() != shared.layout.poolId()) {
+            throw new XmemException("buffer " + buffer + " is not from pool '" + shared.layout.poolName()
+                + "', the pool of ring '" + shared.name + "'");
+        }
+        return offer(buffer.token(), offset, length, timestamp, tag);
+    }
+
+    /**
+     * Publishes a reference by token, for callers of the pool's allocation-free token API
+     * ({@code BufferPool.tryAcquireToken}): this process must hold a reference to it in the
+     * ring's pool. Otherwise as {@link #offer(Buffer, long, long, long, long)}.
+     */
+    public long offer(long token, long offset, long length, long timestamp, long tag) {
         if (shared.sharedPool == null) {
             throw new XmemException("ring '" + shared.name + "' has no pool: create it with RingConfig.pool(name) to "
                 + "publish buffers");
         }
-        if (buffer.poolId() != shared.layout.poolId()) {
-            throw new XmemException("buffer " + buffer + " is not from pool '" + shared.layout.poolName()
-                + "', the pool of ring '" + shared.name + "'");
-        }
-        if (offset < 0 || length < 0 || offset + length > buffer.length()) {
+        long held = shared.sharedPool.heldLength(token); // throws unless this process holds it
+        if (offset < 0 || length < 0 || offset > held - length) {
             throw new IndexOutOfBoundsException("offset " + offset + " + length " + length + " outside the buffer's "
-                + buffer.length() + " bytes");
+                + held + " bytes");
         }
         ensureNoClaim();
         enter();
@@ -204,12 +214,12 @@ public final class Publication implements AutoCloseable {
             if (position < 0) {
                 return position;
             }
-            if (!shared.sharedPool.pin(buffer.token())) {
+            if (!shared.sharedPool.pin(token)) {
                 log.addCounter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
                 return BACK_PRESSURED; // 255 records already refer to this buffer
             }
             long record = log.recordAt(position);
-            log.file.set(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET, buffer.token());
+            log.file.set(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET, token);
             log.file.set(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET, offset);
             log.file.set(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET, length);
             log.file.set(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET, timestamp);

@@ -46,11 +46,15 @@ public final class Subscription implements AutoCloseable {
     /** Whether a record numbered {@link #expected} or later has been seen. */
     private boolean started;
     private long lost;
+    /** Position at this subscription's last release attempt. */
+    private long released;
+    /** Whether a buffer reference was passed since then. */
+    private boolean passedReference;
     private volatile boolean closed; // read by a thread blocked in await()
 
     Subscription(Ring ring, RingLog log) {
         this.ring = ring;
-        this.log = log;
+        this.log = new RingLog(log.ring); // its own flyweight: release batches are per user
         this.shared = log.ring;
         FileLock taken = null;
         int at = -1;
@@ -74,6 +78,7 @@ public final class Subscription implements AutoCloseable {
         // before the tail, so every record numbered from here on lies at or after this position
         // (the few before it that are numbered lower were published before we joined: skipped).
         this.position = log.tail();
+        this.released = position;
         this.expected = log.counter(io.xmem.ring.internal.RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
         log.subscriberPid(index, ProcessHandle.current().pid());
         log.subscriberPosition(index, position);
@@ -143,6 +148,7 @@ public final class Subscription implements AutoCloseable {
             } else if (type != TYPE_REFERENCE || length != REF_RECORD_LENGTH || shared.sharedPool == null) {
                 throw corrupt(pos, "of type " + type + " and length " + length);
             }
+            passedReference |= type == TYPE_REFERENCE;
             if (!sequenced(seq, pos)) {
                 position = next;
                 continue;
@@ -152,10 +158,15 @@ public final class Subscription implements AutoCloseable {
         }
         if (position != start) {
             log.subscriberPosition(index, position); // release: we are done with everything before it
-            if (shared.sharedPool != null) {
-                // If we were the slowest, the records we just passed may now be released.
-                log.releaseUpTo(log.minSubscriberPosition(false));
-            }
+        }
+        // If we were the slowest, records we passed may now give their buffers back: at once
+        // when we passed a buffer reference, otherwise in batches (every eighth of the log) or
+        // when idle, not per inline record; the publisher also releases when it needs the room.
+        if (shared.sharedPool != null && position != released
+            && (passedReference || position - released >= log.capacity / 8 || position == start)) {
+            released = position;
+            passedReference = false;
+            log.releaseUpTo(log.minSubscriberPosition(false));
         }
         return delivered;
     }

@@ -83,6 +83,8 @@ final class RingFiles {
         int length = RecordDescriptor.HEADER_LENGTH + body.length;
         writeInt(ring, record + RecordDescriptor.LENGTH_OFFSET, length);
         writeInt(ring, record + RecordDescriptor.TYPE_OFFSET, RecordDescriptor.TYPE_INLINE);
+        // records are numbered 0, 1, 2...: the next number is the ring's published count
+        writeLong(ring, record + RecordDescriptor.SEQUENCE_OFFSET, readLong(ring, RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET));
         if (commit) {
             writeLong(ring, record + RecordDescriptor.COMMIT_OFFSET, position);
         }

@@ -25,6 +25,8 @@ public final class RingLog {
     public final long logOffset;
     public final int capacity;
     public final int mask;
+    /** Tokens of one release batch; a RingLog is confined to the publication or subscription using it. */
+    private final long[] releaseBatch = new long[64];
 
     public RingLog(SharedRing ring) {
         this.ring = ring;
@@ -203,33 +205,48 @@ public final class RingLog {
 
     /**
      * Drops the pins of every record below {@code upTo} (a position every live subscriber has
-     * passed). Each record is claimed by a CAS on the release position before its pin is
-     * dropped, so concurrent releasers never drop one twice; a process killed between the two
-     * steps leaves that one buffer pinned (leaked, never freed early).
+     * passed). Records are taken in batches: their tokens are read first, then one CAS moves the
+     * release position past the batch, and only the releaser whose CAS succeeded unpins them, so
+     * concurrent releasers never drop a pin twice. Reading before the CAS matters: once the
+     * position has moved, the publisher may write over those records. A process killed between
+     * the CAS and the unpins leaves that batch's buffers pinned (leaked, never freed early).
      */
     public void releaseUpTo(long upTo) {
         long at = RingHeaderDescriptor.RELEASE_POSITION_OFFSET;
+        long[] tokens = releaseBatch;
         while (true) {
-            long position = (long) LONG.getVolatile(file, at);
-            if (position >= upTo) {
+            long start = (long) LONG.getVolatile(file, at);
+            if (start >= upTo) {
                 return;
             }
-            long record = recordAt(position);
-            long commit = commitAcquire(record);
-            int length = file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
-            int type = file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
-            long token = file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET);
+            long position = start;
+            int count = 0;
+            while (position < upTo && count < tokens.length) {
+                long record = recordAt(position);
+                long commit = commitAcquire(record);
+                int length = file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
+                int type = file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
+                if (commit != position || length < HEADER_LENGTH || (position & mask) + aligned(length) > capacity) {
+                    break; // judged below, once we know nobody moved the release position meanwhile
+                }
+                if (type == TYPE_REFERENCE) {
+                    tokens[count++] = file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET);
+                }
+                position += aligned(length);
+            }
             VarHandle.loadLoadFence();
-            if ((long) LONG.getVolatile(file, at) != position) {
+            if ((long) LONG.getVolatile(file, at) != start) {
                 continue; // another releaser moved on, and the publisher may be reusing what we read
             }
-            // The release position still names this record, so nobody has written over it.
-            if (commit != position || length < HEADER_LENGTH || (position & mask) + aligned(length) > capacity) {
-                throw new CorruptRingException("ring '" + ring.name + "': no valid record at release position " + position
+            if (position == start) {
+                // The release position still names this record, so nobody has written over it.
+                throw new CorruptRingException("ring '" + ring.name + "': no valid record at release position " + start
                     + " below " + upTo + "; the ring was damaged");
             }
-            if ((boolean) LONG.compareAndSet(file, at, position, position + aligned(length)) && type == TYPE_REFERENCE) {
-                ring.sharedPool.unpin(token);
+            if ((boolean) LONG.compareAndSet(file, at, start, position)) {
+                for (int i = 0; i < count; i++) {
+                    ring.sharedPool.unpin(tokens[i]);
+                }
             }
         }
     }
