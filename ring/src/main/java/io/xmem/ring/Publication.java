@@ -350,18 +350,20 @@ public final class Publication implements AutoCloseable {
         int aligned = aligned(recordLength);
         int offset = (int) (tail & log.mask);
         int padding = offset + aligned > log.capacity ? log.capacity - offset : 0;
-        long end = tail + padding + aligned;
-        if (end > limit) {
-            long result = lossy ? refreshConnected(end) : refreshLimit(end);
+        // The commit also voids the commit word of the next record's place (see RingLog.commit):
+        // our reach is one alignment unit past the record's end.
+        long reach = tail + padding + aligned + ALIGNMENT;
+        if (reach > limit) {
+            long result = lossy ? refreshConnected(reach) : refreshLimit(reach);
             if (result < 0) {
                 return result;
             }
         }
         if (lossy) {
             if (shared.sharedPool != null) {
-                log.releaseUpTo(end - log.capacity); // skipped references are released all the same
+                log.releaseUpTo(reach - log.capacity); // skipped references are released all the same
             }
-            log.announceWrite(end);
+            log.announceWrite(reach);
         }
         if (padding > 0) {
             log.commit(log.recordAt(tail), tail, padding, TYPE_PADDING, 0);

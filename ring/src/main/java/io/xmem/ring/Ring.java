@@ -183,13 +183,21 @@ public final class Ring implements AutoCloseable {
             closed = true;
             open = new ArrayList<>(children);
         }
+        RuntimeException failure = null;
         for (AutoCloseable c : open) {
             try {
                 c.close();
-            } catch (Exception e) {
-                throw new io.xmem.pool.XmemException("closing ring '" + shared.name + "': " + e.getMessage(), e);
+            } catch (Exception e) { // close the rest, and the mapping, all the same
+                if (failure == null) {
+                    failure = new io.xmem.pool.XmemException("closing ring '" + shared.name + "': " + e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
             }
         }
         SharedRing.close(shared);
+        if (failure != null) {
+            throw failure;
+        }
     }
 }

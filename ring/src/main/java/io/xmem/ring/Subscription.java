@@ -30,6 +30,8 @@ import static io.xmem.ring.internal.RecordDescriptor.*;
  * publisher stops waiting for it.
  */
 public final class Subscription implements AutoCloseable {
+    /** Liveness probes of the other subscribers cost syscalls: at most this often. */
+    private static final long PROBE_INTERVAL_NANOS = 50_000_000L;
     private final Ring ring;
     private final RingLog log;
     private final SharedRing shared;
@@ -50,6 +52,9 @@ public final class Subscription implements AutoCloseable {
     private long released;
     /** Whether a buffer reference was passed since then. */
     private boolean passedReference;
+    /** Overtaken before the first record: what was missed since joining counts as lost. */
+    private boolean lappedBeforeStart;
+    private long lastProbe;
     private volatile boolean closed; // read by a thread blocked in await()
 
     Subscription(Ring ring, RingLog log) {
@@ -78,11 +83,20 @@ public final class Subscription implements AutoCloseable {
         // before the tail, so every record numbered from here on lies at or after this position
         // (the few before it that are numbered lower were published before we joined: skipped).
         this.position = log.tail();
-        this.released = position;
         this.expected = log.counter(io.xmem.ring.internal.RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
         log.subscriberPid(index, ProcessHandle.current().pid());
         log.subscriberPosition(index, position);
         log.subscriberState(index, SubscriberDescriptor.STATE_ACTIVE); // release: position first
+        // Until the publisher and the other subscribers saw us ACTIVE, they may have released
+        // records after the tail we read: start after whatever was released meanwhile (those
+        // records were published before we joined).
+        java.lang.invoke.VarHandle.fullFence();
+        long releasedSoFar = log.releasePosition();
+        if (releasedSoFar > position) {
+            position = releasedSoFar;
+            log.subscriberPosition(index, position);
+        }
+        this.released = position;
     }
 
     /**
@@ -110,7 +124,7 @@ public final class Subscription implements AutoCloseable {
             int length = log.file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
             int type = log.file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
             long seq = log.file.get(ValueLayout.JAVA_LONG, record + SEQUENCE_OFFSET);
-            boolean validLength = length >= HEADER_LENGTH && (pos & log.mask) + aligned(length) <= log.capacity;
+            boolean validLength = log.fits(pos, length);
             if (type == TYPE_INLINE && validLength && length - HEADER_LENGTH <= maxInline) {
                 if (lossy) { // copy first: the bytes may be overwritten while we look at them
                     MemorySegment.copy(log.file, record + HEADER_LENGTH, scratch, 0, length - HEADER_LENGTH);
@@ -166,15 +180,29 @@ public final class Subscription implements AutoCloseable {
             && (passedReference || position - released >= log.capacity / 8 || position == start)) {
             released = position;
             passedReference = false;
-            log.releaseUpTo(log.minSubscriberPosition(false));
+            // Our position store above must be visible before we read the others', or two
+            // subscribers finishing together could each think the other behind.
+            java.lang.invoke.VarHandle.fullFence();
+            long now = System.nanoTime();
+            boolean probe = now - lastProbe > PROBE_INTERVAL_NANOS; // a dead subscriber must not pin forever
+            if (probe) {
+                lastProbe = now;
+            }
+            long min = log.minSubscriberPosition(probe);
+            log.releaseUpTo(min == Long.MAX_VALUE ? position : min);
         }
         return delivered;
     }
 
     /** Checks a record's sequence against the one expected; counts what a lossy ring skipped. */
     private boolean sequenced(long seq, long pos) {
-        if (seq < expected && !started) {
-            return false; // published just before we joined
+        if (!started) {
+            if (seq < expected) {
+                return false; // published just before we joined
+            }
+            if (!lappedBeforeStart) {
+                expected = seq; // where we really start (later if records were released as we joined)
+            }
         }
         started = true;
         if (seq != expected) {
@@ -190,6 +218,7 @@ public final class Subscription implements AutoCloseable {
 
     /** Overtaken in a lossy ring: resume at the newest record; the next one's number says what we lost. */
     private void lapped() {
+        lappedBeforeStart |= !started;
         log.addLap();
         position = log.tail();
     }

@@ -86,7 +86,8 @@ class RingTest {
                 while (pub.offer(MemorySegment.ofArray(new byte[100])) > 0) {
                     ok++;
                 }
-                assertEquals(4096 / 128, ok, "a full log of 128-byte records, then back-pressure");
+                // a log of 128-byte records, less one: a commit also voids the next record's commit word
+                assertEquals(4096 / 128 - 1, ok, "a full log, then back-pressure");
                 assertEquals(Publication.BACK_PRESSURED, pub.offer(MemorySegment.ofArray(new byte[100])));
                 assertTrue(ring.backPressuredCount() > 0);
                 sub.poll(m -> { }, 1000);

@@ -50,6 +50,10 @@ public final class RingLog {
      * visible, whole.
      */
     public void commit(long recordOffset, long position, int length, int type, long sequence) {
+        // Readers will wait next at position + aligned(length). That place may hold an earlier
+        // lap's payload, which could spell that very position: void it before this commit makes
+        // anyone wait there (the release store below orders it first).
+        LONG.set(file, recordAt(position + aligned(length)) + COMMIT_OFFSET, -1L);
         file.set(ValueLayout.JAVA_INT, recordOffset + LENGTH_OFFSET, length);
         file.set(ValueLayout.JAVA_INT, recordOffset + TYPE_OFFSET, type);
         file.set(ValueLayout.JAVA_LONG, recordOffset + SEQUENCE_OFFSET, sequence);
@@ -86,6 +90,10 @@ public final class RingLog {
 
     public void subscriberLost(int index, long lost) {
         LONG.setOpaque(file, ring.layout.subscriberOffset(index) + SubscriberDescriptor.LOST_OFFSET, lost);
+    }
+
+    public long releasePosition() {
+        return (long) LONG.getVolatile(file, (long) RingHeaderDescriptor.RELEASE_POSITION_OFFSET);
     }
 
     public long tail() {
@@ -226,7 +234,7 @@ public final class RingLog {
                 long commit = commitAcquire(record);
                 int length = file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
                 int type = file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
-                if (commit != position || length < HEADER_LENGTH || (position & mask) + aligned(length) > capacity) {
+                if (commit != position || !fits(position, length)) {
                     break; // judged below, once we know nobody moved the release position meanwhile
                 }
                 if (type == TYPE_REFERENCE) {
@@ -252,9 +260,14 @@ public final class RingLog {
     }
 
     /** The record's length, validated against the log: it must fit before the log's end. */
+    /** Whether a record of {@code length} bytes at {@code position} fits before the log's end (no overflow). */
+    public boolean fits(long position, int length) {
+        return length >= HEADER_LENGTH && (position & mask) + ((length + (long) ALIGNMENT - 1) & -ALIGNMENT) <= capacity;
+    }
+
     public int checkedLength(long record, long position) {
         int length = file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
-        if (length < HEADER_LENGTH || (position & mask) + aligned(length) > capacity) {
+        if (!fits(position, length)) {
             throw new CorruptRingException("ring '" + ring.name + "': record at position " + position + " has length "
                 + length + ", which does not fit the log; the ring was damaged");
         }
