@@ -4,6 +4,8 @@ import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
 import io.xmem.pool.PoolStats;
 import io.xmem.pool.XmemException;
+import io.xmem.ring.Ring;
+import io.xmem.ring.RingConfig;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -15,10 +17,7 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.io.Writer;
-import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,43 +26,53 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code xmem demo}: two child JVMs, a producer and a consumer, hand buffers over through a
- * shared pool. Only tokens cross the pipe between them; every payload byte stays where the
- * producer wrote it and the consumer checks it there.
+ * {@code xmem demo}: three child JVMs connected only through shared memory. A producer
+ * publishes pool buffers by reference on a ring; two subscribers read every record and check
+ * each payload's CRC32C in place. Only 64-byte records cross the ring; the payload stays where
+ * the producer wrote it.
  *
  * <pre>
- *   producer --(token length checksum, a pipe)--> consumer
- *      ^                                              |
- *      +---- ack token (via this process) <-----------+
+ *                          +--> subscriber 1: CRC32C over the buffer, in place
+ *   producer --(ring)------+
+ *     fills pool buffers   +--> subscriber 2: the same, at its own pace
  * </pre>
  *
- * The pool is this process's: created under a unique name, deleted at the end, on failure and
- * on Ctrl-C.
+ * The pool and the ring are this process's: created under a unique name, deleted at the end,
+ * on failure and on Ctrl-C. Children report on their stdout, one line per fact, read here.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Two JVMs hand buffers to each other through shared memory, by token.", "",
-        "Starts a producer JVM and a consumer JVM that share a pool: the producer fills buffers (small ones "
-            + "and big frames) and sends only their 64-bit tokens through a pipe; the consumer attaches each "
-            + "token, verifies its CRC32C in place and releases it. The pool is created for the run and "
-            + "deleted at the end, also on failure and Ctrl-C. Exits 1 if any buffer did not verify.", ""})
+    description = {"One producer JVM publishes buffers by reference on a shared-memory ring; two subscriber JVMs "
+        + "verify every one in place.", "",
+        "Creates a pool (small buffers and big frames) and a reliable ring bound to it, starts two subscriber "
+            + "JVMs and, once both have joined, a producer JVM. The producer fills pool buffers and offers each "
+            + "by reference: a 64-byte record with the buffer's token, length, CRC32C and sequence number; after "
+            + "every frame it adds a small inline message. Each subscriber recomputes every CRC32C over the "
+            + "shared bytes in place and checks that no record is missing. The ring holds each buffer until both "
+            + "subscribers have passed it, then returns it to the pool. Pool and ring are deleted at the end, also "
+            + "on failure and Ctrl-C. Exits 1 if any record did not verify on both subscribers.", ""})
 final class DemoCommand implements Callable<Integer> {
     private static final AtomicInteger RUNS = new AtomicInteger();
     private static final long MAX_FRAME_SIZE = 1L << 30;
-    /** No acknowledgement for this long means a child is stuck: stop rather than hang. */
+    private static final int SUBSCRIBERS = 2;
+    /** 64 KiB of log: a thousand 64-byte references in flight, more than the pool has buffers. */
+    private static final int RING_CAPACITY = 1 << 16;
+    /** Waiting longer than this for the subscribers to join means one failed to start. */
+    private static final long JOIN_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** No record verified for this long means a child is stuck: stop rather than hang. */
     private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     @Spec
     CommandSpec spec;
 
     @Option(names = "--buffers", paramLabel = "N", defaultValue = "2000",
-        description = "How many buffers to hand over; every " + DemoPayload.FRAME_EVERY
-            + "th is a frame (default: ${DEFAULT-VALUE}).")
+        description = "How many buffers to publish by reference; every " + DemoPayload.FRAME_EVERY
+            + "th is a frame, followed by a small inline message (default: ${DEFAULT-VALUE}).")
     long buffers;
 
     @Option(names = "--frame-size", paramLabel = "BYTES", defaultValue = "8MiB", converter = Bytes.Converter.class,
@@ -71,17 +80,13 @@ final class DemoCommand implements Callable<Integer> {
     long frameSize;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/dev/shm",
-        description = "Directory for the demo's pool file (default: ${DEFAULT-VALUE}).")
+        description = "Directory for the demo's pool and ring files (default: ${DEFAULT-VALUE}).")
     Path dir;
 
     private PrintWriter out;
     private PrintWriter err;
-
-    // Written by the relay thread, read by the main thread.
-    private final AtomicLong acks = new AtomicLong();
-    private final AtomicLong ackedBytes = new AtomicLong();
-    private volatile long lastAckNanos;
-    private volatile long[] consumerResult; // verified, mismatches, bytes, nanos, pipe bytes
+    /** When a child last showed progress; written by the reader threads. */
+    private volatile long lastActivityNanos;
     private final List<String> problems = new ArrayList<>();
 
     @Override
@@ -103,28 +108,35 @@ final class DemoCommand implements Callable<Integer> {
         long pid = ProcessHandle.current().pid();
         int run = RUNS.incrementAndGet();
         String name = "xmem-demo-" + pid + (run == 1 ? "" : "-" + run);
-        if (BufferPool.delete(name, dir)) {
+        boolean leftRing = Ring.delete(name, dir);
+        if (BufferPool.delete(name, dir) | leftRing) {
             // Our pid and run number: its creator is dead, killed before it could clean up.
-            err.println("removed pool '" + name + "' left in " + dir + " by an earlier demo that was killed");
+            err.println("removed pool and ring '" + name + "' left in " + dir + " by an earlier demo that was killed");
         }
-        PoolConfig config = PoolConfig.builder()
+        PoolConfig poolConfig = PoolConfig.builder()
             .directory(dir)
             .sizeClass(DemoPayload.SMALL_SIZE, DemoPayload.SMALL_COUNT)
             .sizeClass(frameSize, DemoPayload.FRAME_COUNT)
             .build();
+        RingConfig ringConfig = RingConfig.builder()
+            .directory(dir)
+            .pool(name)
+            .capacity(RING_CAPACITY)
+            .maxSubscribers(SUBSCRIBERS)
+            .build();
         Cleanup cleanup = new Cleanup(name, dir);
         Thread hook = new Thread(() -> {
             if (cleanup.run()) {
-                System.err.println("xmem demo: stopped; ended the producer and consumer and deleted pool '" + name + "'");
+                System.err.println("xmem demo: stopped; ended the producer and subscribers and deleted pool and ring '"
+                    + name + "'");
             }
         }, "xmem-demo-cleanup");
-        BufferPool pool = BufferPool.create(name, config);
         try {
             Runtime.getRuntime().addShutdownHook(hook);
-            try {
-                return run(pool, cleanup) ? XmemCli.OK : XmemCli.FAILED;
+            try (BufferPool pool = BufferPool.create(name, poolConfig);
+                 Ring ring = Ring.create(name, ringConfig)) {
+                return run(pool, ring, cleanup) ? XmemCli.OK : XmemCli.FAILED;
             } finally {
-                pool.close();
                 cleanup.run();
                 try {
                     Runtime.getRuntime().removeShutdownHook(hook);
@@ -138,91 +150,134 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private boolean run(BufferPool pool, Cleanup cleanup) {
+    private boolean run(BufferPool pool, Ring ring, Cleanup cleanup) {
         long poolBytes = DemoPayload.SMALL_SIZE * DemoPayload.SMALL_COUNT + frameSize * DemoPayload.FRAME_COUNT;
-        out.printf("xmem demo: a producer JVM hands %d buffers to a consumer JVM through shared memory, by token.%n",
-            buffers);
+        out.printf("xmem demo: a producer JVM publishes %d buffers by reference on a shared-memory ring;%n"
+            + "           %d subscriber JVMs verify every one in place.%n", buffers, SUBSCRIBERS);
         out.printf("  pool      '%s' in %s: %d x %s + %d x %s (%s), deleted at the end%n", pool.name(), dir,
             DemoPayload.SMALL_COUNT, Bytes.format(DemoPayload.SMALL_SIZE), DemoPayload.FRAME_COUNT,
             Bytes.format(frameSize), Bytes.format(poolBytes));
-        out.flush();
-
-        List<Process> children = start(pool.name(), cleanup);
-        Process producer = children.get(0);
-        Process consumer = children.get(1);
-        out.printf("  producer  pid %d: acquires a buffer, fills it, writes 'token length checksum' to its stdout%n",
-            producer.pid());
-        out.printf("  consumer  pid %d: reads that line from its stdin (a pipe), attaches the token, checks the%n"
-            + "            CRC32C over the shared bytes in place, releases the buffer%n", consumer.pid());
-        out.printf("  flow      the consumer acks each token as soon as it has attached (its stdout -> the producer's%n"
-            + "            stdin, relayed by this process); only then does the producer drop its reference. The%n"
-            + "            producer keeps at most %d frames and %d small buffers unacknowledged (half of each%n"
-            + "            class), so the pool never runs dry.%n",
-            DemoPayload.FRAME_COUNT / 2, DemoPayload.SMALL_COUNT / 2);
+        out.printf("  ring      '%s' in %s: %s of log bound to that pool, reliable (the slower subscriber%n"
+            + "            holds the producer back), deleted at the end%n", ring.name(), dir,
+            Bytes.format(ring.capacity()));
         out.flush();
 
         long start = System.nanoTime();
-        lastAckNanos = start;
-        List<Thread> threads = List.of(
-            daemon("ack relay", () -> relay(consumer.getInputStream(), producer.getOutputStream())),
-            daemon("producer stderr", () -> forward(producer.getErrorStream(), "producer " + producer.pid())),
-            daemon("consumer stderr", () -> forward(consumer.getErrorStream(), "consumer " + consumer.pid())));
-        threads.forEach(Thread::start);
-
-        boolean stalled = false;
-        long nextReport = start + TimeUnit.SECONDS.toNanos(1);
+        lastActivityNanos = start;
+        List<Child> subscribers = new ArrayList<>();
+        for (int i = 1; i <= SUBSCRIBERS; i++) {
+            Child s = start("subscriber " + i, cleanup, DemoSubscriber.class, ring.name(), dir.toString());
+            subscribers.add(s);
+            out.printf("  %-9s pid %d: subscribes, then polls; when the ring is empty it sleeps on a futex%n"
+                + "            word in the ring until the producer's next commit wakes it%n",
+                "sub " + i, s.process.pid());
+        }
+        out.flush();
         try {
-            while (!consumer.waitFor(100, TimeUnit.MILLISECONDS)) {
-                long now = System.nanoTime();
-                if (now >= nextReport) {
-                    progress(now - start);
-                    nextReport += TimeUnit.SECONDS.toNanos(1);
-                }
-                if (now - lastAckNanos > STALL_NANOS) {
-                    stalled = true;
-                    problem("no buffer was acknowledged for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS)
-                        + " s: stopping both processes");
-                    children.forEach(Process::destroyForcibly);
-                    break;
-                }
+            if (!awaitSubscribers(ring, subscribers, cleanup)) {
+                return summary(pool, ring, null, subscribers, System.nanoTime() - start);
             }
-            if (!producer.waitFor(30, TimeUnit.SECONDS)) {
-                problem("the producer did not exit 30 s after the consumer: stopping it");
-                producer.destroyForcibly();
-            }
-            for (Thread t : threads) {
-                t.join(TimeUnit.SECONDS.toMillis(10));
-            }
+            Child producer = start("producer", cleanup, DemoProducer.class, ring.name(), dir.toString(),
+                Long.toString(buffers), Long.toString(frameSize));
+            out.printf("  producer  pid %d: acquires a buffer, fills it, offers it by reference (token, length,%n"
+                + "            CRC32C, sequence: one 64-byte record), closes its own handle at once; after%n"
+                + "            every frame a small inline message (sequence, CRC32C, up to %d bytes)%n",
+                producer.process.pid(), DemoPayload.INLINE_MAX_BODY);
+            out.printf("  flow      the ring pins each buffer until both subscribers have passed its record, then%n"
+                + "            gives it back to the pool; the producer waits for a free buffer or for room%n");
+            out.flush();
+            watch(ring, producer, subscribers, cleanup, start);
+            long elapsed = System.nanoTime() - start;
+            return summary(pool, ring, producer, subscribers, elapsed);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            children.forEach(Process::destroyForcibly);
+            cleanup.stopChildren();
             throw new XmemException("interrupted while the demo was running; its processes were stopped");
         }
-        long elapsed = System.nanoTime() - start;
-        waitQuietly(producer);
-        waitQuietly(consumer);
-        if (!stalled) {
-            progress(elapsed);
-        }
-        return summary(pool, producer, consumer, elapsed);
     }
 
-    private List<Process> start(String name, Cleanup cleanup) {
+    /** Both subscribers said ready and stand in the ring's subscriber table: nothing is published before. */
+    private boolean awaitSubscribers(Ring ring, List<Child> subscribers, Cleanup cleanup) throws InterruptedException {
+        long deadline = System.nanoTime() + JOIN_NANOS;
+        while (!subscribers.stream().allMatch(s -> s.ready) || ring.subscriberPositions().length < SUBSCRIBERS) {
+            for (Child s : subscribers) {
+                if (!s.process.isAlive()) {
+                    problem(s.role + " exited with " + s.process.exitValue() + " before it subscribed");
+                    cleanup.stopChildren();
+                    return false;
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                problem("the subscribers did not join the ring within " + TimeUnit.NANOSECONDS.toSeconds(JOIN_NANOS)
+                    + " s: stopping them");
+                cleanup.stopChildren();
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
+    }
+
+    /** Until every child has exited: progress once a second, and a stop when one fails or all stall. */
+    private void watch(Ring ring, Child producer, List<Child> subscribers, Cleanup cleanup, long start)
+            throws InterruptedException {
+        lastActivityNanos = System.nanoTime();
+        long nextReport = start + TimeUnit.SECONDS.toNanos(1);
+        boolean stopped = false;
+        while (producer.process.isAlive() || subscribers.stream().anyMatch(s -> s.process.isAlive())) {
+            producer.process.waitFor(100, TimeUnit.MILLISECONDS);
+            long now = System.nanoTime();
+            if (now >= nextReport) {
+                progress(ring, subscribers, now - start);
+                nextReport += TimeUnit.SECONDS.toNanos(1);
+            }
+            if (stopped) {
+                continue;
+            }
+            Child dead = subscribers.stream()
+                .filter(sub -> !sub.process.isAlive() && sub.process.exitValue() != 0).findFirst().orElse(null);
+            if (dead != null) {
+                // Its pins would hold the pool's buffers until the producer gave up waiting for one.
+                problem(dead.role + " died (exit " + dead.process.exitValue() + "): stopping the other processes");
+                cleanup.stopChildren();
+                stopped = true;
+            } else if (!producer.process.isAlive() && producer.process.exitValue() != 0) {
+                problem("the producer failed (exit " + producer.process.exitValue()
+                    + "): stopping the subscribers, which would wait for its end-of-stream record forever");
+                cleanup.stopChildren();
+                stopped = true;
+            } else if (now - lastActivityNanos > STALL_NANOS) {
+                problem("nothing moved for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s: stopping all processes");
+                cleanup.stopChildren();
+                stopped = true;
+            }
+        }
+        progress(ring, subscribers, System.nanoTime() - start);
+        producer.joinReaders();
+        for (Child s : subscribers) {
+            s.joinReaders();
+        }
+    }
+
+    private Child start(String role, Cleanup cleanup, Class<?> main, String... args) {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        String classPath = absoluteClassPath();
-        ProcessBuilder producer = new ProcessBuilder(java, "-cp", classPath, DemoProducer.class.getName(), name,
-            dir.toString(), Long.toString(buffers), Long.toString(frameSize));
-        ProcessBuilder consumer = new ProcessBuilder(java, "-cp", classPath, DemoConsumer.class.getName(), name,
-            dir.toString());
+        List<String> command = new ArrayList<>(List.of(java,
+            "--enable-native-access=ALL-UNNAMED", // the ring's futex wait and wake are a downcall
+            "-cp", absoluteClassPath(), main.getName()));
+        command.addAll(List.of(args));
+        Process process;
         try {
-            // startPipeline joins the producer's stdout to the consumer's stdin with an OS pipe.
-            List<Process> children = ProcessBuilder.startPipeline(List.of(producer, consumer));
-            cleanup.children = children;
-            return children;
+            process = new ProcessBuilder(command).start();
         } catch (IOException e) {
-            throw new XmemException("cannot start the demo's child JVMs with " + java + ": " + e.getMessage(), e);
+            throw new XmemException("cannot start the demo's " + role + " JVM with " + java + ": " + e.getMessage(), e);
         }
+        cleanup.children.add(process);
+        Child child = new Child(role, process);
+        child.readers.add(daemon(role + " stdout", () -> read(child)));
+        child.readers.add(daemon(role + " stderr", () -> forward(process.getErrorStream(), role + " " + process.pid())));
+        child.readers.forEach(Thread::start);
+        return child;
     }
 
     /** The children run from the same classes; absolute, so a relative jar path works from anywhere. */
@@ -236,42 +291,31 @@ final class DemoCommand implements Callable<Integer> {
         return String.join(File.pathSeparator, entries);
     }
 
-    /** Consumer stdout: acks go on to the producer, results and mismatches are kept. */
-    private void relay(InputStream fromConsumer, OutputStream toProducer) {
-        Writer producer = new OutputStreamWriter(toProducer, StandardCharsets.US_ASCII);
-        boolean producerGone = false;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(fromConsumer, StandardCharsets.US_ASCII))) {
+    /** A child's stdout: {@code ready}, {@code progress}, {@code bad} and {@code done} lines. */
+    private void read(Child child) {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.process.getInputStream(),
+                StandardCharsets.US_ASCII))) {
             String line;
             while ((line = in.readLine()) != null) {
-                String[] f = line.split(" ", 4);
+                String[] f = line.split(" ", 3);
                 switch (f[0]) {
-                    case "ack" -> {
-                        if (!producerGone) {
-                            try {
-                                producer.write(f[1] + "\n");
-                                producer.flush();
-                            } catch (IOException e) {
-                                producerGone = true; // it has exited; its exit code tells why
-                            }
-                        }
-                        acks.incrementAndGet();
-                        ackedBytes.addAndGet(Long.parseLong(f[2]));
-                        lastAckNanos = System.nanoTime();
+                    case "ready" -> child.ready = true;
+                    case "progress" -> {
+                        child.records = Long.parseLong(f[1]);
+                        child.bytes = Long.parseLong(f[2]);
+                        lastActivityNanos = System.nanoTime();
                     }
-                    case "bad" -> problem("buffer #" + f[1] + " (token " + f[2] + "): " + f[3]);
-                    case "done" -> consumerResult = Arrays.stream(line.substring("done ".length())
-                        .split(" ")).mapToLong(Long::parseLong).toArray();
-                    default -> problem("unexpected line from the consumer: " + line);
+                    case "bad" -> problem(child.role + ": record #" + f[1] + ": " + f[2]);
+                    case "done" -> {
+                        child.done = Arrays.stream(line.substring("done ".length()).split(" "))
+                            .mapToLong(Long::parseLong).toArray();
+                        lastActivityNanos = System.nanoTime();
+                    }
+                    default -> problem("unexpected line from the " + child.role + ": " + line);
                 }
             }
         } catch (IOException | RuntimeException e) {
-            problem("reading the consumer's output failed: " + e);
-        } finally {
-            try {
-                producer.close(); // end of acks: a producer still waiting for one learns the consumer is gone
-            } catch (IOException ignored) {
-                // the producer has exited already
-            }
+            problem("reading the " + child.role + "'s output failed: " + e);
         }
     }
 
@@ -279,18 +323,34 @@ final class DemoCommand implements Callable<Integer> {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(stream, StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
-                err.println("  [" + who + "] " + line);
-                err.flush();
+                synchronized (this) {
+                    err.println("  [" + who + "] " + line);
+                    err.flush();
+                }
             }
         } catch (IOException ignored) {
             // the process is gone; its exit code is reported
         }
     }
 
-    private void progress(long nanos) {
-        out.printf(Locale.ROOT, "  %6.1f s  %d/%d buffers handed over, %s%n", nanos / 1e9, acks.get(), buffers,
-            Bytes.format(ackedBytes.get()));
+    private void progress(Ring ring, List<Child> subscribers, long nanos) {
+        long total = records();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %6.1f s  published %d/%d records",
+            nanos / 1e9, Math.min(ring.publishedCount(), total), total));
+        for (Child s : subscribers) {
+            long[] done = s.done;
+            long records = done == null ? s.records : done[0];
+            long bytes = done == null ? s.bytes : done[3];
+            line.append(String.format(Locale.ROOT, "; %s read %d (%s)", s.role.replace("subscriber", "sub"), records,
+                Bytes.format(bytes)));
+        }
+        out.println(line);
         out.flush();
+    }
+
+    /** Records the producer publishes, the end-of-stream message left out: every buffer, and one inline per frame. */
+    private long records() {
+        return buffers + buffers / DemoPayload.FRAME_EVERY;
     }
 
     private synchronized void problem(String text) {
@@ -299,49 +359,85 @@ final class DemoCommand implements Callable<Integer> {
         err.flush();
     }
 
-    private boolean summary(BufferPool pool, Process producer, Process consumer, long elapsed) {
-        long[] result = consumerResult;
-        long verified = result == null ? 0 : result[0];
-        long mismatches = result == null ? 0 : result[1];
-        long bytes = result == null ? 0 : result[2];
-        long handoffNanos = result == null ? 0 : result[3];
-        long pipeBytes = result == null ? 0 : result[4];
+    private boolean summary(BufferPool pool, Ring ring, Child producer, List<Child> subscribers, long elapsed) {
+        long[] produced = producer == null ? null : producer.done; // records refs inline bytes nanos back-pressured
+        long records = records();
         long frames = buffers / DemoPayload.FRAME_EVERY;
+        // The ring's count has the end-of-stream record too; it also counts for a producer that died.
+        long published = Math.min(ring.publishedCount(), records);
+        long bytes = produced != null ? produced[3]
+            : subscribers.stream().mapToLong(sub -> sub.bytes).max().orElse(0);
+        long ringBytes = ring.tail();
         PoolStats stats = pool.stats();
         int free = stats.totalFree();
         int total = stats.totalBuffers();
 
         out.println("summary");
-        out.printf("  buffers handed over   %d of %d (%d small of up to %s, %d frames of %s)%n", acks.get(), buffers,
-            buffers - frames, Bytes.format(DemoPayload.SMALL_SIZE), frames, Bytes.format(frameSize));
-        out.printf("  bytes handed over     %s by reference: only %s of token lines crossed the pipe;%n"
-            + "                        the payload never left the pool and was never copied%n",
-            Bytes.format(bytes), Bytes.format(pipeBytes));
-        out.printf("  checksums verified    %d of %d (CRC32C recomputed by the consumer over the shared bytes)%n",
-            verified, buffers);
-        out.printf("  mismatches            %d%n", mismatches);
-        out.printf(Locale.ROOT, "  elapsed               %.2f s in all, child JVM start-up included%n", elapsed / 1e9);
-        if (handoffNanos > 0) {
-            out.printf(Locale.ROOT, "  handoff               %.2f s: %.0f buffers/s, %s (each byte written once and%n"
-                    + "                        checksummed twice; the rate is that work, not copying)%n",
-                handoffNanos / 1e9, verified * 1e9 / handoffNanos, Bytes.rate(bytes, handoffNanos));
+        out.printf("  published             %d of %d records: %d buffers by reference (%d small of up to %s,%n"
+            + "                        %d frames of %s) and %d inline messages, then an end-of-stream message%n",
+            published, records, buffers, buffers - frames, Bytes.format(DemoPayload.SMALL_SIZE), frames,
+            Bytes.format(frameSize), frames);
+        out.printf("  by reference          %s of payload, never copied: only %s of records crossed the ring%n"
+            + "                        (64 bytes per buffer, the inline messages, padding at the wrap)%n",
+            Bytes.format(bytes), Bytes.format(ringBytes));
+        long slowest = 0;
+        for (Child s : subscribers) {
+            long[] r = s.done; // records refs inline bytes verified mismatches lost nanos
+            if (r == null) {
+                out.printf("  %-21s pid %d: no result (exit %d)%n", s.role, s.process.pid(), exitCode(s.process));
+                continue;
+            }
+            slowest = Math.max(slowest, r[7]);
+            out.printf("  %-21s pid %d: checksums verified %d of %d records (%d references, %d inline),%n"
+                + "                        %s read in place; %d mismatched, %d lost%n",
+                s.role, s.process.pid(), r[4], records, r[1], r[2], Bytes.format(r[3]), r[5], r[6]);
         }
-        out.printf("  pool at the end       %d of %d buffers free%n", free, total);
-        out.printf("  processes             demo %d, producer %d (exit %d), consumer %d (exit %d)%n",
-            ProcessHandle.current().pid(), producer.pid(), exitCode(producer), consumer.pid(), exitCode(consumer));
+        out.printf(Locale.ROOT, "  elapsed               %.2f s in all, child JVM start-up included%n", elapsed / 1e9);
+        if (slowest > 0 && published > 0) {
+            out.printf(Locale.ROOT, "  handoff               %.2f s: %.0f records/s, %s by reference to each subscriber%n"
+                    + "                        (each byte written once and checksummed three times, by the producer and%n"
+                    + "                        both subscribers; the rate is that work, not copying)%n",
+                slowest / 1e9, published * 1e9 / slowest, Bytes.rate(bytes, slowest));
+        }
+        if (produced != null) {
+            out.printf("  back pressure         %d offers waited for the slower subscriber%n", produced[5]);
+        }
+        out.printf("  pool at the end       %d of %d buffers free%s%n", free, total,
+            free == total ? " (every pin the ring held is released)" : "");
+        StringBuilder processes = new StringBuilder("  processes             demo " + ProcessHandle.current().pid());
+        if (producer != null) {
+            processes.append(", producer ").append(producer.process.pid()).append(" (exit ")
+                .append(exitCode(producer.process)).append(')');
+        }
+        for (Child s : subscribers) {
+            processes.append(", ").append(s.role.replace("subscriber", "sub")).append(' ').append(s.process.pid())
+                .append(" (exit ").append(exitCode(s.process)).append(')');
+        }
+        out.println(processes);
 
         List<String> failures = new ArrayList<>();
-        if (exitCode(producer) != 0) {
-            failures.add("the producer exited with " + exitCode(producer) + " (its messages are above)");
+        if (producer == null) {
+            failures.add("the producer was never started");
+        } else if (exitCode(producer.process) != 0 || produced == null) {
+            failures.add("the producer exited with " + exitCode(producer.process) + " (its messages are above)");
+        } else if (produced[0] != records) {
+            failures.add("the producer published " + produced[0] + " of " + records + " records");
         }
-        if (exitCode(consumer) != 0 || result == null) {
-            failures.add("the consumer exited with " + exitCode(consumer) + " (its messages are above)");
-        }
-        if (verified != buffers) {
-            failures.add(verified + " of " + buffers + " buffers verified");
-        }
-        if (mismatches != 0) {
-            failures.add(mismatches + (mismatches == 1 ? " mismatch" : " mismatches"));
+        for (Child s : subscribers) {
+            long[] r = s.done;
+            if (exitCode(s.process) != 0 || r == null) {
+                failures.add(s.role + " exited with " + exitCode(s.process) + " (its messages are above)");
+                continue;
+            }
+            if (r[4] != records) {
+                failures.add(s.role + " verified " + r[4] + " of " + records + " records");
+            }
+            if (r[5] != 0) {
+                failures.add(s.role + ": " + r[5] + " records did not match their checksum or order");
+            }
+            if (r[6] != 0) {
+                failures.add(s.role + " lost " + r[6] + " records");
+            }
         }
         if (free != total) {
             failures.add((total - free) + " buffers still held at the end");
@@ -353,7 +449,8 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         if (failures.isEmpty()) {
-            out.println("OK: every buffer reached the other process intact, by reference, and the pool is all free again.");
+            out.println("OK: every record reached both subscribers intact, the payload by reference, and the pool is"
+                + " all free again.");
             return true;
         }
         out.println("FAILED: " + String.join("; ", failures) + ".");
@@ -364,30 +461,51 @@ final class DemoCommand implements Callable<Integer> {
         return p.isAlive() ? -1 : p.exitValue();
     }
 
-    private static void waitQuietly(Process p) {
-        try {
-            p.waitFor(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     private static Thread daemon(String name, Runnable body) {
         Thread t = new Thread(body, "xmem-demo " + name);
         t.setDaemon(true);
         return t;
     }
 
-    /** Stops the children and deletes the pool, once: at the end of a run or from the shutdown hook. */
+    /** A child JVM, what its stdout told so far (written by its reader thread), and its readers. */
+    private static final class Child {
+        final String role;
+        final Process process;
+        final List<Thread> readers = new ArrayList<>();
+        volatile boolean ready;
+        volatile long records;
+        volatile long bytes;
+        volatile long[] done;
+
+        Child(String role, Process process) {
+            this.role = role;
+            this.process = process;
+        }
+
+        /** Everything the child printed has been read (it has exited, so its pipes end). */
+        void joinReaders() throws InterruptedException {
+            for (Thread t : readers) {
+                t.join(TimeUnit.SECONDS.toMillis(10));
+            }
+        }
+    }
+
+    /** Stops the children and deletes the ring and the pool, once: at the end of a run or from the shutdown hook. */
     private static final class Cleanup {
         private final String name;
         private final Path dir;
         private final AtomicBoolean done = new AtomicBoolean();
-        volatile List<Process> children = List.of();
+        final List<Process> children = new CopyOnWriteArrayList<>();
 
         Cleanup(String name, Path dir) {
             this.name = name;
             this.dir = dir;
+        }
+
+        void stopChildren() {
+            for (Process p : children) {
+                p.destroyForcibly();
+            }
         }
 
         /** Whether this call did the work (the first one does). */
@@ -395,10 +513,12 @@ final class DemoCommand implements Callable<Integer> {
             if (!done.compareAndSet(false, true)) {
                 return false;
             }
-            for (Process p : children) {
-                p.destroyForcibly();
+            stopChildren();
+            try {
+                Ring.delete(name, dir);
+            } finally {
+                BufferPool.delete(name, dir);
             }
-            BufferPool.delete(name, dir);
             return true;
         }
     }

@@ -14,7 +14,7 @@ import java.io.PrintWriter;
  * buffers to each other without copying them.
  *
  * <pre>{@code
- * xmem demo                 # producer JVM -> consumer JVM, by token, checksums verified
+ * xmem demo                 # producer JVM -> ring -> 2 subscriber JVMs, by reference, checksums verified
  * xmem stat frames          # size classes and participants of pool 'frames'
  * xmem reclaim frames       # free what dead processes held
  * xmem rm frames            # delete the pool's files
