@@ -62,7 +62,9 @@ public final class Publication implements AutoCloseable {
     private long sequence;
     /** Positions below this may be written without looking at the subscribers again. */
     private long limit;
-    private long lastProbe;
+    private long lastProbe = System.nanoTime() - PROBE_INTERVAL_NANOS;
+    /** The ring's membership count when this publication last looked at the subscribers. */
+    private long membership = -1;
     /** Length of the open claim's message, or -1 when none is open. */
     private int claimLength = -1;
     private boolean closed;
@@ -98,6 +100,11 @@ public final class Publication implements AutoCloseable {
         this.sequence = log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
         if (!concurrent) {
             recover();
+        } else if (log.publishLockOwner() == id) {
+            // The word names our id, whose byte we now hold: its previous holder died (or closed
+            // mid-claim) holding the turn. Finish its business and free the word.
+            recover();
+            log.releasePublishLock();
         }
         log.file.set(ValueLayout.JAVA_LONG, RingHeaderDescriptor.PUBLISHER_PID_OFFSET, ProcessHandle.current().pid());
     }
@@ -322,6 +329,7 @@ public final class Publication implements AutoCloseable {
                 sequence = log.file.get(ValueLayout.JAVA_LONG, record + SEQUENCE_OFFSET) + 1;
             }
             tail += aligned(length);
+            log.setCounter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET, sequence); // count before tail
             log.tail(tail);
         }
     }
@@ -353,7 +361,9 @@ public final class Publication implements AutoCloseable {
         // The commit also voids the commit word of the next record's place (see RingLog.commit):
         // our reach is one alignment unit past the record's end.
         long reach = tail + padding + aligned + ALIGNMENT;
-        if (reach > limit) {
+        long members = log.membership();
+        if (reach > limit || members != membership) { // a subscriber joined or left: look again
+            membership = members;
             long result = lossy ? refreshConnected(reach) : refreshLimit(reach);
             if (result < 0) {
                 return result;
@@ -384,6 +394,10 @@ public final class Publication implements AutoCloseable {
             lastProbe = now;
         }
         if (log.minSubscriberPosition(probe) == Long.MAX_VALUE) {
+            if (shared.sharedPool != null) {
+                log.releaseUpTo(tail); // nobody will read what is there: give its buffers back
+            }
+            limit = 0;
             return NOT_CONNECTED;
         }
         limit = end + log.capacity / 4;
@@ -402,6 +416,10 @@ public final class Publication implements AutoCloseable {
             }
         }
         if (min == Long.MAX_VALUE) {
+            if (shared.sharedPool != null) {
+                log.releaseUpTo(tail); // nobody will read what is there: give its buffers back
+            }
+            limit = 0; // look again next time
             return NOT_CONNECTED;
         }
         if (min > tail) {
@@ -436,12 +454,18 @@ public final class Publication implements AutoCloseable {
         if (closed) {
             return;
         }
+        if (claimLength >= 0) {
+            abort(); // gives the turn back (concurrent) and publishes nothing
+        }
         closed = true;
         if (!shared.isClosed()) {
             if (idLock != null) {
                 SharedRing.unlock(idLock);
             }
             shared.leavePublishing(concurrent);
+            if (shared.sharedPool != null && log.minSubscriberPosition(false) == Long.MAX_VALUE) {
+                log.releaseUpTo(log.tail()); // no subscriber will read what is left: unpin it
+            }
             log.wakeAll(); // sleepers look again (and find the ring without a publisher)
         }
         ring.forget(this);

@@ -54,7 +54,7 @@ public final class Subscription implements AutoCloseable {
     private boolean passedReference;
     /** Overtaken before the first record: what was missed since joining counts as lost. */
     private boolean lappedBeforeStart;
-    private long lastProbe;
+    private long lastProbe = System.nanoTime() - PROBE_INTERVAL_NANOS;
     private volatile boolean closed; // read by a thread blocked in await()
 
     Subscription(Ring ring, RingLog log) {
@@ -87,15 +87,15 @@ public final class Subscription implements AutoCloseable {
         log.subscriberPid(index, ProcessHandle.current().pid());
         log.subscriberPosition(index, position);
         log.subscriberState(index, SubscriberDescriptor.STATE_ACTIVE); // release: position first
-        // Until the publisher and the other subscribers saw us ACTIVE, they may have released
-        // records after the tail we read: start after whatever was released meanwhile (those
-        // records were published before we joined).
+        // Until the publisher and the other subscribers saw us ACTIVE, they could run a whole
+        // log past the tail we read, overwriting and releasing it. Now that we are visible
+        // (fence), read the tail again: from here on nobody passes our stored position by more
+        // than a log, and whatever was published in between counts as before we joined.
         java.lang.invoke.VarHandle.fullFence();
-        long releasedSoFar = log.releasePosition();
-        if (releasedSoFar > position) {
-            position = releasedSoFar;
-            log.subscriberPosition(index, position);
-        }
+        position = log.tail();
+        expected = log.counter(io.xmem.ring.internal.RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
+        log.subscriberPosition(index, position);
+        log.membershipChanged();
         this.released = position;
     }
 
@@ -319,6 +319,7 @@ public final class Subscription implements AutoCloseable {
         if (!shared.isClosed()) {
             log.wakeAll(); // a thread blocked in await() returns
             log.subscriberState(index, SubscriberDescriptor.STATE_EMPTY);
+            log.membershipChanged(); // publishers look at the table again
             SharedRing.unlock(lock);
             if (shared.sharedPool != null) {
                 long min = log.minSubscriberPosition(false);

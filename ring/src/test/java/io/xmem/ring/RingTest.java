@@ -291,4 +291,38 @@ class RingTest {
             assertEquals(64, again.stats().totalFree());
         }
     }
+
+    @Test
+    void whatNoSubscriberWillReadIsUnpinnedAndAnAbandonedClaimDoesNotWedgeTheRing() {
+        try (BufferPool p = newPool();
+             Ring ring = Ring.create(name, RingConfig.builder().capacity(8192).pool(pool).build())) {
+            try (Publication pub = ring.publication()) {
+                Subscription sub = ring.subscription();
+                for (int i = 0; i < 3; i++) {
+                    try (Buffer b = p.acquire(10)) {
+                        assertTrue(pub.offer(b) > 0);
+                    }
+                }
+                sub.close(); // leaves without reading: nobody ever will
+                long r;
+                do {
+                    try (Buffer b = p.acquire(10)) {
+                        r = pub.offer(b); // the cached limit may let a few through
+                    }
+                } while (r > 0);
+                assertEquals(Publication.NOT_CONNECTED, r);
+            }
+            assertEquals(8, p.stats().totalFree(), "every pin of an unread record was released");
+
+            try (Subscription sub = ring.subscription()) {
+                Publication first = ring.concurrentPublication();
+                assertTrue(first.tryClaim(8) > 0);
+                first.close(); // with its claim open: the turn must be given back
+                try (Publication second = ring.concurrentPublication()) {
+                    assertTrue(second.offer(MemorySegment.ofArray(new byte[8])) > 0, "the ring is not wedged");
+                }
+                assertEquals(1, sub.poll(m -> { }, 10), "the abandoned claim published nothing");
+            }
+        }
+    }
 }

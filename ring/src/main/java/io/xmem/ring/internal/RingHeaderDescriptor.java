@@ -47,7 +47,8 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+  768
  *  |  published (u64) | back-pressured (u64): counters, 128-byte line |
  *  +---------------------------------------------------------------+  896
- *  |  publisher pid (u64): diagnostics; 128-byte line                |
+ *  |  publisher pid (u64): diagnostics | subscriber changes (u64):     |
+ *  |  bumped by every join and leave; 128-byte line                   |
  *  +---------------------------------------------------------------+ 1024
  *  |  wake sequence (u32): futex word | sleepers (u32); 128-byte line  |
  *  +---------------------------------------------------------------+ 1152
@@ -103,6 +104,8 @@ public final class RingHeaderDescriptor {
     public static final int PUBLISHED_COUNT_OFFSET = 768;
     public static final int BACK_PRESSURED_COUNT_OFFSET = 776;
     public static final int PUBLISHER_PID_OFFSET = 896;
+    /** Bumped when a subscriber joins or leaves: publishers look at the table again. */
+    public static final int MEMBERSHIP_OFFSET = 904;
     /** A futex word: bumped (and sleepers woken) after a commit when anyone sleeps. */
     public static final int WAKE_SEQUENCE_OFFSET = 1024;
     /** Subscribers asleep (or about to sleep) on the wake sequence. */

@@ -84,8 +84,16 @@ public final class RingLog {
         LONG.setRelease(file, (long) RingHeaderDescriptor.PUBLISH_LOCK_OFFSET, 0L);
     }
 
+    public long membership() {
+        return (long) LONG.getAcquire(file, (long) RingHeaderDescriptor.MEMBERSHIP_OFFSET);
+    }
+
+    public void membershipChanged() {
+        long unused = (long) LONG.getAndAdd(file, (long) RingHeaderDescriptor.MEMBERSHIP_OFFSET, 1L);
+    }
+
     public void addLap() {
-        long previous = (long) LONG.getAndAdd(file, (long) RingHeaderDescriptor.LAPS_OFFSET, 1L);
+        long unused = (long) LONG.getAndAdd(file, (long) RingHeaderDescriptor.LAPS_OFFSET, 1L);
     }
 
     public void subscriberLost(int index, long lost) {
