@@ -325,4 +325,31 @@ class RingTest {
             }
         }
     }
+
+    @Test
+    void agronaIdleStrategiesWrapPollAsTheyAre() throws Exception {
+        try (Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).build());
+             Publication pub = ring.publication();
+             Subscription sub = ring.subscription()) {
+            org.agrona.concurrent.IdleStrategy idle = new org.agrona.concurrent.BackoffIdleStrategy(
+                10, 10, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1), java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+            List<Long> got = new ArrayList<>();
+            Thread reader = new Thread(() -> {
+                while (got.size() < 1000) {
+                    idle.idle(sub.poll(m -> got.add(m.getLong(0)), 16)); // resets on work, backs off on none
+                }
+            });
+            reader.start();
+            for (long i = 0; i < 1000; i++) {
+                while (pub.offer(MemorySegment.ofArray(new long[] {i})) < 0) {
+                    Thread.onSpinWait();
+                }
+            }
+            reader.join(30_000);
+            assertFalse(reader.isAlive());
+            for (int i = 0; i < 1000; i++) {
+                assertEquals(i, got.get(i));
+            }
+        }
+    }
 }
