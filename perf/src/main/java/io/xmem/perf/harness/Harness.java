@@ -1,0 +1,205 @@
+package io.xmem.perf.harness;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The cross-process benchmark harness: runs every chosen configuration in real publisher and
+ * subscriber JVMs ({@link ConfigRunner}) and writes a dated report ({@link Report}).
+ *
+ * <pre>
+ * java -cp perf/target/benchmarks.jar io.xmem.perf.harness.Harness --quick
+ * perf/bench --full --systems floor,agrona-ring --mode one-way,round-trip
+ * </pre>
+ */
+public final class Harness {
+    private Harness() {
+    }
+
+    static final String USAGE = """
+        usage: perf/bench [--quick | --full] [options]      (default --quick)
+          --quick                 one-way, round-trip, throughput at 32 B, 4 KiB, 1 MiB, one subscriber, ~0.5 s
+                                  per config: about 2 minutes
+          --full                  all four modes, every size (32 B .. 24 MiB), fan-out 1, 2, 4, rate bursts 1
+                                  and 16, ~5 s per config: about an hour
+          --systems a,b,c         transports to run (default: every one present: %s)
+          --sizes 32,4k,1m,24m    message sizes in bytes (k = KiB, m = MiB)
+          --subscribers 1,2,4     fan-out (systems without fan-out run only 1)
+          --mode m1,m2            one-way, round-trip, throughput, rate (quick: the first three; full: all)
+          --rate N                messages/s of the rate mode (default 10000, capped at 0.5 GB/s of payload)
+          --burst 1,16            messages per burst in the rate mode (burst mode when > 1)
+          --messages N            measured messages per config (default: from the duration target)
+          --warmup N              warm-up messages per config
+          --idle spin|backoff     how children wait (default spin: busy-spin)
+          --baseline NAME         the ratio column's reference (default xmem; the floor when xmem is absent)
+          --out DIR               report directory (default perf/results/<yyyy-MM-dd-HHmm>)
+          --jvm-flag FLAG         one more JVM flag for every child (repeatable), e.g. --jvm-flag -Xlog:gc
+        """;
+
+    public static void main(String[] args) throws Exception {
+        try {
+            Outcome outcome = run(args, System.getProperty("java.class.path"), System.out);
+            System.out.println("report: " + outcome.report());
+        } catch (IllegalArgumentException e) {
+            if ("help".equals(e.getMessage())) {
+                System.out.print(String.format(USAGE, Transports.names()));
+                return;
+            }
+            System.err.println("harness: " + e.getMessage());
+            System.err.print(String.format(USAGE, Transports.names()));
+            System.exit(64);
+        }
+    }
+
+    /**
+     * What a run produced: report.md, every configuration's result, and the prefix of every shared
+     * file and socket name it used (for leak checks).
+     */
+    public record Outcome(Path report, List<ConfigResult> results, String runIdPrefix) {
+    }
+
+    /** Runs the harness as the command line says; children use {@code classPath}. */
+    public static Outcome run(String[] args, String classPath, PrintStream progress) throws IOException, InterruptedException {
+        boolean full = false;
+        List<String> systems = Transports.names();
+        List<Integer> sizes = null;
+        List<Integer> subscribers = null;
+        List<Integer> bursts = null;
+        List<Workload> workloads = null;
+        long rate = 10_000;
+        long messages = 0;
+        long warmup = -1;
+        Idle idle = Idle.SPIN;
+        String baseline = "xmem";
+        Path out = null;
+        List<String> extraFlags = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            switch (a) {
+                case "--quick" -> full = false;
+                case "--full" -> full = true;
+                case "--systems" -> systems = Arrays.asList(value(args, ++i, a).split(","));
+                case "--sizes" -> sizes = Sizes.parseList(value(args, ++i, a));
+                case "--subscribers" -> subscribers = ints(value(args, ++i, a));
+                case "--mode", "--modes" -> workloads = Arrays.stream(value(args, ++i, a).split(","))
+                    .map(Workload::parse).toList();
+                case "--rate" -> rate = Long.parseLong(value(args, ++i, a));
+                case "--burst" -> bursts = ints(value(args, ++i, a));
+                case "--messages" -> messages = Long.parseLong(value(args, ++i, a));
+                case "--warmup" -> warmup = Long.parseLong(value(args, ++i, a));
+                case "--idle" -> idle = Idle.parse(value(args, ++i, a));
+                case "--baseline" -> baseline = value(args, ++i, a);
+                case "--out" -> out = Path.of(value(args, ++i, a));
+                case "--jvm-flag" -> extraFlags.add(value(args, ++i, a));
+                case "-h", "--help" -> throw new IllegalArgumentException("help");
+                default -> throw new IllegalArgumentException("unknown option " + a);
+            }
+        }
+        for (String s : systems) {
+            if (!Transports.has(s)) {
+                throw new IllegalArgumentException("unknown system '" + s + "'; present: " + Transports.names());
+            }
+        }
+        if (sizes == null) {
+            sizes = full ? Plan.ALL_SIZES : Plan.QUICK_SIZES;
+        }
+        if (subscribers == null) {
+            subscribers = full ? List.of(1, 2, 4) : List.of(1);
+        }
+        if (workloads == null) {
+            workloads = full ? Arrays.asList(Workload.values())
+                : List.of(Workload.ONE_WAY, Workload.ROUND_TRIP, Workload.THROUGHPUT);
+        }
+        if (bursts == null) {
+            bursts = full ? List.of(1, 16) : List.of(1);
+        }
+        Plan plan = new Plan(workloads, systems, sizes, subscribers, bursts, rate, !full, messages, warmup);
+        if (out == null) {
+            Path results = Files.isDirectory(Path.of("perf")) ? Path.of("perf", "results") : Path.of("results");
+            out = results.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")));
+        }
+        Files.createDirectories(out);
+        Path work = Files.createDirectories(out.resolve("work"));
+
+        String command = "perf/bench " + String.join(" ", args);
+        Machine machine = Machine.describe();
+        List<Config> configs = plan.configs();
+        progress.printf("harness: %d configurations, systems %s, idle %s, output %s%n", configs.size(), systems,
+            idle.label(), out);
+        ConfigRunner runner = new ConfigRunner(classPath, work, idle, extraFlags);
+        List<ConfigResult> results = new ArrayList<>();
+        long t0 = System.nanoTime();
+        double plannedTotal = configs.stream().mapToDouble(Harness::weight).sum();
+        double plannedDone = 0;
+        for (int i = 0; i < configs.size(); i++) {
+            Config c = configs.get(i);
+            progress.printf("[%d/%d] %-58s ", i + 1, configs.size(), c.id());
+            progress.flush();
+            ConfigResult r = runner.run(c);
+            results.add(r);
+            plannedDone += weight(c);
+            double elapsed = (System.nanoTime() - t0) / 1e9;
+            double eta = elapsed / plannedDone * (plannedTotal - plannedDone);
+            progress.printf("%s  | %s elapsed, ETA %s%n", summary(r), clock(elapsed), clock(eta));
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        Path report = new Report(out, command, machine, idle, baseline, systems, extraFlags, results, elapsed,
+            Machine.loadAverage()).write();
+        progress.printf("harness: done in %s; %d ok, %d failed, %d skipped%n", clock(elapsed),
+            results.stream().filter(ConfigResult::ok).count(),
+            results.stream().filter(r -> r.status() == ConfigResult.Status.FAILED).count(),
+            results.stream().filter(r -> r.status() == ConfigResult.Status.SKIPPED).count());
+        deleteWorkDirIfClean(work, results);
+        return new Outcome(report, results, runner.runIdPrefix());
+    }
+
+    /** Planned seconds of a config, start-up of its JVMs included, for the ETA. */
+    private static double weight(Config c) {
+        return c.expectedSeconds() + 1.5 + 0.3 * c.subscribers();
+    }
+
+    private static String summary(ConfigResult r) {
+        return switch (r.status()) {
+            case SKIPPED -> "skipped: " + r.note();
+            case FAILED -> "FAILED: " + r.note().lines().findFirst().orElse("");
+            case OK -> String.format("p50 %s p99 %s  %s msg/s", Report.micros(r.micros(50)), Report.micros(r.micros(99)),
+                Report.count(r.messagesPerSecond()));
+        };
+    }
+
+    /** Child logs are kept only when something failed (they say why). */
+    private static void deleteWorkDirIfClean(Path work, List<ConfigResult> results) throws IOException {
+        if (results.stream().anyMatch(r -> r.status() == ConfigResult.Status.FAILED)) {
+            return;
+        }
+        try (var files = Files.list(work)) {
+            for (Path f : files.toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+        Files.deleteIfExists(work);
+    }
+
+    static String clock(double seconds) {
+        long s = Math.round(seconds);
+        return String.format("%d:%02d", s / 60, s % 60);
+    }
+
+    private static String value(String[] args, int i, String option) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(option + " needs a value");
+        }
+        return args[i];
+    }
+
+    private static List<Integer> ints(String s) {
+        return Arrays.stream(s.split(",")).map(String::trim).map(Integer::parseInt).toList();
+    }
+}

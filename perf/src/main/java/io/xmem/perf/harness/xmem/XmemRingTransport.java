@@ -1,0 +1,199 @@
+package io.xmem.perf.harness.xmem;
+
+import io.xmem.perf.harness.MessageLayout;
+import io.xmem.perf.harness.RunSpec;
+import io.xmem.perf.harness.Transport;
+import io.xmem.pool.Buffer;
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolConfig;
+import io.xmem.ring.Message;
+import io.xmem.ring.Publication;
+import io.xmem.ring.Ring;
+import io.xmem.ring.RingConfig;
+import io.xmem.ring.Subscription;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * xmem: a reliable ring, exclusive publication. Messages up to {@value #INLINE_LIMIT} bytes go
+ * inline (copied into the ring with {@code tryClaim}/{@code commit}, as Agrona's ring copies
+ * them); larger ones go by reference: the payload sits in a pool buffer the publisher owns,
+ * only the 16-byte header is written per message, and a 64-byte record crosses the ring.
+ *
+ * <p>Fairness: the copying peers copy from a source buffer the publisher filled once at start;
+ * here the pool buffers are filled once at start in the same way (the payload is "rendered"
+ * where it will be read), and each send writes only the header. Subscribers read the header
+ * and the last 8 bytes in place ({@link Message#getLong}, allocation-free). Fan-out: every
+ * subscription sees every record; a referenced buffer is pinned until all have passed.
+ */
+public final class XmemRingTransport implements Transport {
+    static final int INLINE_LIMIT = 1024;
+    private static final int RING_CAPACITY = 1 << 22;
+
+    @Override
+    public String name() {
+        return "xmem";
+    }
+
+    @Override
+    public boolean supportsFanOut() {
+        return true;
+    }
+
+    @Override
+    public int maxMessageLength(RunSpec spec) {
+        return 64 << 20;
+    }
+
+    private static int bufferCount(int length) {
+        return (int) Math.max(8, Math.min(256, (256L << 20) / length));
+    }
+
+    @Override
+    public Map<String, String> prepare(RunSpec spec) {
+        String pool = "xmem-perf-" + spec.runId() + "-pool";
+        String ring = "xmem-perf-" + spec.runId() + "-ring";
+        int length = Math.max(spec.messageLength(), MessageLayout.MIN_LENGTH);
+        try (BufferPool p = BufferPool.create(pool, PoolConfig.builder()
+                 .sizeClass(length, bufferCount(length)).maxParticipants(16).build());
+             Ring r = Ring.create(ring, RingConfig.builder().capacity(RING_CAPACITY).pool(pool)
+                 .maxSubscribers(Math.max(4, spec.subscribers())).build())) {
+            // both closed again: the children open them by name
+        }
+        Map<String, String> prepared = new HashMap<>();
+        prepared.put("pool", pool);
+        prepared.put("ring", ring);
+        return prepared;
+    }
+
+    @Override
+    public void cleanUp(RunSpec spec, Map<String, String> prepared) {
+        if (prepared.get("ring") != null) {
+            Ring.delete(prepared.get("ring"));
+        }
+        if (prepared.get("pool") != null) {
+            BufferPool.delete(prepared.get("pool"));
+        }
+    }
+
+    @Override
+    public Publisher publisher(RunSpec spec, Map<String, String> prepared) {
+        return new XmemPublisher(Ring.open(prepared.get("ring")), spec);
+    }
+
+    @Override
+    public Subscriber subscriber(RunSpec spec, Map<String, String> prepared, int subscriberIndex) {
+        return new XmemSubscriber(Ring.open(prepared.get("ring")));
+    }
+
+    private static final class XmemPublisher implements Publisher {
+        private final Ring ring;
+        private final BufferPool pool;
+        private final Publication publication;
+        private final int subscribers;
+        private final boolean inline;
+        private final MemorySegment source;
+        private boolean allJoined;
+
+        XmemPublisher(Ring ring, RunSpec spec) {
+            this.ring = ring;
+            this.pool = ring.pool();
+            this.publication = ring.publication();
+            this.subscribers = spec.subscribers();
+            int length = spec.messageLength();
+            this.inline = length <= INLINE_LIMIT;
+            this.source = java.lang.foreign.Arena.ofAuto().allocate(Math.max(length, 8), 8);
+            for (int i = 0; i < length; i++) {
+                source.set(ValueLayout.JAVA_BYTE, i, MessageLayout.patternByte(i));
+            }
+            if (!inline) { // fill every pool buffer once, as the peers fill their source buffer once
+                List<Buffer> all = new ArrayList<>();
+                Buffer b;
+                while ((b = pool.tryAcquire(length)) != null) {
+                    b.segment().copyFrom(source.asSlice(0, length));
+                    all.add(b);
+                }
+                all.forEach(Buffer::close);
+            }
+        }
+
+        @Override
+        public boolean offer(long timestampNanos, long sequence, int length) {
+            if (!allJoined) { // a late subscriber would start after the first records: wait for all
+                if (ring.subscriberPositions().length < subscribers) {
+                    return false;
+                }
+                allJoined = true;
+            }
+            if (inline) {
+                if (publication.tryClaim(length) < 0) {
+                    return false;
+                }
+                MemorySegment m = publication.claimed();
+                MemorySegment.copy(source, 0, m, 0, length);
+                m.set(ValueLayout.JAVA_LONG_UNALIGNED, MessageLayout.TIMESTAMP_OFFSET, timestampNanos);
+                m.set(ValueLayout.JAVA_LONG_UNALIGNED, MessageLayout.SEQUENCE_OFFSET, sequence);
+                publication.commit();
+                return true;
+            }
+            long token = pool.tryAcquireToken(length);
+            if (token == BufferPool.NO_TOKEN) {
+                return false; // every buffer is still pinned by records the subscribers have not passed
+            }
+            try {
+                MemorySegment m = pool.segment(token);
+                m.set(ValueLayout.JAVA_LONG_UNALIGNED, MessageLayout.TIMESTAMP_OFFSET, timestampNanos);
+                m.set(ValueLayout.JAVA_LONG_UNALIGNED, MessageLayout.SEQUENCE_OFFSET, sequence);
+                return publication.offer(token, 0, length, 0, sequence) > 0;
+            } finally {
+                pool.releaseToken(token); // the ring's pin keeps it from here
+            }
+        }
+
+        @Override
+        public void close() {
+            publication.close();
+            ring.close();
+        }
+    }
+
+    private static final class XmemSubscriber implements Subscriber {
+        private final Ring ring;
+        private final Subscription subscription;
+        private MessageHandler handler;
+        private final io.xmem.ring.MessageHandler adapter = this::onMessage;
+
+        XmemSubscriber(Ring ring) {
+            this.ring = ring;
+            this.subscription = ring.subscription();
+        }
+
+        private void onMessage(Message m) {
+            int length = (int) m.length();
+            long timestamp = m.getLong(MessageLayout.TIMESTAMP_OFFSET);
+            long sequence = m.getLong(MessageLayout.SEQUENCE_OFFSET);
+            long touched = m.getLong(MessageLayout.touchOffset(length));
+            if (touched == 42 && sequence == -42) {
+                throw new IllegalStateException(); // keeps the read of the last bytes alive
+            }
+            handler.onMessage(timestamp, sequence, length);
+        }
+
+        @Override
+        public int poll(MessageHandler handler, int limit) {
+            this.handler = handler;
+            return subscription.poll(adapter, limit);
+        }
+
+        @Override
+        public void close() {
+            subscription.close();
+            ring.close();
+        }
+    }
+}
