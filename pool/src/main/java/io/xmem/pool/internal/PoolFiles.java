@@ -119,9 +119,9 @@ public final class PoolFiles {
         } finally {
             if (!done) {
                 arena.close();
-                closeQuietly(channel);
-                deleteQuietly(path);
-                deleteQuietly(lock);
+                FileIo.closeQuietly(channel);
+                FileIo.delete(path);
+                FileIo.delete(lock);
             }
         }
     }
@@ -175,7 +175,7 @@ public final class PoolFiles {
         } finally {
             if (!done) {
                 arena.close();
-                closeQuietly(ch);
+                FileIo.closeQuietly(ch);
             }
         }
     }
@@ -260,26 +260,9 @@ public final class PoolFiles {
     /** Unlinks a pool's files; processes that have it mapped keep using it until they close. */
     public static boolean delete(String name, Path dir) {
         Path path = poolPath(dir, name);
-        boolean existed = deleteQuietly(path);
-        deleteQuietly(lockPath(dir, name));
+        boolean existed = FileIo.delete(path);
+        FileIo.delete(lockPath(dir, name));
         return existed;
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // failing anyway
-            }
-        }
-    }
-
-    private static boolean deleteQuietly(Path path) {
-        try {
-            return Files.deleteIfExists(path);
-        } catch (IOException e) {
-            throw new XmemException("cannot delete " + path + ": " + e.getMessage(), e);
-        }
-    }
 }

@@ -48,7 +48,7 @@ public final class PoolRegistry {
             try {
                 pool = new SharedPool(name, path, key, mapped, lock);
             } catch (RuntimeException | Error e) {
-                closeQuietly(lock);
+                FileIo.closeQuietly(lock);
                 throw e;
             }
         } catch (RuntimeException | Error e) {
@@ -78,11 +78,4 @@ public final class PoolRegistry {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing held yet
-        }
-    }
 }

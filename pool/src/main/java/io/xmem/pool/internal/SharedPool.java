@@ -551,18 +551,11 @@ public final class SharedPool {
                 try {
                     Participants.unlock(myLock);
                 } finally {
-                    closeQuietly(lockChannel); // the locks go with it
-                    closeQuietly(mapped.channel());
+                    FileIo.closeQuietly(lockChannel); // the locks go with it
+                    FileIo.closeQuietly(mapped.channel());
                 }
             }
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing left to lose
-        }
-    }
 }

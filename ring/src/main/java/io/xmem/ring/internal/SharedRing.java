@@ -4,6 +4,7 @@ import io.xmem.pool.BufferPool;
 import io.xmem.pool.IncompatibleLayoutException;
 import io.xmem.pool.InvalidConfigException;
 import io.xmem.pool.XmemException;
+import io.xmem.pool.internal.FileIo;
 import io.xmem.pool.internal.PoolFiles;
 import io.xmem.pool.internal.PoolInternals;
 import io.xmem.pool.internal.SharedPool;
@@ -140,13 +141,13 @@ public final class SharedRing {
         } finally {
             if (!done) {
                 arena.close();
-                closeQuietly(channel);
-                closeQuietly(lockChannel);
+                FileIo.closeQuietly(channel);
+                FileIo.closeQuietly(lockChannel);
                 if (pool != null) {
                     pool.close();
                 }
                 if (created) {
-                    deleteQuietly(path);
+                    FileIo.delete(path);
                 }
             }
         }
@@ -203,8 +204,8 @@ public final class SharedRing {
         } finally {
             if (!done) {
                 arena.close();
-                closeQuietly(channel);
-                closeQuietly(lockChannel);
+                FileIo.closeQuietly(channel);
+                FileIo.closeQuietly(lockChannel);
                 if (pool != null) {
                     pool.close();
                 }
@@ -259,8 +260,8 @@ public final class SharedRing {
         try {
             ring.arena.close();
         } finally {
-            closeQuietly(ring.lockChannel);
-            closeQuietly(ring.channel);
+            FileIo.closeQuietly(ring.lockChannel);
+            FileIo.closeQuietly(ring.channel);
             if (ring.pool != null) {
                 ring.pool.close();
             }
@@ -268,8 +269,8 @@ public final class SharedRing {
     }
 
     public static boolean delete(String name, Path dir) {
-        boolean existed = deleteQuietly(ringPath(dir, name));
-        deleteQuietly(lockPath(dir, name));
+        boolean existed = FileIo.delete(ringPath(dir, name));
+        FileIo.delete(lockPath(dir, name));
         return existed;
     }
 
@@ -342,21 +343,4 @@ public final class SharedRing {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // nothing held that matters
-            }
-        }
-    }
-
-    private static boolean deleteQuietly(Path path) {
-        try {
-            return Files.deleteIfExists(path);
-        } catch (IOException e) {
-            throw new XmemException("cannot delete " + path + ": " + e.getMessage(), e);
-        }
-    }
 }
