@@ -1,32 +1,83 @@
 package io.xmem.tools;
 
 import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolNotFoundException;
 import io.xmem.pool.PoolStats;
+import io.xmem.ring.Ring;
+import io.xmem.ring.RingStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
 
-/** {@code xmem stat NAME}: a pool's size classes and participants. */
+/** {@code xmem stat NAME}: a ring's counters and subscribers, a pool's size classes and participants. */
 @Command(name = "stat", mixinStandardHelpOptions = true,
-    description = {"Shows a pool's size classes and participants.", "",
-        "Per size class: how many buffers exist, are free and are held. Per participant: index, pid, "
-            + "whether it is alive, how many buffers it holds. Opening a pool frees what dead processes held, "
-            + "so stat shows the pool after that clean-up (it is a participant itself while it looks).", ""})
-final class StatCommand extends PoolCommand {
+    description = {"Shows a ring's counters and subscribers, or a pool's size classes and participants.", "",
+        "For a ring (NAME.ring): capacity, reliable or lossy, its pool, the tail position, records published, "
+            + "times a publisher was back-pressured, times a lossy ring lapped a subscriber; per subscriber: index, "
+            + "pid, whether it is alive, its position, how many bytes of log it has still to read, records it lost.",
+        "For a pool (NAME.pool): per size class how many buffers exist, are free and are held; per participant: "
+            + "index, pid, whether it is alive, how many buffers it holds. Opening a pool (a ring opens its pool "
+            + "too) frees what dead processes held, so stat shows the pool after that clean-up (it is a "
+            + "participant itself while it looks).",
+        "When a ring and a pool share the name, both are shown.", ""})
+final class StatCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
         .withZone(ZoneId.systemDefault());
 
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ShmName target;
+
     @Override
     public Integer call() {
-        PrintWriter out = out();
-        try (BufferPool p = BufferPool.open(pool.name, pool.dir)) {
-            print(out, p.path().toString(), p.stats());
+        PrintWriter out = spec.commandLine().getOut();
+        boolean ring = target.isRing();
+        if (ring) {
+            try (Ring r = Ring.open(target.name, target.dir)) {
+                print(out, target.dir.resolve(target.name + ListCommand.RING_SUFFIX).toString(), ListCommand.poolOf(r),
+                    r.stats());
+            }
+        }
+        if (!ring || target.isPool()) {
+            if (ring) {
+                out.println();
+            }
+            try (BufferPool p = BufferPool.open(target.name, target.dir)) { // checks the name, also when it is neither
+                print(out, p.path().toString(), p.stats());
+            } catch (PoolNotFoundException e) {
+                throw ring ? e : target.notFound(e);
+            }
         }
         out.flush();
         return XmemCli.OK;
+    }
+
+    static void print(PrintWriter out, String path, String pool, RingStats stats) {
+        out.printf("ring '%s' (%s)%n", stats.name(), path);
+        out.printf("  %-15s %s%n", "capacity", Bytes.format(stats.capacity()));
+        out.printf("  %-15s %s%n", "mode", stats.lossy()
+            ? "lossy: publishers never wait, overtaken subscribers lose records"
+            : "reliable: the slowest live subscriber holds publishers back");
+        out.printf("  %-15s %s%n", "pool", pool);
+        out.printf("  %-15s %d%n", "tail", stats.tail());
+        out.printf("  %-15s %d%n", "published", stats.published());
+        out.printf("  %-15s %d%n", "back-pressured", stats.backPressured());
+        out.printf("  %-15s %d%n", "laps", stats.laps());
+        out.printf("subscribers (%d):%n", stats.subscribers().size());
+        out.printf("  %5s %10s %-6s %14s %14s %10s%n", "index", "pid", "alive", "position", "lag bytes", "lost");
+        for (RingStats.SubscriberStats s : stats.subscribers()) {
+            out.printf("  %5d %10d %-6s %14d %14d %10d%n", s.index(), s.pid(), s.alive() ? "yes" : "no", s.position(),
+                s.lag(), s.lost());
+        }
     }
 
     static void print(PrintWriter out, String path, PoolStats stats) {

@@ -10,14 +10,15 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 
 /**
- * The {@code xmem} command: look at, repair and remove pools, and watch two processes hand
+ * The {@code xmem} command: list, look at, repair and remove pools and rings, and watch two processes hand
  * buffers to each other without copying them.
  *
  * <pre>{@code
  * xmem demo                 # producer JVM -> ring -> 2 subscriber JVMs, by reference, checksums verified
- * xmem stat frames          # size classes and participants of pool 'frames'
+ * xmem ls                   # the pools and rings in /dev/shm, one line each
+ * xmem stat frames          # size classes and participants of pool 'frames' (or a ring's subscribers)
  * xmem reclaim frames       # free what dead processes held
- * xmem rm frames            # delete the pool's files
+ * xmem rm frames            # delete pool 'frames', and ring 'frames' if there is one
  * }</pre>
  *
  * <p>Exit codes: 0 success, 1 failure (the message says what to do), 2 usage error.
@@ -28,9 +29,9 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = XmemCli.Version.class,
     description = "Zero-copy inter-process messaging: shared-memory buffer pools passed between processes by token.",
-    subcommands = {DemoCommand.class, StatCommand.class, ReclaimCommand.class, RmCommand.class,
+    subcommands = {DemoCommand.class, ListCommand.class, StatCommand.class, ReclaimCommand.class, RmCommand.class,
         CommandLine.HelpCommand.class},
-    footer = {"", "Start with 'xmem demo'. Pools live in /dev/shm unless --dir says otherwise.",
+    footer = {"", "Start with 'xmem demo'. Pools and rings live in /dev/shm unless --dir says otherwise.",
         "Exit codes: 0 success, 1 failure, 2 usage error."})
 public final class XmemCli implements Runnable {
     static final int OK = 0;

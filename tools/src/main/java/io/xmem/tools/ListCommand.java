@@ -1,0 +1,140 @@
+package io.xmem.tools;
+
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolConfig;
+import io.xmem.pool.PoolStats;
+import io.xmem.pool.XmemException;
+import io.xmem.ring.Ring;
+import io.xmem.ring.RingStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+/** {@code xmem ls [DIR]}: the pools and rings in a directory, one line each. */
+@Command(name = "ls", mixinStandardHelpOptions = true,
+    description = {"Lists the pools and rings in a directory.", "",
+        "One line per NAME.pool and NAME.ring file (the .lock files beside them are not listed): kind, name, "
+            + "file size, and for a pool its buffers (total, free) and live participants, for a ring its capacity, "
+            + "whether it is reliable or lossy, its pool, its subscribers and how many records it has published. "
+            + "A file that cannot be opened (not xmem's, truncated, still being created) is listed with the reason; "
+            + "one still being created can hold ls up for a few seconds.", "",
+        "To read the counters ls opens each pool and ring, so it is a participant itself while it looks (it is "
+            + "not counted among the live participants), and opening a pool frees the buffers that dead processes "
+            + "held in it, as 'xmem reclaim' does.", ""})
+final class ListCommand implements Callable<Integer> {
+    static final String POOL_SUFFIX = ".pool";
+    static final String RING_SUFFIX = ".ring";
+
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", defaultValue = "/dev/shm",
+        description = "Directory to list (default: ${DEFAULT-VALUE}).")
+    Path dir = PoolConfig.DEFAULT_DIRECTORY;
+
+    /** One pool or ring file found in the directory. */
+    private record Entry(String kind, String name, Path file) {
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        List<Entry> entries = find();
+        if (entries.isEmpty()) {
+            out.printf("no pools or rings in %s%n", dir);
+            out.flush();
+            return XmemCli.OK;
+        }
+        int nameWidth = "name".length();
+        for (Entry e : entries) {
+            nameWidth = Math.max(nameWidth, e.name().length());
+        }
+        String row = "%-4s  %-" + nameWidth + "s  %10s  %s%n";
+        out.printf(row, "kind", "name", "size", "contents");
+        for (Entry e : entries) {
+            out.printf(row, e.kind(), e.name(), size(e.file()), describe(e));
+        }
+        out.flush();
+        return XmemCli.OK;
+    }
+
+    private List<Entry> find() {
+        if (!Files.isDirectory(dir)) {
+            throw new XmemException(dir + " is not a directory: pass the one the pools and rings are in, "
+                + "or leave DIR out to list /dev/shm");
+        }
+        List<Entry> entries = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String fileName = file.getFileName().toString();
+                if (fileName.endsWith(POOL_SUFFIX) && fileName.length() > POOL_SUFFIX.length()) {
+                    entries.add(new Entry("pool", strip(fileName, POOL_SUFFIX), file));
+                } else if (fileName.endsWith(RING_SUFFIX) && fileName.length() > RING_SUFFIX.length()) {
+                    entries.add(new Entry("ring", strip(fileName, RING_SUFFIX), file));
+                }
+            }
+        } catch (IOException e) {
+            throw new XmemException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        entries.sort(Comparator.comparing(Entry::name).thenComparing(Entry::kind));
+        return entries;
+    }
+
+    private static String strip(String fileName, String suffix) {
+        return fileName.substring(0, fileName.length() - suffix.length());
+    }
+
+    private static String size(Path file) {
+        try {
+            return Bytes.format(Files.size(file));
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** The counters of one pool or ring, or why it could not be opened: one bad file never fails the listing. */
+    private String describe(Entry e) {
+        try {
+            return e.kind().equals("pool") ? describePool(e.name()) : describeRing(e.name());
+        } catch (XmemException ex) {
+            return "error: " + ex.getMessage();
+        } catch (RuntimeException ex) { // not one of xmem's own failures: keep its type for a bug report
+            return "error: " + ex;
+        }
+    }
+
+    private String describePool(String name) {
+        try (BufferPool pool = BufferPool.open(name, dir)) {
+            PoolStats stats = pool.stats();
+            long live = stats.participants().stream().filter(p -> p.alive() && !p.self()).count();
+            return String.format("buffers %d total, %d free; %d live participant%s", stats.totalBuffers(),
+                stats.totalFree(), live, live == 1 ? "" : "s");
+        }
+    }
+
+    private String describeRing(String name) {
+        try (Ring ring = Ring.open(name, dir)) {
+            RingStats stats = ring.stats();
+            int subscribers = stats.subscribers().size();
+            return String.format("%s %s, %s; %d subscriber%s, %d published", Bytes.format(stats.capacity()),
+                stats.lossy() ? "lossy" : "reliable", ring.pool() == null ? "no pool" : "pool " + poolOf(ring),
+                subscribers, subscribers == 1 ? "" : "s", stats.published());
+        }
+    }
+
+    /** How a ring's pool reads in the tool's output. */
+    static String poolOf(Ring ring) {
+        return ring.pool() == null ? "none (inline only)" : "'" + ring.pool().name() + "'";
+    }
+}
