@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""Subscribe to an xmem ring from Python, using only the standard library (mmap, struct, fcntl).
+
+Written from ring/LAYOUT.md and pool/LAYOUT.md alone: proof that the layout is a contract another
+language can follow. It joins the ring as a subscriber (a lock byte of NAME.ring.lock and an entry
+of the subscriber table), reads records in order, follows buffer references into the pool, and
+prints one line per record:
+
+    inline SEQ LENGTH CRC32            an inline message
+    ref SEQ TOKEN LENGTH CRC32 TIMESTAMP TAG    a buffer reference, CRC32 of the referenced bytes
+
+Usage: xmem_ring_reader.py NAME [--dir /dev/shm] [--count N] [--timeout SECONDS]
+It never writes a record; it stores only its own entry (pid, position, state). Pins are released
+by the Java side once every subscriber, this one included, has passed a record.
+"""
+import argparse
+import fcntl
+import mmap
+import os
+import struct
+import sys
+import time
+import zlib
+
+RING_MAGIC = 0x474E49524D454D58
+POOL_MAGIC = 0x4C4F4F504D454D58
+RING_VERSION = 1
+POOL_VERSION = 1
+ALIGN = 32
+REC_HEADER = 24
+TYPE_PADDING, TYPE_INLINE, TYPE_REFERENCE = 1, 2, 3
+SUB_ENTRY = 128
+
+
+def u32(m, off):
+    return struct.unpack_from("<I", m, off)[0]
+
+
+def u64(m, off):
+    return struct.unpack_from("<Q", m, off)[0]
+
+
+def i64(m, off):
+    return struct.unpack_from("<q", m, off)[0]
+
+
+def aligned(n):
+    return (n + ALIGN - 1) & -ALIGN
+
+
+class Pool:
+    """The parts of a pool file a reader needs: where each buffer lives."""
+
+    def __init__(self, path):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            self.m = mmap.mmap(fd, 0, mmap.MAP_SHARED, mmap.PROT_READ)
+        finally:
+            os.close(fd)
+        m = self.m
+        if u64(m, 0) != POOL_MAGIC or u32(m, 8) != POOL_VERSION or u32(m, 16) != 1:
+            raise SystemExit(f"{path}: not a READY xmem pool of layout version {POOL_VERSION}")
+        self.slot_count = u32(m, 68)
+        classes = u32(m, 64)
+        table = u64(m, 80)
+        self.slot_table = u64(m, 88)
+        self.classes = []  # (first slot, count, buffer size, stride, data offset)
+        for c in range(classes):
+            e = table + 128 * c
+            self.classes.append((u32(m, e + 24), u32(m, e + 28), u64(m, e), u64(m, e + 8), u64(m, e + 16)))
+
+    def read(self, token, offset, length):
+        slot = token & 0xFFFFFF
+        generation = token >> 24
+        if slot >= self.slot_count:
+            raise ValueError(f"token {token:#x}: slot {slot} out of range")
+        line = self.slot_table + 64 * slot
+        if u64(self.m, line + 8) != generation:
+            raise ValueError(f"token {token:#x}: the buffer is no longer that incarnation")
+        for first, count, size, stride, data in self.classes:
+            if first <= slot < first + count:
+                if offset + length > size:
+                    raise ValueError(f"token {token:#x}: {offset}+{length} outside a {size}-byte buffer")
+                start = data + (slot - first) * stride + offset
+                return self.m[start:start + length]
+        raise ValueError(f"token {token:#x}: no size class holds slot {slot}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("name")
+    ap.add_argument("--dir", default="/dev/shm")
+    ap.add_argument("--count", type=int, default=0, help="stop after this many records (0: run until timeout)")
+    ap.add_argument("--timeout", type=float, default=30.0, help="seconds without a new record before giving up")
+    a = ap.parse_args()
+
+    path = os.path.join(a.dir, a.name + ".ring")
+    fd = os.open(path, os.O_RDWR)
+    try:
+        m = mmap.mmap(fd, 0, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
+    finally:
+        os.close(fd)
+    if u64(m, 0) != RING_MAGIC or u32(m, 8) != RING_VERSION or u32(m, 16) != 1:
+        raise SystemExit(f"{path}: not a READY xmem ring of layout version {RING_VERSION}")
+    if u64(m, 24) != len(m):
+        raise SystemExit(f"{path}: truncated")
+    capacity = u64(m, 32)
+    max_subs = u32(m, 40)
+    max_inline = u32(m, 44)
+    lossy = u32(m, 20) & 1
+    name_len = u32(m, 80)
+    pool_name = bytes(m[128:128 + name_len]).decode() if name_len else None
+    sub_table = u64(m, 88)
+    log = u64(m, 96)
+    mask = capacity - 1
+    pool = Pool(os.path.join(a.dir, pool_name + ".pool")) if pool_name else None
+
+    # Join: lock the first free subscriber byte of the lock file; the lock is our liveness.
+    lock = open(os.path.join(a.dir, a.name + ".ring.lock"), "r+b")
+    index = None
+    for i in range(max_subs):
+        try:
+            fcntl.lockf(lock, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, i)
+            index = i
+            break
+        except OSError:
+            continue
+    if index is None:
+        raise SystemExit(f"{path}: all {max_subs} subscriber entries are taken")
+    entry = sub_table + SUB_ENTRY * index
+    struct.pack_into("<Q", m, entry + 8, os.getpid())
+    position = u64(m, 512)                             # tail
+    struct.pack_into("<Q", m, entry + 64, position)
+    struct.pack_into("<I", m, entry, 1)                # ACTIVE, after the position
+    position = u64(m, 512)                             # read the tail again now that we are visible
+    expected = u64(m, 768)                             # count: the first record we must deliver
+    struct.pack_into("<Q", m, entry + 64, position)
+    print(f"joined as subscriber {index} at position {position}", flush=True)
+
+    delivered = 0
+    last_progress = time.monotonic()
+    try:
+        while a.count == 0 or delivered < a.count:
+            rec = log + (position & mask)
+            if i64(m, rec) != position:                # commit word: our position, or not yet
+                if time.monotonic() - last_progress > a.timeout:
+                    print(f"timeout after {delivered} records", file=sys.stderr)
+                    return 1
+                time.sleep(0.0002)
+                continue
+            length, rtype, seq = struct.unpack_from("<iiQ", m, rec + 8)
+            if length < REC_HEADER or (position & mask) + aligned(length) > capacity:
+                raise SystemExit(f"record at {position}: length {length} does not fit the log")
+            body = rec + REC_HEADER
+            if rtype == TYPE_PADDING:
+                pass
+            elif seq < expected:
+                pass                                   # published before we joined
+            elif rtype == TYPE_INLINE:
+                if length - REC_HEADER > max_inline:
+                    raise SystemExit(f"record at {position}: inline message too long")
+                payload = m[body:body + length - REC_HEADER]
+                print(f"inline {seq} {len(payload)} {zlib.crc32(payload):08x}", flush=True)
+                delivered += 1
+            elif rtype == TYPE_REFERENCE:
+                token, offset, ref_len, timestamp, tag = struct.unpack_from("<QQQQQ", m, body)
+                data = pool.read(token, offset, ref_len)
+                print(f"ref {seq} {token:#x} {ref_len} {zlib.crc32(data):08x} {timestamp} {tag}", flush=True)
+                delivered += 1
+            else:
+                raise SystemExit(f"record at {position}: unknown type {rtype}")
+            if rtype != TYPE_PADDING and seq >= expected:
+                expected = seq + 1
+            position += aligned(length)
+            struct.pack_into("<Q", m, entry + 64, position)  # done with everything before it
+            last_progress = time.monotonic()
+    finally:
+        struct.pack_into("<I", m, entry, 0)            # EMPTY
+        fcntl.lockf(lock, fcntl.LOCK_UN, 1, index)
+        lock.close()
+    print(f"done {delivered} records, lossy={lossy}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
