@@ -39,6 +39,7 @@ public final class SharedPool {
     private final Participants participants;
     private final FileLock myLock;
     private final FreeList freeList;
+    private final java.util.List<Runnable> exhaustionHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The pool's random id from its header: tells a recreated pool of the same name apart. */
     public final long poolId;
     public final int me;
@@ -111,11 +112,32 @@ public final class SharedPool {
         return freeList.claim(sizeClass, length);
     }
 
+    /**
+     * Registers work to run when an acquire finds a class exhausted, before it gives up: a ring
+     * releasing pins nobody needs any more. Runs on the acquiring thread; must be cheap.
+     */
+    public void addExhaustionHook(Runnable hook) {
+        exhaustionHooks.add(hook);
+    }
+
+    public void removeExhaustionHook(Runnable hook) {
+        exhaustionHooks.remove(hook);
+    }
+
     /** Like {@link #tryClaim}, reclaiming dead participants' buffers first if it finds none. */
     public long tryClaimOrReclaim(int sizeClass, long length) {
         long token = tryClaim(sizeClass, length);
         if (token != -1) {
             return token;
+        }
+        if (!exhaustionHooks.isEmpty()) {
+            // Rings of this pool open in this JVM drop the pins of records every subscriber has
+            // passed (their subscribers may not have looked back yet), then we try again.
+            exhaustionHooks.forEach(Runnable::run);
+            token = tryClaim(sizeClass, length);
+            if (token != -1) {
+                return token;
+            }
         }
         long now = System.nanoTime();
         if (now - lastAutoReclaim < AUTO_RECLAIM_INTERVAL_NANOS) {

@@ -67,6 +67,7 @@ public final class SharedRing {
     private int openCount;
     private volatile boolean closed;
     private FileLock publishingLock;
+    private final Runnable exhaustionHook;
     private int concurrentPublications;
 
     private SharedRing(String name, Path path, Object fileKey, Arena arena, FileChannel channel, MemorySegment file,
@@ -81,6 +82,24 @@ public final class SharedRing {
         this.lockChannel = lockChannel;
         this.pool = pool;
         this.sharedPool = pool == null ? null : PoolInternals.shared(pool);
+        this.exhaustionHook = pool == null ? null : this::releasePassed;
+        if (sharedPool != null) {
+            sharedPool.addExhaustionHook(exhaustionHook);
+        }
+    }
+
+    /**
+     * When the pool runs dry in this JVM: drop the pins of records every live subscriber has
+     * passed (or of everything committed, if nobody subscribes). Subscribers that are not Java
+     * (a reader following the layout) never release pins themselves.
+     */
+    private void releasePassed() {
+        if (closed) {
+            return;
+        }
+        RingLog log = new RingLog(this); // may run on any acquiring thread: a flyweight of its own
+        long min = log.minSubscriberPosition(false);
+        log.releaseUpTo(min == Long.MAX_VALUE ? log.tail() : min);
     }
 
     public boolean isClosed() {
@@ -256,6 +275,9 @@ public final class SharedRing {
             return;
         }
         OPEN.remove(ring.fileKey, ring);
+        if (ring.sharedPool != null) {
+            ring.sharedPool.removeExhaustionHook(ring.exhaustionHook);
+        }
         ring.closed = true;
         try {
             ring.arena.close();
