@@ -57,6 +57,7 @@ public final class Publication implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantLock threads = new java.util.concurrent.locks.ReentrantLock();
     private final int maxInline;
     private final boolean lossy;
+    private final boolean wakeups;
     private long tail;
     /** Sequence number of the next record (records that are not padding, from 0). */
     private long sequence;
@@ -75,6 +76,7 @@ public final class Publication implements AutoCloseable {
         this.shared = log.ring;
         this.concurrent = concurrent;
         this.lossy = shared.layout.lossy();
+        this.wakeups = shared.layout.wakeups();
         this.maxInline = shared.layout.maxInlineLength();
         if (!shared.enterPublishing(concurrent)) {
             throw new XmemException("ring '" + shared.name + "' already has " + (concurrent
@@ -444,7 +446,9 @@ public final class Publication implements AutoCloseable {
         log.setCounter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET, sequence);
         tail = position + aligned(recordLength);
         log.tail(tail);
-        log.wakeSleepers();
+        if (wakeups) {
+            log.wakeSleepers();
+        }
         return tail;
     }
 

@@ -282,6 +282,14 @@ public final class Subscription implements AutoCloseable {
             if (closed || shared.isClosed()) {
                 return false;
             }
+            if (!shared.layout.wakeups()) { // nobody will wake us: look again in short steps
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, 50_000));
+                continue;
+            }
             int sequence = log.wakeSequence();
             log.addSleeper(1);
             try {

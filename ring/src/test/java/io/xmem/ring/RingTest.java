@@ -327,6 +327,30 @@ class RingTest {
     }
 
     @Test
+    void withoutWakeupsAwaitStillSeesNewRecords() throws Exception {
+        try (Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).wakeups(false).build());
+             Publication pub = ring.publication();
+             Subscription sub = ring.subscription()) {
+            assertFalse(sub.await(java.time.Duration.ofMillis(20)), "nothing published: times out");
+            Thread publisher = new Thread(() -> {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                pub.offer(MemorySegment.ofArray(new long[] {7}));
+            });
+            publisher.start();
+            assertTrue(sub.await(java.time.Duration.ofSeconds(30)), "a record arrived");
+            assertEquals(1, sub.poll(m -> assertEquals(7, m.getLong(0)), 10));
+            publisher.join();
+        }
+        try (Ring again = Ring.open(name)) {
+            assertFalse(again.stats().lossy());
+        }
+    }
+
+    @Test
     void agronaIdleStrategiesWrapPollAsTheyAre() throws Exception {
         try (Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).build());
              Publication pub = ring.publication();

@@ -11,7 +11,7 @@ package io.xmem.ring.internal;
  *  +---------------------------------------------------------------+    8
  *  |         layout version (u32)      |     header length (u32)     |
  *  +---------------------------------------------------------------+   16
- *  |  state (u32): 0 INIT, 1 READY | flags (u32): bit 0 LOSSY        |
+ *  |  state (u32): 0 INIT, 1 READY | flags: bit 0 LOSSY, 1 NO_WAKEUPS |
  *  +---------------------------------------------------------------+   24
  *  |                       file length (u64)                         |
  *  +---------------------------------------------------------------+   32
@@ -76,6 +76,8 @@ public final class RingHeaderDescriptor {
     public static final int LAYOUT_VERSION = 1;
     public static final int LENGTH = 1408;
     public static final int FLAG_LOSSY = 1;
+    /** Nobody may sleep on this ring: publishers skip the fence and wake-up check per record. */
+    public static final int FLAG_NO_WAKEUPS = 2;
 
     public static final int STATE_INITIALISING = 0;
     public static final int STATE_READY = 1;

@@ -13,14 +13,15 @@ import static io.xmem.ring.internal.RingHeaderDescriptor.*;
  * The immutable shape of one ring file, built from a config by the creator or read back and
  * validated by an opener; the process keeps this copy and never re-reads the shape.
  */
-public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, boolean lossy, long ringId, long poolId,
+public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, boolean lossy, boolean wakeups,
+                         long ringId, long poolId,
                          String poolName, long subscriberTableOffset, long logOffset, long fileLength) {
 
     public static RingLayout of(RingConfig config, long ringId, long poolId) {
         long table = LENGTH;
         long log = alignUp(table + (long) config.maxSubscribers() * SubscriberDescriptor.LENGTH, 4096);
-        return new RingLayout(config.capacity(), config.maxSubscribers(), config.maxInlineLength(), config.lossy(), ringId,
-            poolId, config.pool(), table, log, log + config.capacity());
+        return new RingLayout(config.capacity(), config.maxSubscribers(), config.maxInlineLength(), config.lossy(),
+            config.wakeups(), ringId, poolId, config.pool(), table, log, log + config.capacity());
     }
 
     public long subscriberOffset(int index) {
@@ -31,7 +32,7 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
     public void writeTo(MemorySegment file, long creatorPid) {
         file.set(ValueLayout.JAVA_INT, VERSION_OFFSET, LAYOUT_VERSION);
         file.set(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET, LENGTH);
-        file.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, lossy ? FLAG_LOSSY : 0);
+        file.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, (lossy ? FLAG_LOSSY : 0) | (wakeups ? 0 : FLAG_NO_WAKEUPS));
         file.set(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
         file.set(ValueLayout.JAVA_LONG, CAPACITY_OFFSET, capacity);
         file.set(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET, maxSubscribers);
@@ -62,7 +63,7 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
         }
         check(file.get(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET) == LENGTH, what, "header length");
         int flags = file.get(ValueLayout.JAVA_INT, FLAGS_OFFSET);
-        check((flags & ~FLAG_LOSSY) == 0, what, "flags 0x" + Integer.toHexString(flags));
+        check((flags & ~(FLAG_LOSSY | FLAG_NO_WAKEUPS)) == 0, what, "flags 0x" + Integer.toHexString(flags));
         long fileLength = file.get(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET);
         if (fileLength != actualSize) {
             throw new IncompatibleLayoutException(what + " is " + actualSize + " bytes but its header says " + fileLength
@@ -90,7 +91,7 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
         long poolId = file.get(ValueLayout.JAVA_LONG, POOL_ID_OFFSET);
         long logOffset = alignUp(LENGTH + (long) maxSubscribers * SubscriberDescriptor.LENGTH, 4096);
         RingLayout expected = new RingLayout((int) capacity, maxSubscribers, maxInline, (flags & FLAG_LOSSY) != 0,
-            file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName, LENGTH, logOffset, logOffset + capacity);
+            (flags & FLAG_NO_WAKEUPS) == 0, file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName, LENGTH, logOffset, logOffset + capacity);
         check(file.get(ValueLayout.JAVA_LONG, SUBSCRIBER_TABLE_OFFSET_OFFSET) == expected.subscriberTableOffset, what,
             "subscriber table offset");
         check(file.get(ValueLayout.JAVA_LONG, LOG_OFFSET_OFFSET) == expected.logOffset, what, "log offset");

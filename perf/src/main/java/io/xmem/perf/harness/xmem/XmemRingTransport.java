@@ -25,6 +25,9 @@ import java.util.Map;
  * them); larger ones go by reference: the payload sits in a pool buffer the publisher owns,
  * only the 16-byte header is written per message, and a 64-byte record crosses the ring.
  *
+ * <p>The harness's children spin or back off; none sleeps in {@code Subscription.await}, so the
+ * ring is created without wake-ups (no fence per record), as Agrona's and Aeron's have none.
+ *
  * <p>Fairness: the copying peers copy from a source buffer the publisher filled once at start;
  * here the pool buffers are filled once at start in the same way (the payload is "rendered"
  * where it will be read), and each send writes only the header. Subscribers read the header
@@ -61,7 +64,7 @@ public final class XmemRingTransport implements Transport {
         int length = Math.max(spec.messageLength(), MessageLayout.MIN_LENGTH);
         try (BufferPool p = BufferPool.create(pool, PoolConfig.builder()
                  .sizeClass(length, bufferCount(length)).maxParticipants(16).build());
-             Ring r = Ring.create(ring, RingConfig.builder().capacity(RING_CAPACITY).pool(pool)
+             Ring r = Ring.create(ring, RingConfig.builder().capacity(RING_CAPACITY).pool(pool).wakeups(false)
                  .maxSubscribers(Math.max(4, spec.subscribers())).build())) {
             // both closed again: the children open them by name
         }
