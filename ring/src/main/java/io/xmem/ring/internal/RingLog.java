@@ -267,12 +267,12 @@ public final class RingLog {
         }
     }
 
-    /** The record's length, validated against the log: it must fit before the log's end. */
     /** Whether a record of {@code length} bytes at {@code position} fits before the log's end (no overflow). */
     public boolean fits(long position, int length) {
         return length >= HEADER_LENGTH && (position & mask) + ((length + (long) ALIGNMENT - 1) & -ALIGNMENT) <= capacity;
     }
 
+    /** The record's length, validated against the log: it must fit before the log's end. */
     public int checkedLength(long record, long position) {
         int length = file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
         if (!fits(position, length)) {
