@@ -7,6 +7,7 @@ import io.xmem.ring.Ring;
 import io.xmem.ring.RingStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -26,7 +27,7 @@ import java.util.concurrent.Callable;
             + "index, pid, whether it is alive, how many buffers it holds. Opening a pool (a ring opens its pool "
             + "too) frees what dead processes held, so stat shows the pool after that clean-up (it is a "
             + "participant itself while it looks).",
-        "When a ring and a pool share the name, both are shown.", ""})
+        "When a ring and a pool share the name, both are shown. With --watch it refreshes in place.", ""})
 final class StatCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
         .withZone(ZoneId.systemDefault());
@@ -37,28 +38,79 @@ final class StatCommand implements Callable<Integer> {
     @Mixin
     ShmName target;
 
+    @Option(names = "--watch", arity = "0..1", fallbackValue = "1", paramLabel = "SECONDS",
+        description = "Refresh every SECONDS (default 1) until interrupted, redrawing in place like top; "
+            + "from the second refresh a ring also shows records and bytes of log per second.")
+    Double watch;
+
+    /** For tests: stop after this many refreshes. */
+    @Option(names = "--iterations", hidden = true)
+    int iterations;
+
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        boolean ring = target.isRing();
-        if (ring) {
-            try (Ring r = Ring.open(target.name, target.dir)) {
-                print(out, target.dir.resolve(target.name + ListCommand.RING_SUFFIX).toString(), ListCommand.poolOf(r),
-                    r.stats());
+        boolean isRing = target.isRing();
+        if (watch != null && (watch <= 0 || watch > 3600)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                "--watch takes a refresh interval from 0 to 3600 seconds, was " + watch);
+        }
+        Ring ring = null;
+        BufferPool pool = null;
+        try {
+            if (isRing) {
+                ring = Ring.open(target.name, target.dir);
+            }
+            if (!isRing || target.isPool()) {
+                try { // checks the name, also when it is neither
+                    pool = BufferPool.open(target.name, target.dir);
+                } catch (PoolNotFoundException e) {
+                    throw isRing ? e : target.notFound(e);
+                }
+            }
+            RingStats previous = null;
+            long previousNanos = 0;
+            boolean terminal = System.console() != null;
+            for (int n = 1; ; n++) {
+                if (watch != null) {
+                    out.print(terminal ? "\033[H\033[2J" : (n > 1 ? System.lineSeparator() : ""));
+                    out.printf("xmem stat %s, every %s s (Ctrl-C to stop), %s%n%n", target.name, watch,
+                        TIME.format(Instant.now()));
+                }
+                if (ring != null) {
+                    RingStats stats = ring.stats();
+                    long now = System.nanoTime();
+                    print(out, target.dir.resolve(target.name + ListCommand.RING_SUFFIX).toString(), ListCommand.poolOf(ring),
+                        stats);
+                    if (previous != null) {
+                        double seconds = (now - previousNanos) / 1e9;
+                        out.printf("  %-15s %.0f records/s, %s/s of log%n", "rate",
+                            (stats.published() - previous.published()) / seconds,
+                            Bytes.format((long) ((stats.tail() - previous.tail()) / seconds)));
+                    }
+                    previous = stats;
+                    previousNanos = now;
+                }
+                if (pool != null) {
+                    if (ring != null) {
+                        out.println();
+                    }
+                    print(out, pool.path().toString(), pool.stats());
+                }
+                out.flush();
+                if (watch == null || (iterations > 0 && n >= iterations)) {
+                    return XmemCli.OK;
+                }
+                Thread.sleep((long) (watch * 1000));
+            }
+        } finally {
+            if (ring != null) {
+                ring.close();
+            }
+            if (pool != null) {
+                pool.close();
             }
         }
-        if (!ring || target.isPool()) {
-            if (ring) {
-                out.println();
-            }
-            try (BufferPool p = BufferPool.open(target.name, target.dir)) { // checks the name, also when it is neither
-                print(out, p.path().toString(), p.stats());
-            } catch (PoolNotFoundException e) {
-                throw ring ? e : target.notFound(e);
-            }
-        }
-        out.flush();
-        return XmemCli.OK;
     }
 
     static void print(PrintWriter out, String path, String pool, RingStats stats) {

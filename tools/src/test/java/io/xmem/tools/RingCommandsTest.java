@@ -124,6 +124,16 @@ class RingCommandsTest {
     }
 
     @Test
+    void statWatchRefreshesAndShowsRates() {
+        CliRun run = CliRun.of("stat", name, "--dir", dir.toString(), "--watch", "0.05", "--iterations", "3");
+        assertEquals(0, run.code(), run.all());
+        assertEquals(3, run.out().split("xmem stat " + name + ", every", -1).length - 1, "three refreshes:\n" + run.out());
+        assertEquals(2, run.out().split("records/s", -1).length - 1, "a rate from the second refresh on:\n" + run.out());
+        CliRun bad = CliRun.of("stat", name, "--dir", dir.toString(), "--watch", "-1");
+        assertEquals(2, bad.code(), bad.all());
+    }
+
+    @Test
     void statOfARingAloneShowsNoPool() {
         String solo = name + "-solo";
         try (Ring other = Ring.create(solo, RingConfig.builder().directory(dir).pool(name).build())) {
