@@ -1,9 +1,11 @@
 package io.xmem.tools;
 
 import io.xmem.pool.BufferPool;
+import io.xmem.pool.XmemException;
 import io.xmem.ring.Ring;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
@@ -14,7 +16,8 @@ import java.util.concurrent.Callable;
     description = {"Deletes a ring's or a pool's files, or both when they share the name.", "",
         "Deletes NAME.ring and NAME.ring.lock, and NAME.pool and NAME.pool.lock, whichever exist, and says which. "
             + "Processes that have them open keep using them until they close them; the name is free for a new "
-            + "ring or pool at once. Exits 1 if there was neither.", ""})
+            + "ring or pool at once. Refuses (exit 1) while live processes other than this one use them, unless "
+            + "--force. Exits 1 if there was neither.", ""})
 final class RmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -22,8 +25,18 @@ final class RmCommand implements Callable<Integer> {
     @Mixin
     ShmName target;
 
+    @Option(names = "--force", description = "Delete even while live processes use the ring or pool.")
+    boolean force;
+
     @Override
     public Integer call() {
+        if (!force) {
+            String users = liveUsers();
+            if (!users.isEmpty()) {
+                throw new XmemException("'" + target.name + "' is in use by live processes (" + users + "): stop them "
+                    + "first, or delete anyway with --force (they keep working on the unlinked files)");
+            }
+        }
         boolean ring = Ring.delete(target.name, target.dir); // both check the name first
         boolean pool = BufferPool.delete(target.name, target.dir);
         if (!ring && !pool) {
@@ -33,5 +46,27 @@ final class RmCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("deleted %s '%s' from %s%n", what, target.name, target.dir);
         spec.commandLine().getOut().flush();
         return XmemCli.OK;
+    }
+
+    /** Pids of live subscribers of the ring and live participants of the pool, this process excluded. */
+    private String liveUsers() {
+        long self = ProcessHandle.current().pid();
+        java.util.Set<Long> pids = new java.util.TreeSet<>();
+        if (target.isRing()) {
+            try (Ring r = Ring.open(target.name, target.dir)) {
+                r.stats().subscribers().stream().filter(s -> s.alive() && s.pid() != self).forEach(s -> pids.add(s.pid()));
+            } catch (XmemException e) {
+                return ""; // a damaged ring file: nothing to protect
+            }
+        }
+        if (target.isPool()) {
+            try (BufferPool p = BufferPool.open(target.name, target.dir)) {
+                p.stats().participants().stream().filter(x -> x.alive() && !x.self() && x.pid() != self)
+                    .forEach(x -> pids.add(x.pid()));
+            } catch (XmemException e) {
+                return "";
+            }
+        }
+        return pids.isEmpty() ? "" : "pids " + pids;
     }
 }

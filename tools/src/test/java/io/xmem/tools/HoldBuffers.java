@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * A child JVM for the tests: opens a pool, takes {@code COUNT} buffers, says so, and dies
  * without releasing them, the way a crashed process would.
- * Arguments: {@code NAME DIR COUNT}.
+ * Arguments: {@code NAME DIR COUNT [stay]}; with {@code stay} it lives until its stdin closes.
  */
 final class HoldBuffers {
     public static void main(String[] args) {
@@ -18,6 +18,15 @@ final class HoldBuffers {
         }
         System.out.println("holding " + count);
         System.out.flush();
+        if (args.length > 3 && args[3].equals("stay")) { // stay alive until the parent closes our stdin
+            try {
+                while (System.in.read() >= 0) {
+                    // wait
+                }
+            } catch (java.io.IOException ignored) {
+                // parent gone
+            }
+        }
         Runtime.getRuntime().halt(0); // no close, no cleanup: the OS drops our lock, the pool keeps our bits
     }
 }

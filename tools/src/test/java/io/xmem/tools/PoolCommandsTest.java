@@ -129,6 +129,28 @@ class PoolCommandsTest {
         return child.pid();
     }
 
+    @Test
+    void rmRefusesWhileALiveProcessUsesThePoolUnlessForced() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            HoldBuffers.class.getName(), name, dir.toString(), "1", "stay").redirectErrorStream(true).start();
+        try {
+            BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream()));
+            assertEquals("holding 1", in.readLine());
+            CliRun refused = CliRun.of("rm", name, "--dir", dir.toString());
+            assertEquals(1, refused.code(), refused.all());
+            assertTrue(refused.err().contains("in use by live processes (pids [" + child.pid() + "])"), refused.all());
+            assertTrue(Files.exists(dir.resolve(name + ".pool")), "nothing deleted");
+            CliRun forced = CliRun.of("rm", name, "--dir", dir.toString(), "--force");
+            assertEquals(0, forced.code(), forced.all());
+            assertFalse(Files.exists(dir.resolve(name + ".pool")));
+        } finally {
+            child.getOutputStream().close();
+            child.waitFor(30, TimeUnit.SECONDS);
+            child.destroyForcibly();
+        }
+    }
+
     private static void assertRow(CliRun run, String regex) {
         assertTrue(Pattern.compile(regex).matcher(run.out()).find(), "no line /" + regex + "/ in\n" + run.all());
     }
