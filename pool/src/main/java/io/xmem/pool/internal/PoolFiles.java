@@ -14,7 +14,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -192,16 +191,7 @@ public final class PoolFiles {
 
     /** Reads the first bytes with a plain read: no mapping of a file that may be foreign. */
     private static HeaderProbe probe(Path path, String name) {
-        ByteBuffer header = ByteBuffer.allocate(PoolHeaderDescriptor.LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            while (header.hasRemaining() && ch.read(header) > 0) {
-                // read until full or end of file
-            }
-        } catch (NoSuchFileException e) {
-            throw notFound(name, path, e);
-        } catch (IOException e) {
-            throw new XmemException("cannot read " + path + ": " + e.getMessage(), e);
-        }
+        ByteBuffer header = FileIo.readHead(path, PoolHeaderDescriptor.LENGTH, e -> notFound(name, path, e));
         if (header.position() >= 8) {
             long magic = header.getLong(PoolHeaderDescriptor.MAGIC_OFFSET);
             if (magic != 0 && magic != PoolHeaderDescriptor.MAGIC) {

@@ -18,7 +18,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -236,16 +235,7 @@ public final class SharedRing {
     private static void waitReady(String name, Path path) {
         long deadline = System.nanoTime() + READY_TIMEOUT_MILLIS * 1_000_000L;
         while (true) {
-            ByteBuffer header = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-            try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-                while (header.hasRemaining() && ch.read(header) > 0) {
-                    // until full or end of file
-                }
-            } catch (NoSuchFileException e) {
-                throw notFound(name, path, e);
-            } catch (IOException e) {
-                throw new XmemException("cannot read " + path + ": " + e.getMessage(), e);
-            }
+            ByteBuffer header = FileIo.readHead(path, 24, e -> notFound(name, path, e));
             if (header.position() >= 8) {
                 long magic = header.getLong(0);
                 if (magic != 0 && magic != RingHeaderDescriptor.MAGIC) {
