@@ -149,21 +149,14 @@ public final class SharedRing {
             layout.writeTo(file, ProcessHandle.current().pid());
             INT.setRelease(file, (long) RingHeaderDescriptor.STATE_OFFSET, RingHeaderDescriptor.STATE_READY);
             lockChannel = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            SharedRing ring = new SharedRing(name, path, fileKey(name, path), arena, channel, file, layout, lockChannel, pool);
-            ring.openCount = 1;
-            OPEN.put(ring.fileKey, ring);
+            SharedRing ring = register(name, path, arena, channel, file, layout, lockChannel, pool);
             done = true;
             return ring;
         } catch (IOException e) {
             throw new XmemException("cannot create ring '" + name + "' at " + path + ": " + e.getMessage(), e);
         } finally {
             if (!done) {
-                arena.close();
-                FileIo.closeQuietly(channel);
-                FileIo.closeQuietly(lockChannel);
-                if (pool != null) {
-                    pool.close();
-                }
+                abandon(arena, channel, lockChannel, pool);
                 if (created) {
                     FileIo.delete(path);
                 }
@@ -210,9 +203,7 @@ public final class SharedRing {
                 }
             }
             lockChannel = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            SharedRing ring = new SharedRing(name, path, fileKey(name, path), arena, channel, file, layout, lockChannel, pool);
-            ring.openCount = 1;
-            OPEN.put(ring.fileKey, ring);
+            SharedRing ring = register(name, path, arena, channel, file, layout, lockChannel, pool);
             done = true;
             return ring;
         } catch (NoSuchFileException e) {
@@ -221,13 +212,26 @@ public final class SharedRing {
             throw new XmemException("cannot open ring '" + name + "' at " + path + ": " + e.getMessage(), e);
         } finally {
             if (!done) {
-                arena.close();
-                FileIo.closeQuietly(channel);
-                FileIo.closeQuietly(lockChannel);
-                if (pool != null) {
-                    pool.close();
-                }
+                abandon(arena, channel, lockChannel, pool);
             }
+        }
+    }
+
+    private static SharedRing register(String name, Path path, Arena arena, FileChannel channel, MemorySegment file,
+                                       RingLayout layout, FileChannel lockChannel, BufferPool pool) {
+        SharedRing ring = new SharedRing(name, path, fileKey(name, path), arena, channel, file, layout, lockChannel, pool);
+        ring.openCount = 1;
+        OPEN.put(ring.fileKey, ring);
+        return ring;
+    }
+
+    /** Undoes a create or open that failed half-way. */
+    private static void abandon(Arena arena, FileChannel channel, FileChannel lockChannel, BufferPool pool) {
+        arena.close();
+        FileIo.closeQuietly(channel);
+        FileIo.closeQuietly(lockChannel);
+        if (pool != null) {
+            pool.close();
         }
     }
 
