@@ -95,7 +95,7 @@ public final class BufferPool implements AutoCloseable {
     public Buffer acquire(long size) {
         Buffer buffer = tryAcquire(size);
         if (buffer == null) {
-            throw exhausted(size);
+            throw exhausted(sizeClassFor(size));
         }
         return buffer;
     }
@@ -109,7 +109,10 @@ public final class BufferPool implements AutoCloseable {
 
     /** Waits up to {@code timeout} for a buffer to come free, then {@link PoolExhaustedException}. */
     public Buffer acquire(long size, Duration timeout) {
-        int sizeClass = sizeClassFor(size);
+        return acquireWaiting(sizeClassFor(size), size, timeout);
+    }
+
+    private Buffer acquireWaiting(int sizeClass, long size, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long parkNanos = 1_000;
         for (int attempt = 0; ; attempt++) {
@@ -119,7 +122,7 @@ public final class BufferPool implements AutoCloseable {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw exhausted(size);
+                throw exhausted(sizeClass);
             }
             if (attempt < 100) {
                 Thread.onSpinWait();
@@ -132,6 +135,79 @@ public final class BufferPool implements AutoCloseable {
                 }
             }
         }
+    }
+
+    // ------------------------------------------------------------ device buffers
+
+    /**
+     * Takes a buffer of at least {@code size} bytes from the smallest device size class that
+     * fits: GPU memory, shared with other processes through CUDA IPC. Its bytes are reached
+     * through {@link Buffer#devicePointer()}, not {@link Buffer#segment()}.
+     */
+    public Buffer acquireDevice(long size) {
+        Buffer buffer = tryAcquireDevice(size);
+        if (buffer == null) {
+            throw exhausted(deviceSizeClassFor(size));
+        }
+        return buffer;
+    }
+
+    /** Like {@link #acquireDevice(long)} but returns {@code null} when the class is exhausted. */
+    public Buffer tryAcquireDevice(long size) {
+        int sizeClass = deviceSizeClassFor(size);
+        long token = shared.tryClaimOrReclaim(sizeClass, size);
+        return token == -1 ? null : newBuffer(token, size, sizeClass);
+    }
+
+    /** Waits up to {@code timeout} for a device buffer to come free, then {@link PoolExhaustedException}. */
+    public Buffer acquireDevice(long size, Duration timeout) {
+        return acquireWaiting(deviceSizeClassFor(size), size, timeout);
+    }
+
+    /** Like {@link #tryAcquireToken(long)} for a device buffer. */
+    public long tryAcquireDeviceToken(long size) {
+        int sizeClass = deviceSizeClassFor(size);
+        long token = shared.tryClaimOrReclaim(sizeClass, size);
+        if (token == -1) {
+            return NO_TOKEN;
+        }
+        if (shared.zeroOnAcquire()) {
+            shared.deviceSlots.zero(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token), sizeClass, size);
+        }
+        return token;
+    }
+
+    /**
+     * The device address, in this process's CUDA context, of a device buffer this process holds
+     * a reference to under {@code token}; {@link IllegalStateException} for a host buffer or one
+     * this process holds no reference to.
+     */
+    public long devicePointer(long token) {
+        ensureOpen();
+        int sizeClass = shared.sizeClassOfToken(token);
+        shared.heldLength(token);
+        if (!shared.layout.device[sizeClass]) {
+            throw new IllegalStateException("token 0x" + Long.toHexString(token) + " names a host buffer: use segment(token)");
+        }
+        return shared.deviceSlots.pointer(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token), sizeClass);
+    }
+
+    /** Whether the pool has device size classes. */
+    public boolean hasDeviceClasses() {
+        return shared.layout.hasDeviceClasses();
+    }
+
+    /**
+     * The CUDA device of the pool's device buffers, in this process's numbering;
+     * {@link IllegalStateException} if the pool has none, {@code CudaUnavailableException} if
+     * CUDA cannot be used here.
+     */
+    public io.xmem.pool.cuda.CudaDevice device() {
+        ensureOpen();
+        if (shared.deviceSlots == null) {
+            throw new IllegalStateException("pool '" + shared.name + "' has no device size classes");
+        }
+        return shared.deviceSlots.device();
     }
 
     // ------------------------------------------------------------ token API (no handle objects)
@@ -196,6 +272,10 @@ public final class BufferPool implements AutoCloseable {
         ensureOpen();
         int sizeClass = shared.sizeClassOfToken(token);
         long length = shared.heldLength(token);
+        if (shared.layout.device[sizeClass]) {
+            throw new IllegalStateException("token 0x" + Long.toHexString(token) + " names a device buffer: its bytes "
+                + "are on the GPU, use devicePointer(token)");
+        }
         int slot = io.xmem.pool.internal.SlotDescriptor.tokenSlot(token);
         long capacity = shared.layout.bufferSize[sizeClass];
         if (length < 0 || length > capacity) {
@@ -237,7 +317,8 @@ public final class BufferPool implements AutoCloseable {
         List<PoolStats.SizeClassStats> classes = new ArrayList<>(free.length);
         for (int c = 0; c < free.length; c++) {
             int total = shared.layout.count[c];
-            classes.add(new PoolStats.SizeClassStats(shared.layout.bufferSize[c], total, free[c], total - free[c]));
+            classes.add(new PoolStats.SizeClassStats(shared.layout.bufferSize[c], total, free[c], total - free[c],
+                shared.layout.device[c]));
         }
         List<PoolStats.Participant> participants = new ArrayList<>();
         for (SharedPool.ParticipantRow r : shared.participantRows()) {
@@ -273,12 +354,18 @@ public final class BufferPool implements AutoCloseable {
         return io.xmem.pool.internal.SlotDescriptor.holders(shared.slotState(slot));
     }
 
-    /** Largest buffer size this pool offers. */
+    /** Largest host buffer size this pool offers; 0 if it has only device classes. */
     public long maxBufferSize() {
-        return shared.layout.bufferSize[shared.layout.sizeClassCount() - 1];
+        int hostClasses = shared.layout.firstDeviceClass;
+        return hostClasses == 0 ? 0 : shared.layout.bufferSize[hostClasses - 1];
     }
 
-    /** Buffer size of the class that would serve {@code size}, or -1 if none fits. */
+    /** Largest device buffer size this pool offers; 0 if it has no device classes. */
+    public long maxDeviceBufferSize() {
+        return hasDeviceClasses() ? shared.layout.bufferSize[shared.layout.sizeClassCount() - 1] : 0;
+    }
+
+    /** Buffer size of the host class that would serve {@code size}, or -1 if none fits. */
     public long classSizeFor(long size) {
         int c = shared.sizeClassFor(size);
         return c < 0 ? -1 : shared.layout.bufferSize[c];
@@ -314,20 +401,39 @@ public final class BufferPool implements AutoCloseable {
         return sizeClass;
     }
 
+    private int deviceSizeClassFor(long size) {
+        ensureOpen();
+        if (size < 0) {
+            throw new NoSizeClassException("buffer size must not be negative, was " + size);
+        }
+        int sizeClass = shared.deviceSizeClassFor(size);
+        if (sizeClass < 0) {
+            throw new NoSizeClassException("pool '" + shared.name + "' has no device size class for " + size + " bytes"
+                + (hasDeviceClasses() ? " (its largest holds " + maxDeviceBufferSize() + ")" : "")
+                + ": create the pool with PoolConfig.deviceSizeClass");
+        }
+        return sizeClass;
+    }
+
     private Buffer newBuffer(long token, long size, int sizeClass) {
         Buffer buffer = new Buffer(shared, token, size, sizeClass);
         if (shared.zeroOnAcquire()) {
-            buffer.segment().fill((byte) 0);
+            if (buffer.isDevice()) {
+                shared.deviceSlots.zero(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token), sizeClass, size);
+            } else {
+                buffer.segment().fill((byte) 0);
+            }
         }
         return buffer;
     }
 
-    private PoolExhaustedException exhausted(long size) {
-        int c = shared.sizeClassFor(size);
+    private PoolExhaustedException exhausted(int c) {
         long classSize = shared.layout.bufferSize[c];
         int count = shared.layout.count[c];
-        return new PoolExhaustedException("pool '" + shared.name + "': all " + count + " buffers of " + classSize
-            + " bytes are held; release some, wait with acquire(size, timeout), or create the pool with more "
-            + "(PoolConfig.sizeClass(" + classSize + ", n))");
+        String kind = shared.layout.device[c] ? "device " : "";
+        return new PoolExhaustedException("pool '" + shared.name + "': all " + count + " " + kind + "buffers of " + classSize
+            + " bytes are held; release some, wait with acquire" + (kind.isEmpty() ? "" : "Device")
+            + "(size, timeout), or create the pool with more (PoolConfig." + (kind.isEmpty() ? "sizeClass" : "deviceSizeClass")
+            + "(" + classSize + ", n))");
     }
 }

@@ -20,6 +20,9 @@ import java.util.Set;
  *     .build();
  * }</pre>
  *
+ * <p>A pool may also hold GPU memory: {@link Builder#deviceSizeClass} declares classes whose
+ * buffers live on a CUDA device ({@link Builder#device}); see {@code io.xmem.pool.cuda}.
+ *
  * <p>Limits, each checked by {@link Builder#build()}: at most {@value #MAX_SIZE_CLASSES} size
  * classes, at most {@value #MAX_SLOTS} buffers in all (a token holds a 24-bit slot index), at
  * most {@value #MAX_PARTICIPANTS} participants (one bit each in a slot's 40-bit holder mask),
@@ -36,8 +39,15 @@ public final class PoolConfig {
     public static final int DEFAULT_MAX_PARTICIPANTS = 32;
     public static final Set<PosixFilePermission> DEFAULT_PERMISSIONS = PosixFilePermissions.fromString("rw-------");
 
-    /** One size class: {@code count} buffers of {@code bufferSize} bytes each. */
-    public record SizeClass(long bufferSize, int count) {
+    /**
+     * One size class: {@code count} buffers of {@code bufferSize} bytes each, in host shared
+     * memory or, when {@code device}, on the pool's CUDA device.
+     */
+    public record SizeClass(long bufferSize, int count, boolean device) {
+        /** A host size class. */
+        public SizeClass(long bufferSize, int count) {
+            this(bufferSize, count, false);
+        }
     }
 
     private final List<SizeClass> sizeClasses;
@@ -46,6 +56,7 @@ public final class PoolConfig {
     private final boolean zeroOnAcquire;
     private final int maxParticipants;
     private final Set<PosixFilePermission> permissions;
+    private final int deviceOrdinal;
 
     private PoolConfig(Builder b) {
         this.sizeClasses = List.copyOf(b.sizeClasses);
@@ -54,6 +65,7 @@ public final class PoolConfig {
         this.zeroOnAcquire = b.zeroOnAcquire;
         this.maxParticipants = b.maxParticipants;
         this.permissions = Set.copyOf(b.permissions);
+        this.deviceOrdinal = b.deviceOrdinal;
     }
 
     public static Builder builder() {
@@ -85,6 +97,16 @@ public final class PoolConfig {
         return permissions;
     }
 
+    /** The CUDA device (ordinal, as the creating process numbers them) of the device size classes. */
+    public int deviceOrdinal() {
+        return deviceOrdinal;
+    }
+
+    /** Whether any size class is on a device. */
+    public boolean hasDeviceClasses() {
+        return sizeClasses.stream().anyMatch(SizeClass::device);
+    }
+
     public static final class Builder {
         private final List<SizeClass> sizeClasses = new ArrayList<>();
         private Path directory = DEFAULT_DIRECTORY;
@@ -92,19 +114,42 @@ public final class PoolConfig {
         private boolean zeroOnAcquire;
         private int maxParticipants = DEFAULT_MAX_PARTICIPANTS;
         private Set<PosixFilePermission> permissions = DEFAULT_PERMISSIONS;
+        private int deviceOrdinal;
 
         private Builder() {
         }
 
         /** Adds {@code count} buffers of {@code bufferSize} bytes. */
         public Builder sizeClass(long bufferSize, int count) {
+            return addClass(bufferSize, count, false);
+        }
+
+        /**
+         * Adds {@code count} buffers of {@code bufferSize} bytes on the pool's CUDA device
+         * ({@link #device}). The creating process allocates them once and keeps them while it
+         * lives; other processes map them through CUDA IPC.
+         */
+        public Builder deviceSizeClass(long bufferSize, int count) {
+            return addClass(bufferSize, count, true);
+        }
+
+        /** The CUDA device (ordinal in the creating process) of the device size classes; default 0. */
+        public Builder device(int ordinal) {
+            if (ordinal < 0) {
+                throw new InvalidConfigException("device ordinal must not be negative, was " + ordinal);
+            }
+            this.deviceOrdinal = ordinal;
+            return this;
+        }
+
+        private Builder addClass(long bufferSize, int count, boolean device) {
             if (bufferSize <= 0) {
                 throw new InvalidConfigException("size class buffer size must be positive, was " + bufferSize);
             }
             if (count <= 0) {
                 throw new InvalidConfigException("size class count must be positive, was " + count);
             }
-            sizeClasses.add(new SizeClass(bufferSize, count));
+            sizeClasses.add(new SizeClass(bufferSize, count, device));
             return this;
         }
 
@@ -170,12 +215,15 @@ public final class PoolConfig {
             if (sizeClasses.size() > MAX_SIZE_CLASSES) {
                 throw new InvalidConfigException("at most " + MAX_SIZE_CLASSES + " size classes, got " + sizeClasses.size());
             }
-            sizeClasses.sort(Comparator.comparingLong(SizeClass::bufferSize));
+            // Host classes first, then device classes; each kind in ascending buffer size.
+            sizeClasses.sort(Comparator.comparing(SizeClass::device).thenComparingLong(SizeClass::bufferSize));
             long slots = 0;
             for (int i = 0; i < sizeClasses.size(); i++) {
-                if (i > 0 && sizeClasses.get(i).bufferSize() == sizeClasses.get(i - 1).bufferSize()) {
-                    throw new InvalidConfigException("two size classes of " + sizeClasses.get(i).bufferSize()
-                        + " bytes: give each buffer size once, with the total count");
+                SizeClass c = sizeClasses.get(i);
+                if (i > 0 && c.bufferSize() == sizeClasses.get(i - 1).bufferSize()
+                    && c.device() == sizeClasses.get(i - 1).device()) {
+                    throw new InvalidConfigException("two " + (c.device() ? "device " : "") + "size classes of "
+                        + c.bufferSize() + " bytes: give each buffer size once, with the total count");
                 }
                 slots += sizeClasses.get(i).count();
             }

@@ -8,7 +8,12 @@ import java.util.List;
  */
 public record PoolStats(String name, List<SizeClassStats> sizeClasses, List<Participant> participants) {
 
-    public record SizeClassStats(long bufferSize, int total, int free, int held) {
+    /** One size class; {@code device} when its buffers are on the pool's CUDA device. */
+    public record SizeClassStats(long bufferSize, int total, int free, int held, boolean device) {
+        /** A host size class. */
+        public SizeClassStats(long bufferSize, int total, int free, int held) {
+            this(bufferSize, total, free, held, false);
+        }
     }
 
     /**

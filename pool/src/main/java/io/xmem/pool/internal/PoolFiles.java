@@ -107,8 +107,12 @@ public final class PoolFiles {
             createLockFile(lock, perms);
             channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileLength, arena);
-            layout.writeTo(file, ThreadLocalRandom.current().nextLong(), ProcessHandle.current().pid(),
-                System.currentTimeMillis());
+            long poolId = ThreadLocalRandom.current().nextLong();
+            layout.writeTo(file, poolId, ProcessHandle.current().pid(), System.currentTimeMillis());
+            if (layout.hasDeviceClasses()) {
+                // Before READY: an opener never sees a device class without its handles.
+                DeviceSlots.allocate(name, file, layout, config.deviceOrdinal(), poolId);
+            }
             // Last: READY, with release so an opener that sees it sees everything above.
             INT.setRelease(file, (long) PoolHeaderDescriptor.STATE_OFFSET, PoolHeaderDescriptor.STATE_READY);
             done = true;

@@ -35,14 +35,17 @@ package io.xmem.pool.internal;
  *  +---------------------------------------------------------------+ 104
  *  |                   data area length (u64)                        |
  *  +---------------------------------------------------------------+ 112
- *  |                  reserved, zero, to byte 255                    |
+ *  |  device memory (u32): 0 none,    |                              |
+ *  |  1 live, 2 released by creator   |   reserved, zero, to 255     |
  *  +---------------------------------------------------------------+ 256
  * </pre>
  *
  * <p>Publication: the creator writes every other field (and the tables after the header), then
  * the state word READY with release semantics. An opener reads the state with acquire
  * semantics and only then trusts, after validating, the rest. All fields are immutable
- * once READY.
+ * once READY, except the device memory word: the creator of a pool with device size classes
+ * stores 1 (live) before READY and 2 (released) when it frees the device memory, after which
+ * no process may map it.
  */
 public final class PoolHeaderDescriptor {
     /** "XMEMPOOL" read as a little-endian u64. */
@@ -72,6 +75,11 @@ public final class PoolHeaderDescriptor {
     public static final int SLOT_TABLE_OFFSET_OFFSET = 88;
     public static final int DATA_OFFSET_OFFSET = 96;
     public static final int DATA_LENGTH_OFFSET = 104;
+    public static final int DEVICE_MEMORY_OFFSET = 112;
+
+    public static final int DEVICE_MEMORY_NONE = 0;
+    public static final int DEVICE_MEMORY_LIVE = 1;
+    public static final int DEVICE_MEMORY_RELEASED = 2;
 
     private PoolHeaderDescriptor() {
     }

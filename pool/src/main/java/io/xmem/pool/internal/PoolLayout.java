@@ -26,20 +26,31 @@ public final class PoolLayout {
     public final long dataOffset;
     public final long dataLength;
     public final long fileLength;
-    // Size classes, ascending buffer size.
+    // Size classes: host ones, then device ones, each in ascending buffer size.
     public final long[] bufferSize;
+    /** Whether class {@code c} is on the CUDA device (its data area holds IPC handle records). */
+    public final boolean[] device;
+    /** Classes before this index are host classes; the rest are device classes. */
+    public final int firstDeviceClass;
     public final long[] stride;
     public final long[] classDataOffset;
     public final int[] firstSlot;
     public final int[] count;
 
-    private PoolLayout(int alignment, int maxParticipants, boolean zeroOnAcquire, long[] bufferSize, int[] count) {
+    private PoolLayout(int alignment, int maxParticipants, boolean zeroOnAcquire, long[] bufferSize, int[] count,
+                       boolean[] device) {
         this.alignment = alignment;
         this.maxParticipants = maxParticipants;
         this.zeroOnAcquire = zeroOnAcquire;
         this.bufferSize = bufferSize;
         this.count = count;
+        this.device = device;
         int classes = bufferSize.length;
+        int firstDevice = classes;
+        while (firstDevice > 0 && device[firstDevice - 1]) {
+            firstDevice--;
+        }
+        this.firstDeviceClass = firstDevice;
         this.stride = new long[classes];
         this.classDataOffset = new long[classes];
         this.firstSlot = new int[classes];
@@ -47,7 +58,7 @@ public final class PoolLayout {
         for (int c = 0; c < classes; c++) {
             firstSlot[c] = slots;
             slots += count[c];
-            stride[c] = alignUp(bufferSize[c], alignment);
+            stride[c] = device[c] ? DeviceHandleDescriptor.LENGTH : alignUp(bufferSize[c], alignment);
         }
         this.slotCount = slots;
         this.participantTableOffset = LENGTH;
@@ -68,12 +79,15 @@ public final class PoolLayout {
         List<PoolConfig.SizeClass> classes = config.sizeClasses();
         long[] sizes = new long[classes.size()];
         int[] counts = new int[classes.size()];
+        boolean[] device = new boolean[classes.size()];
         for (int c = 0; c < sizes.length; c++) {
             sizes[c] = classes.get(c).bufferSize();
             counts[c] = classes.get(c).count();
+            device[c] = classes.get(c).device();
         }
         try {
-            return new PoolLayout(config.alignment(), config.maxParticipants(), config.zeroOnAcquire(), sizes, counts);
+            return new PoolLayout(config.alignment(), config.maxParticipants(), config.zeroOnAcquire(), sizes, counts,
+                device);
         } catch (ArithmeticException e) {
             throw new io.xmem.pool.InvalidConfigException("the pool would exceed 2^63 bytes: reduce buffer sizes or counts", e);
         }
@@ -81,6 +95,10 @@ public final class PoolLayout {
 
     public int sizeClassCount() {
         return bufferSize.length;
+    }
+
+    public boolean hasDeviceClasses() {
+        return firstDeviceClass < bufferSize.length;
     }
 
     public long slotLineOffset(int slot) {
@@ -125,6 +143,7 @@ public final class PoolLayout {
         file.set(ValueLayout.JAVA_LONG, SLOT_TABLE_OFFSET_OFFSET, slotTableOffset);
         file.set(ValueLayout.JAVA_LONG, DATA_OFFSET_OFFSET, dataOffset);
         file.set(ValueLayout.JAVA_LONG, DATA_LENGTH_OFFSET, dataLength);
+        file.set(ValueLayout.JAVA_INT, DEVICE_MEMORY_OFFSET, hasDeviceClasses() ? DEVICE_MEMORY_LIVE : DEVICE_MEMORY_NONE);
         for (int c = 0; c < bufferSize.length; c++) {
             long e = sizeClassOffset(c);
             file.set(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.BUFFER_SIZE_OFFSET, bufferSize[c]);
@@ -132,8 +151,11 @@ public final class PoolLayout {
             file.set(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.DATA_OFFSET_OFFSET, classDataOffset[c]);
             file.set(ValueLayout.JAVA_INT, e + SizeClassDescriptor.FIRST_SLOT_OFFSET, firstSlot[c]);
             file.set(ValueLayout.JAVA_INT, e + SizeClassDescriptor.COUNT_OFFSET, count[c]);
+            int kind = device[c] ? SizeClassDescriptor.DEVICE_KIND_CUDA : SizeClassDescriptor.DEVICE_KIND_HOST;
+            file.set(ValueLayout.JAVA_INT, e + SizeClassDescriptor.DEVICE_KIND_OFFSET, kind);
             for (int s = firstSlot[c]; s < firstSlot[c] + count[c]; s++) {
                 file.set(ValueLayout.JAVA_INT, slotLineOffset(s) + SlotDescriptor.SIZE_CLASS_OFFSET, c);
+                file.set(ValueLayout.JAVA_INT, slotLineOffset(s) + SlotDescriptor.DEVICE_KIND_OFFSET, kind);
             }
         }
         file.set(ValueLayout.JAVA_LONG, MAGIC_OFFSET, MAGIC);
@@ -176,19 +198,27 @@ public final class PoolLayout {
             "size class table offset " + classTable);
         long[] sizes = new long[classes];
         int[] counts = new int[classes];
+        boolean[] device = new boolean[classes];
         long slots = 0;
         for (int c = 0; c < classes; c++) {
             long e = classTable + (long) c * SizeClassDescriptor.LENGTH;
             sizes[c] = file.get(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.BUFFER_SIZE_OFFSET);
             counts[c] = file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.COUNT_OFFSET);
-            check(sizes[c] > 0 && (c == 0 || sizes[c] > sizes[c - 1]), what, "size class " + c + " buffer size " + sizes[c]);
+            int kind = file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.DEVICE_KIND_OFFSET);
+            check(kind == SizeClassDescriptor.DEVICE_KIND_HOST || kind == SizeClassDescriptor.DEVICE_KIND_CUDA, what,
+                "size class " + c + " device kind " + kind);
+            device[c] = kind == SizeClassDescriptor.DEVICE_KIND_CUDA;
+            // Host classes first, then device classes, each kind strictly ascending.
+            boolean ascending = c == 0 || device[c] != device[c - 1] || sizes[c] > sizes[c - 1];
+            check(c == 0 || !device[c - 1] || device[c], what, "host size class " + c + " after a device class");
+            check(sizes[c] > 0 && ascending, what, "size class " + c + " buffer size " + sizes[c]);
             check(counts[c] > 0, what, "size class " + c + " count " + counts[c]);
             slots += counts[c];
             check(slots <= PoolConfig.MAX_SLOTS, what, "slot count above " + PoolConfig.MAX_SLOTS);
         }
         PoolLayout expected;
         try {
-            expected = new PoolLayout(alignment, maxParticipants, flags != 0, sizes, counts);
+            expected = new PoolLayout(alignment, maxParticipants, flags != 0, sizes, counts, device);
         } catch (ArithmeticException e) {
             throw new IncompatibleLayoutException(what + " is damaged: size classes overflow 64 bits", e);
         }
@@ -208,8 +238,6 @@ public final class PoolLayout {
                 what, "size class " + c + " data offset");
             check(file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.FIRST_SLOT_OFFSET) == expected.firstSlot[c], what,
                 "size class " + c + " first slot");
-            check(file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.DEVICE_KIND_OFFSET) == 0, what,
-                "size class " + c + " device kind (device pools need a newer xmem)");
         }
         return expected;
     }

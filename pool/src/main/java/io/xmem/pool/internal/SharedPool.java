@@ -39,6 +39,8 @@ public final class SharedPool {
     private final Participants participants;
     private final FileLock myLock;
     private final FreeList freeList;
+    /** The GPU side of the device size classes; null when the pool has none. */
+    public final DeviceSlots deviceSlots;
     private final java.util.List<Runnable> exhaustionHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** The pool's random id from its header: tells a recreated pool of the same name apart. */
     public final long poolId;
@@ -69,6 +71,7 @@ public final class SharedPool {
         this.myBit = 1L << me;
         this.freeList = new FreeList(file, layout, slots, refs, myBit);
         this.myLock = claim.lock();
+        this.deviceSlots = layout.hasDeviceClasses() ? new DeviceSlots(name, file, layout, poolId) : null;
         // Whatever bits of this entry remain belong to no live process (we hold its lock): a dead
         // predecessor's references, or a leftover of one that left while threads still raced it.
         int freed = sweep(myBit);
@@ -90,10 +93,19 @@ public final class SharedPool {
         return layout.zeroOnAcquire;
     }
 
-    /** The smallest size class whose buffers hold {@code size} bytes, or -1. */
+    /** The smallest host size class whose buffers hold {@code size} bytes, or -1. */
     public int sizeClassFor(long size) {
+        return smallestFitting(size, 0, layout.firstDeviceClass);
+    }
+
+    /** The smallest device size class whose buffers hold {@code size} bytes, or -1. */
+    public int deviceSizeClassFor(long size) {
+        return smallestFitting(size, layout.firstDeviceClass, layout.sizeClassCount());
+    }
+
+    private int smallestFitting(long size, int from, int to) {
         long[] sizes = layout.bufferSize;
-        for (int c = 0; c < sizes.length; c++) {
+        for (int c = from; c < to; c++) {
             if (sizes[c] >= size) {
                 return c;
             }
@@ -555,6 +567,31 @@ public final class SharedPool {
             return;
         }
         closed = true;
+        try {
+            if (deviceSlots != null) {
+                // The creator frees the device memory only if nobody else can be using it.
+                deviceSlots.close(othersAlive());
+            }
+        } finally {
+            leaveHost();
+        }
+    }
+
+    private boolean othersAlive() {
+        for (int i = 0; i < participants.capacity(); i++) {
+            if (i == me || participants.state(i) == ParticipantDescriptor.STATE_EMPTY) {
+                continue;
+            }
+            FileLock probe = participants.tryLock(i, true);
+            if (probe == null) {
+                return true;
+            }
+            Participants.unlock(probe);
+        }
+        return false;
+    }
+
+    private void leaveHost() {
         try {
             mapped.arena().close();
         } finally {
