@@ -18,6 +18,7 @@ public final class Message {
     private final SharedPool pool;
     private final BufferPool bufferPool;
     private boolean inline;
+    private boolean device;
     private long position;
     private long offset;
     private long length;
@@ -34,6 +35,7 @@ public final class Message {
 
     void wrapInline(long position, MemorySegment bytes, long offset, long length) {
         this.inline = true;
+        this.device = false;
         this.bytes = bytes;
         this.resolved = -1;
         this.position = position;
@@ -44,8 +46,9 @@ public final class Message {
         this.tag = 0;
     }
 
-    void wrapReference(long position, long token, long offset, long length, long timestamp, long tag) {
+    void wrapReference(long position, boolean device, long token, long offset, long length, long timestamp, long tag) {
         this.inline = false;
+        this.device = device;
         this.resolved = -1;
         this.position = position;
         this.token = token;
@@ -58,6 +61,14 @@ public final class Message {
     /** Whether the bytes are inline in the ring (true) or in a pool buffer (false). */
     public boolean isInline() {
         return inline;
+    }
+
+    /**
+     * Whether the record refers to a device (GPU) buffer: its bytes are reached through
+     * {@link #devicePointer()}, and {@link #segment()} refuses.
+     */
+    public boolean isDevice() {
+        return device;
     }
 
     /** The record's position in the ring's stream. */
@@ -93,6 +104,9 @@ public final class Message {
         if (inline) {
             return bytes.asSlice(offset, length);
         }
+        if (device) {
+            throw new IllegalStateException("the message refers to a device buffer: use devicePointer()");
+        }
         if (resolved < 0) {
             resolved = resolve();
         }
@@ -110,15 +124,38 @@ public final class Message {
         if (inline) {
             return bytes.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, offset + at);
         }
+        if (device) {
+            throw new IllegalStateException("the message refers to a device buffer: read it on the GPU");
+        }
         if (resolved < 0) {
             resolved = resolve();
         }
         return pool.file().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, resolved + at);
     }
 
+    /**
+     * The device address of the payload (the referenced device buffer's address in this
+     * process's CUDA context, plus the record's offset). Order reads after the producer's work
+     * through a handle: {@code retain()} then {@code Buffer.waitReady(stream)}.
+     */
+    public long devicePointer() {
+        if (!device) {
+            throw new IllegalStateException(inline ? "an inline message has no device pointer"
+                : "the message refers to a host buffer: use segment()");
+        }
+        if (resolved < 0) {
+            resolved = resolve(); // checks the pin, the kind and the bounds
+        }
+        return pool.deviceSlots.pointer(SlotDescriptor.tokenSlot(token), pool.sizeClassOfToken(token)) + offset;
+    }
+
     /** File offset of a referenced payload in the pool, after checking the pin and the bounds. */
     private long resolve() {
         int sizeClass = pool.sizeClassOfToken(token);
+        if (pool.layout.device[sizeClass] != device) {
+            throw new CorruptRingException("record at position " + position + " says a " + (device ? "device" : "host")
+                + " buffer but its token names a " + (device ? "host" : "device") + " buffer: the ring was damaged");
+        }
         long bufferLength = pool.pinnedLength(token, sizeClass);
         if (offset < 0 || length < 0 || offset > bufferLength - length) {
             throw new CorruptRingException("record at position " + position + " refers to bytes " + offset + ".."
@@ -141,6 +178,6 @@ public final class Message {
     @Override
     public String toString() {
         return inline ? "Message[inline, position=" + position + ", length=" + length + "]"
-            : "Message[buffer 0x" + Long.toHexString(token) + ", position=" + position + ", length=" + length + "]";
+            : "Message[" + (device ? "device " : "") + "buffer 0x" + Long.toHexString(token) + ", position=" + position + ", length=" + length + "]";
     }
 }

@@ -233,7 +233,8 @@ public final class Publication implements AutoCloseable {
             log.file.set(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET, length);
             log.file.set(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET, timestamp);
             log.file.set(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET, tag);
-            return commit(record, position, REF_RECORD_LENGTH, TYPE_REFERENCE);
+            boolean device = shared.sharedPool.layout.device[shared.sharedPool.sizeClassOfToken(token)];
+            return commit(record, position, REF_RECORD_LENGTH, device ? TYPE_DEVICE_REFERENCE : TYPE_REFERENCE);
         } finally {
             exit();
         }

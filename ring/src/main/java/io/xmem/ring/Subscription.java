@@ -132,8 +132,9 @@ public final class Subscription implements AutoCloseable {
                 } else {
                     message.wrapInline(pos, log.file, record + HEADER_LENGTH, length - HEADER_LENGTH);
                 }
-            } else if (type == TYPE_REFERENCE && length == REF_RECORD_LENGTH && shared.sharedPool != null) {
-                message.wrapReference(pos, log.file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET),
+            } else if (isReference(type) && length == REF_RECORD_LENGTH && shared.sharedPool != null) {
+                message.wrapReference(pos, type == TYPE_DEVICE_REFERENCE,
+                    log.file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET),
                     log.file.get(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET),
                     log.file.get(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET),
                     log.file.get(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET),
@@ -159,10 +160,10 @@ public final class Subscription implements AutoCloseable {
                 if (length - HEADER_LENGTH > maxInline) {
                     throw corrupt(pos, "an inline message of " + (length - HEADER_LENGTH) + " bytes");
                 }
-            } else if (type != TYPE_REFERENCE || length != REF_RECORD_LENGTH || shared.sharedPool == null) {
+            } else if (!isReference(type) || length != REF_RECORD_LENGTH || shared.sharedPool == null) {
                 throw corrupt(pos, "of type " + type + " and length " + length);
             }
-            passedReference |= type == TYPE_REFERENCE;
+            passedReference |= isReference(type);
             if (!sequenced(seq, pos)) {
                 position = next;
                 continue;

@@ -51,6 +51,8 @@ public final class RecordDescriptor {
     public static final int TYPE_PADDING = 1;
     public static final int TYPE_INLINE = 2;
     public static final int TYPE_REFERENCE = 3;
+    /** A reference to a buffer of one of the pool's device (GPU) size classes; same body as {@link #TYPE_REFERENCE}. */
+    public static final int TYPE_DEVICE_REFERENCE = 4;
 
     public static final int REF_TOKEN_OFFSET = 24;
     public static final int REF_OFFSET_OFFSET = 32;
@@ -58,6 +60,11 @@ public final class RecordDescriptor {
     public static final int REF_TIMESTAMP_OFFSET = 48;
     public static final int REF_TAG_OFFSET = 56;
     public static final int REF_RECORD_LENGTH = 64;
+
+    /** Whether records of {@code type} refer to a pool buffer (and so hold a pin on it). */
+    public static boolean isReference(int type) {
+        return type == TYPE_REFERENCE || type == TYPE_DEVICE_REFERENCE;
+    }
 
     private RecordDescriptor() {
     }

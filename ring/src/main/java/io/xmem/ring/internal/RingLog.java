@@ -245,7 +245,7 @@ public final class RingLog {
                 if (commit != position || !fits(position, length)) {
                     break; // judged below, once we know nobody moved the release position meanwhile
                 }
-                if (type == TYPE_REFERENCE) {
+                if (isReference(type)) {
                     tokens[count++] = file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET);
                 }
                 position += aligned(length);
