@@ -105,6 +105,7 @@ public final class Message {
             return bytes.asSlice(offset, length);
         }
         if (device) {
+            resolve(); // a record whose token names a host buffer is damage, not a usage error
             throw new IllegalStateException("the message refers to a device buffer: use devicePointer()");
         }
         if (resolved < 0) {
@@ -125,6 +126,7 @@ public final class Message {
             return bytes.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, offset + at);
         }
         if (device) {
+            resolve();
             throw new IllegalStateException("the message refers to a device buffer: read it on the GPU");
         }
         if (resolved < 0) {

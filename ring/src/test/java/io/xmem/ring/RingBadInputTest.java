@@ -172,4 +172,28 @@ class RingBadInputTest {
             Long.toHexString(freeToken));
         assertAlive(sub);
     }
+
+    /** A host reference whose record type was patched to "device reference": the subscriber reports a damaged ring. */
+    @Test
+    void aDeviceReferenceNamingAHostBufferIsCorruptRing() {
+        String pool = fx.pool();
+        String name = fx.ring();
+        BufferPool p = fx.track(BufferPool.create(pool, PoolConfig.builder().sizeClass(Payloads.REF_SIZE, 8).build()));
+        Ring ring = fx.track(Ring.create(name, RingConfig.builder().capacity(CAPACITY).pool(pool).build()));
+        RingChildJvm sub = subscriber(fx, name);
+        Publication pub = fx.track(ring.publication());
+        long seq = 9;
+        long position = ring.tail();
+        try (Buffer published = p.acquire(Payloads.REF_SIZE)) {
+            Payloads.fillBuffer(published.segment(), seq);
+            long offset = Payloads.refOffset(seq);
+            assertTrue(pub.offer(published, offset, Payloads.REF_SIZE - offset, Payloads.timestamp(seq), seq) > 0);
+        }
+        Path file = RingFixture.ringFile(name);
+        RingFiles.writeInt(file, RingFiles.recordOffset(file, position) + RecordDescriptor.TYPE_OFFSET,
+            RecordDescriptor.TYPE_DEVICE_REFERENCE);
+
+        assertFails(sub.err("POLL " + name + " 10 10"), CorruptRingException.class, "host buffer", "position " + position);
+        assertAlive(sub);
+    }
 }
