@@ -190,7 +190,8 @@ class DevicePoolTest {
         BufferPool pool = fx.create(config());
         ChildJvm child = fx.childInPool();
         for (int i = 0; i < FRAMES; i++) {
-            child.ok("DACQUIRE " + FRAME);
+            String token = child.ok("DACQUIRE " + FRAME);
+            child.ok("DFILL " + token + " " + i); // the child maps the slot and has GPU work on it when killed
         }
         assertThrows(PoolExhaustedException.class, () -> pool.acquireDevice(FRAME));
         child.kill9();
