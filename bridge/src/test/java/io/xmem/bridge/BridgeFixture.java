@@ -69,7 +69,12 @@ final class BridgeFixture implements AfterEachCallback {
 
     /** Runs a command; its output if it failed, null if it succeeded. */
     static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        } catch (IOException e) {
+            return String.join(" ", command) + ": " + e.getMessage(); // no such tool here
+        }
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(30, TimeUnit.SECONDS)) {
             p.destroyForcibly();
