@@ -58,7 +58,7 @@ abstract sealed class BridgeEndpoint implements AutoCloseable permits Egress, In
 
     /** This bridge's counters, as {@code xmem stat} sees them. */
     public BridgeStats stats() {
-        return BridgeStats.read(counters.path());
+        return BridgeStats.parse(counters.path(), counters.snapshot(), true);
     }
 
     public long messages() {

@@ -76,33 +76,7 @@ public record BridgeStats(String ring, String role, boolean alive, boolean runni
             if (ch.size() != FILE_LENGTH || ch.read(b, 0) != FILE_LENGTH) {
                 throw corrupt(file, "is " + ch.size() + " bytes, not " + FILE_LENGTH);
             }
-            if (b.getInt(MAGIC_OFFSET) != MAGIC) {
-                throw corrupt(file, "has no bridge magic");
-            }
-            if (b.getInt(VERSION_OFFSET) != VERSION) {
-                throw corrupt(file, "has layout version " + b.getInt(VERSION_OFFSET) + ", this xmem reads " + VERSION);
-            }
-            int role = b.getInt(ROLE_OFFSET);
-            if (role != ROLE_EGRESS && role != ROLE_INGRESS || !name.endsWith(suffix(role))) {
-                throw corrupt(file, "names role " + role + ", which its file name does not match");
-            }
-            int channelLength = b.getInt(CHANNEL_LENGTH_OFFSET);
-            if (channelLength < 0 || channelLength > MAX_CHANNEL_LENGTH) {
-                throw corrupt(file, "has a channel of " + channelLength + " bytes (0.." + MAX_CHANNEL_LENGTH + ")");
-            }
-            String channel;
-            try {
-                channel = StandardCharsets.UTF_8.newDecoder()
-                    .decode(b.slice(CHANNEL_OFFSET, channelLength).order(ByteOrder.LITTLE_ENDIAN)).toString();
-            } catch (CharacterCodingException e) {
-                channel = "(not UTF-8)"; // a URI cut mid-character, or damage: the counters are still worth showing
-            }
-            boolean alive = probeAlive(ch, file);
-            return new BridgeStats(name.substring(0, dot), role == ROLE_EGRESS ? "egress" : "ingress", alive,
-                b.getInt(STATE_OFFSET) == STATE_RUNNING, b.getLong(PID_OFFSET), b.getLong(START_TIME_OFFSET),
-                b.getInt(STREAM_ID_OFFSET), channel, b.getLong(MESSAGES_OFFSET), b.getLong(BYTES_OFFSET),
-                b.getLong(FRAGMENTS_OFFSET), b.getLong(BACK_PRESSURE_OFFSET), b.getLong(DROPS_OFFSET),
-                b.getLong(LOST_OFFSET), b.getLong(LAST_SEQUENCE_OFFSET), b.getLong(MALFORMED_OFFSET));
+            return parse(file, b, probeAlive(ch));
         } catch (NoSuchFileException e) {
             throw new XmemException("no bridge counters file " + file + ": is the bridge running?", e);
         } catch (IOException e) {
@@ -110,8 +84,43 @@ public record BridgeStats(String ring, String role, boolean alive, boolean runni
         }
     }
 
+    /**
+     * Checks and decodes the bytes of a counters file. Package-private: a running bridge reads
+     * its own mapping through this (opening the file again would drop its own lock: Java's
+     * file locks are per process, and closing any channel of the file releases them).
+     */
+    static BridgeStats parse(Path file, ByteBuffer b, boolean alive) {
+        String name = file.getFileName().toString();
+        int dot = name.lastIndexOf(".bridge-");
+        if (b.getInt(MAGIC_OFFSET) != MAGIC) {
+            throw corrupt(file, "has no bridge magic");
+        }
+        if (b.getInt(VERSION_OFFSET) != VERSION) {
+            throw corrupt(file, "has layout version " + b.getInt(VERSION_OFFSET) + ", this xmem reads " + VERSION);
+        }
+        int role = b.getInt(ROLE_OFFSET);
+        if (role != ROLE_EGRESS && role != ROLE_INGRESS || !name.endsWith(suffix(role))) {
+            throw corrupt(file, "names role " + role + ", which its file name does not match");
+        }
+        int channelLength = b.getInt(CHANNEL_LENGTH_OFFSET);
+        if (channelLength < 0 || channelLength > MAX_CHANNEL_LENGTH) {
+            throw corrupt(file, "has a channel of " + channelLength + " bytes (0.." + MAX_CHANNEL_LENGTH + ")");
+        }
+        String channel;
+        try {
+            channel = StandardCharsets.UTF_8.newDecoder().decode(b.slice(CHANNEL_OFFSET, channelLength)).toString();
+        } catch (CharacterCodingException e) {
+            channel = "(not UTF-8)"; // a URI cut mid-character, or damage: the counters are still worth showing
+        }
+        return new BridgeStats(name.substring(0, dot), role == ROLE_EGRESS ? "egress" : "ingress", alive,
+            b.getInt(STATE_OFFSET) == STATE_RUNNING, b.getLong(PID_OFFSET), b.getLong(START_TIME_OFFSET),
+            b.getInt(STREAM_ID_OFFSET), channel, b.getLong(MESSAGES_OFFSET), b.getLong(BYTES_OFFSET),
+            b.getLong(FRAGMENTS_OFFSET), b.getLong(BACK_PRESSURE_OFFSET), b.getLong(DROPS_OFFSET),
+            b.getLong(LOST_OFFSET), b.getLong(LAST_SEQUENCE_OFFSET), b.getLong(MALFORMED_OFFSET));
+    }
+
     /** The writer holds an exclusive lock on byte 0 while it runs; a shared one succeeds once it is gone. */
-    private static boolean probeAlive(FileChannel ch, Path file) throws IOException {
+    private static boolean probeAlive(FileChannel ch) throws IOException {
         FileLock probe;
         try {
             probe = ch.tryLock(0, 1, true);

@@ -101,6 +101,9 @@ public final class Egress extends BridgeEndpoint {
     }
 
     private void send(Message message) {
+        if (!running) {
+            return; // stopping: what is left of this poll's batch is not sent
+        }
         long total = message.length();
         MemorySegment payload = message.segment();
         long timestamp = message.timestamp();

@@ -41,6 +41,15 @@ public final class AeronMedia implements AutoCloseable {
      * null and no {@code aeron.dir} system property names one.
      */
     public static AeronMedia connect(String externalDirectory) {
+        try {
+            return connectOrFail(externalDirectory);
+        } catch (IllegalAccessError e) { // Agrona 2 reaches jdk.internal.misc.Unsafe
+            throw new XmemException("Aeron needs the JVM flag --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED "
+                + "on JDK 25 (the xmem tool's jar sets it itself): " + e.getMessage(), e);
+        }
+    }
+
+    private static AeronMedia connectOrFail(String externalDirectory) {
         String external = externalDirectory != null ? externalDirectory : System.getProperty("aeron.dir");
         if (external != null) {
             if (!CommonContext.isDriverActive(new File(external), DRIVER_WAIT_MS, s -> { })) {

@@ -123,6 +123,13 @@ public final class CountersFile implements AutoCloseable {
         add(offset, 1);
     }
 
+    /** A copy of the whole file, read through this process's own mapping. */
+    public java.nio.ByteBuffer snapshot() {
+        java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocate(FILE_LENGTH).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        MemorySegment.ofBuffer(copy).copyFrom(file);
+        return copy;
+    }
+
     public Path path() {
         return path;
     }
