@@ -13,8 +13,15 @@ import java.util.concurrent.TimeUnit;
  * What an {@link Egress} and an {@link Ingress} share: a local ring, an Aeron client (and maybe
  * its embedded driver), a counters file, and one loop that does the work on the caller's thread.
  * Closing releases everything in reverse order, whatever failed.
+ *
+ * <pre>{@code
+ * try (BridgeEndpoint bridge = Egress.launch(config)) {
+ *     Runtime.getRuntime().addShutdownHook(new Thread(() -> bridge.stopAndAwaitClose(5_000)));
+ *     bridge.run();
+ * }
+ * }</pre>
  */
-abstract sealed class BridgeEndpoint implements AutoCloseable permits Egress, Ingress {
+public abstract sealed class BridgeEndpoint implements AutoCloseable permits Egress, Ingress {
     final BridgeConfig config;
     final Ring ring;
     final AeronMedia media;
@@ -34,6 +41,35 @@ abstract sealed class BridgeEndpoint implements AutoCloseable permits Egress, In
 
     /** One round of work; returns how much was done (0: nothing to do, the loop idles). */
     public abstract int doWork();
+
+    /** Whether Aeron connects this bridge to its far side at the moment. */
+    public abstract boolean isConnected();
+
+    /** Builds an endpoint from the parts both kinds open, in this order. */
+    interface Assembly<T extends BridgeEndpoint> {
+        T build(Ring ring, CountersFile counters, AeronMedia media);
+    }
+
+    /**
+     * Opens the ring, the counters file ({@code NAME + suffix}) and the Aeron client, then lets
+     * {@code assembly} add its publication or subscription; whatever was opened is closed again if
+     * any step fails.
+     */
+    static <T extends BridgeEndpoint> T assemble(BridgeConfig config, int role, Assembly<T> assembly) {
+        Ring ring = null;
+        CountersFile counters = null;
+        AeronMedia media = null;
+        try {
+            ring = Ring.open(config.ring(), config.directory());
+            counters = CountersFile.open(config.directory().resolve(config.ring() + CountersDescriptor.suffix(role)),
+                role, config.streamId(), config.channel());
+            media = AeronMedia.connect(config.aeronDirectory());
+            return assembly.build(ring, counters, media);
+        } catch (RuntimeException e) {
+            closeAll(ring, counters, media);
+            throw e;
+        }
+    }
 
     /**
      * Runs {@link #doWork()} on this thread until {@link #stop()} is called (from another thread
@@ -97,7 +133,7 @@ abstract sealed class BridgeEndpoint implements AutoCloseable permits Egress, In
     /** Closes this endpoint's publication or subscription before the client goes. */
     abstract void closeAeron();
 
-    static void closeAll(AutoCloseable... opened) {
+    private static void closeAll(AutoCloseable... opened) {
         for (int i = opened.length - 1; i >= 0; i--) {
             if (opened[i] != null) {
                 try {

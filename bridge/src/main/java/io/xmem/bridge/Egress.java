@@ -69,14 +69,7 @@ public final class Egress extends BridgeEndpoint {
 
     /** Opens the ring, joins it as a subscriber (from its tail) and adds the Aeron publication. */
     public static Egress launch(BridgeConfig config) {
-        Ring ring = null;
-        AeronMedia media = null;
-        CountersFile counters = null;
-        try {
-            ring = Ring.open(config.ring(), config.directory());
-            counters = CountersFile.open(config.directory().resolve(config.ring() + EGRESS_SUFFIX), ROLE_EGRESS,
-                config.streamId(), config.channel());
-            media = AeronMedia.connect(config.aeronDirectory());
+        return assemble(config, ROLE_EGRESS, (ring, counters, media) -> {
             ExclusivePublication publication = media.aeron().addExclusivePublication(config.channel(), config.streamId());
             if (publication.maxPayloadLength() <= HEADER_LENGTH) {
                 publication.close();
@@ -84,10 +77,7 @@ public final class Egress extends BridgeEndpoint {
                     + " bytes per frame: too few for the bridge's " + HEADER_LENGTH + "-byte chunk header; raise mtu");
             }
             return new Egress(config, ring, media, counters, ring.subscription(), publication);
-        } catch (RuntimeException e) {
-            closeAll(ring, counters, media);
-            throw e;
-        }
+        });
     }
 
     @Override
@@ -96,6 +86,7 @@ public final class Egress extends BridgeEndpoint {
     }
 
     /** Whether the Aeron publication has a connected subscriber (an ingress) at the moment. */
+    @Override
     public boolean isConnected() {
         return publication.isConnected();
     }

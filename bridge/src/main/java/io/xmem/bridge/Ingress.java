@@ -88,21 +88,11 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
 
     /** Opens the ring (it must exist, with its pool for large messages), publishes to it, subscribes to Aeron. */
     public static Ingress launch(BridgeConfig config) {
-        Ring ring = null;
-        AeronMedia media = null;
-        CountersFile counters = null;
-        try {
-            ring = Ring.open(config.ring(), config.directory());
+        return assemble(config, ROLE_INGRESS, (ring, counters, media) -> {
             Publication publication = ring.publication();
-            counters = CountersFile.open(config.directory().resolve(config.ring() + INGRESS_SUFFIX), ROLE_INGRESS,
-                config.streamId(), config.channel());
-            media = AeronMedia.connect(config.aeronDirectory());
             Subscription subscription = media.aeron().addSubscription(config.channel(), config.streamId());
             return new Ingress(config, ring, media, counters, subscription, publication);
-        } catch (RuntimeException e) {
-            closeAll(ring, counters, media);
-            throw e;
-        }
+        });
     }
 
     @Override
@@ -111,6 +101,7 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
     }
 
     /** Whether an egress is connected (Aeron has an image for the stream). */
+    @Override
     public boolean isConnected() {
         return subscription.isConnected();
     }

@@ -92,27 +92,36 @@ final class BridgeFixture implements AfterEachCallback {
         return failed;
     }
 
+    /**
+     * A running link: the receiver on B's ring, then the ingress on B and the egress on A, both on
+     * {@code channel}, each in namespace {@code nsA}/{@code nsB} (null: this one).
+     */
+    record Link(Traffic.Receiver receiver, BridgeProcess ingress, BridgeProcess egress) {
+        String transcripts() {
+            return "\n" + egress.transcript() + ingress.transcript();
+        }
+    }
+
+    Link link(Host a, String nsA, Host b, String nsB, String channel) {
+        Traffic.Receiver rx = track(new Traffic.Receiver(b.ring().subscription()));
+        BridgeProcess ingress = bridge(nsB, "ingress", b, channel);
+        return new Link(rx, ingress, bridge(nsA, "egress", a, channel));
+    }
+
     @Override
     public void afterEach(ExtensionContext context) {
         boolean failed = context.getExecutionException().isPresent();
         List<Throwable> problems = new ArrayList<>();
-        for (BridgeProcess p : processes) {
-            if (failed) {
+        List<AutoCloseable> closing = new ArrayList<>(processes); // children first: they use the files
+        closing.addAll(handles.reversed());
+        for (AutoCloseable c : closing) {
+            if (failed && c instanceof BridgeProcess p) {
                 System.err.println(p.transcript());
             }
             try {
-                p.close();
+                c.close();
             } catch (Throwable t) {
                 problems.add(t);
-            }
-        }
-        for (int i = handles.size() - 1; i >= 0; i--) {
-            try {
-                handles.get(i).close();
-            } catch (Throwable t) {
-                if (!failed) {
-                    problems.add(t);
-                }
             }
         }
         for (String ns : namespaces) {
@@ -133,9 +142,7 @@ final class BridgeFixture implements AfterEachCallback {
             }
         }
         if (!problems.isEmpty() && !failed) {
-            AssertionError e = new AssertionError("cleanup failed: " + problems.getFirst(), problems.getFirst());
-            problems.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
+            throw new AssertionError("cleanup failed: " + problems, problems.getFirst());
         }
     }
 }

@@ -1,14 +1,11 @@
 package io.xmem.bridge;
 
-import io.xmem.ring.Publication;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -51,23 +48,12 @@ class BridgeNetnsTest {
         int records = 10_000;
         BridgeFixture.Host a = fx.host("a");
         BridgeFixture.Host b = fx.host("b");
-        String channel = "aeron:udp?endpoint=" + addrB + ":40456";
-        Traffic.Receiver rx = fx.track(new Traffic.Receiver(b.ring().subscription()));
-        BridgeProcess ingress = fx.bridge(nsB, "ingress", b, channel);
-        BridgeProcess egress = fx.bridge(nsA, "egress", a, channel);
-        try (Publication pub = a.ring().publication()) {
-            Traffic.publish(pub, a.pool(), 0, records);
-            Traffic.publishBuffer(pub, a.pool(), records, BridgeFixture.HUGE);
-        }
-        assertTrue(rx.awaitThrough(records, Duration.ofSeconds(60)), () -> "received through " + rx.last()
-            + "\n" + egress.transcript() + ingress.transcript());
-        assertEquals(List.of(), rx.errors());
-        assertEquals(records + 1, rx.received());
-        assertEquals(records / 1000 + 1, rx.bigOnes());
+        BridgeFixture.Link link = fx.link(a, nsA, b, nsB, "aeron:udp?endpoint=" + addrB + ":40456");
+        Traffic.sendAllAndCheck(link, a, records);
         BridgeStats in = BridgeStats.ofRing(b.directory(), b.ringName()).getFirst();
         assertEquals(0, in.lost());
         assertEquals(records + 1, in.messages());
-        egress.stop();
-        ingress.stop();
+        link.egress().stop();
+        link.ingress().stop();
     }
 }

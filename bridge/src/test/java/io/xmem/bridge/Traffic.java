@@ -72,6 +72,23 @@ final class Traffic {
         return -1;
     }
 
+    /**
+     * Sends records 0 to {@code records − 1} and a 24 MiB one numbered {@code records} from host
+     * {@code a} over the link; checks that all arrived in order, intact, with the right header.
+     */
+    static void sendAllAndCheck(BridgeFixture.Link link, BridgeFixture.Host a, int records) throws InterruptedException {
+        try (Publication pub = a.ring().publication()) {
+            publish(pub, a.pool(), 0, records);
+            publishBuffer(pub, a.pool(), records, BridgeFixture.HUGE);
+        }
+        Receiver rx = link.receiver();
+        org.junit.jupiter.api.Assertions.assertTrue(rx.awaitThrough(records, Duration.ofSeconds(60)),
+            () -> "received through " + rx.last() + link.transcripts());
+        org.junit.jupiter.api.Assertions.assertEquals(List.of(), rx.errors());
+        org.junit.jupiter.api.Assertions.assertEquals(records + 1, rx.received());
+        org.junit.jupiter.api.Assertions.assertEquals(records / 1000 + 1, rx.bigOnes());
+    }
+
     /** Publishes records {@code from} (inclusive) to {@code to} (exclusive), waiting out back-pressure. */
     static void publish(Publication pub, BufferPool pool, long from, long to) {
         try (Arena arena = Arena.ofConfined()) {

@@ -1,6 +1,7 @@
 package io.xmem.tools;
 
 import io.xmem.bridge.BridgeConfig;
+import io.xmem.bridge.BridgeEndpoint;
 import io.xmem.bridge.BridgeStats;
 import io.xmem.bridge.Egress;
 import io.xmem.bridge.Ingress;
@@ -96,115 +97,107 @@ final class BridgeCommand implements Runnable {
         }
     }
 
-    @Command(name = "out", mixinStandardHelpOptions = true,
-        description = "Ring NAME to Aeron: every record's payload (with its timestamp and tag) is sent on the channel.")
-    static final class Out implements Callable<Integer> {
+    /** What both directions do: launch their kind of bridge and run it in the foreground. */
+    abstract static class Direction implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Mixin
         Options options;
 
+        abstract BridgeEndpoint launch(BridgeConfig config);
+
         @Override
         public Integer call() throws InterruptedException {
-            try (Egress egress = Egress.launch(options.config())) {
-                return BridgeRunner.run(spec.commandLine().getOut(), "egress", options, egress::run, egress::stop,
-                    egress::stopAndAwaitClose, egress::stats, egress::isConnected);
-            }
+            return runInForeground(spec, options, () -> launch(options.config()));
+        }
+    }
+
+    @Command(name = "out", mixinStandardHelpOptions = true,
+        description = "Ring NAME to Aeron: every record's payload (with its timestamp and tag) is sent on the channel.")
+    static final class Out extends Direction {
+        @Override
+        BridgeEndpoint launch(BridgeConfig config) {
+            return Egress.launch(config);
         }
     }
 
     @Command(name = "in", mixinStandardHelpOptions = true,
         description = "Aeron to ring NAME: small messages inline, large ones in buffers of the ring's pool.")
-    static final class In implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        @Mixin
-        Options options;
-
+    static final class In extends Direction {
         @Override
-        public Integer call() throws InterruptedException {
-            try (Ingress ingress = Ingress.launch(options.config())) {
-                return BridgeRunner.run(spec.commandLine().getOut(), "ingress", options, ingress::run, ingress::stop,
-                    ingress::stopAndAwaitClose, ingress::stats, ingress::isConnected);
-            }
+        BridgeEndpoint launch(BridgeConfig config) {
+            return Ingress.launch(config);
         }
     }
 
-    /** The foreground loop both directions share: the bridge on this thread, counters on another. */
-    static final class BridgeRunner {
-        interface AwaitClose {
-            boolean await(long millis) throws InterruptedException;
-        }
-
-        private BridgeRunner() {
-        }
-
-        static int run(PrintWriter out, String role, Options options, Runnable loop, Runnable stop, AwaitClose awaitClose,
-                       Supplier<BridgeStats> stats, java.util.function.BooleanSupplier connected) throws InterruptedException {
+    /** Runs the bridge on this thread, prints its counters from another, and stops it cleanly on Ctrl-C. */
+    static int runInForeground(CommandSpec spec, Options options, Supplier<BridgeEndpoint> launch)
+        throws InterruptedException {
+        PrintWriter out = spec.commandLine().getOut();
+        try (BridgeEndpoint bridge = launch.get()) {
+            String role = bridge instanceof Egress ? "egress" : "ingress";
             out.printf("%s of ring '%s' on %s stream %d (Ctrl-C to stop)%n", role, options.ring, options.channel,
                 options.stream);
             out.flush();
             Thread hook = new Thread(() -> {
                 try {
-                    awaitClose.await(5_000); // the loop returns, the bridge closes: Aeron's directory goes too
+                    bridge.stopAndAwaitClose(5_000); // the loop returns, the bridge closes: Aeron's directory goes too
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
             }, "xmem-bridge-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            Thread reporter = new Thread(() -> report(out, options, stats, connected), "xmem-bridge-counters");
+            Thread reporter = new Thread(() -> report(out, options, bridge), "xmem-bridge-counters");
             reporter.setDaemon(true);
             reporter.start();
             if (options.duration != null) {
                 Thread timer = new Thread(() -> {
                     try {
                         Thread.sleep((long) (options.duration * 1000));
-                        stop.run();
+                        bridge.stop();
                     } catch (InterruptedException ignored) { // the bridge stopped first
                     }
                 }, "xmem-bridge-duration");
                 timer.setDaemon(true);
                 timer.start();
             }
-            loop.run();
+            bridge.run();
             reporter.interrupt();
             reporter.join(1000);
-            print(out, stats.get(), null, connected.getAsBoolean(), 0);
+            print(out, bridge.stats(), null, bridge.isConnected(), 0);
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);
             } catch (IllegalStateException ignored) { // already shutting down: the hook is running
             }
             return XmemCli.OK;
         }
+    }
 
-        private static void report(PrintWriter out, Options options, Supplier<BridgeStats> stats,
-                                   java.util.function.BooleanSupplier connected) {
-            if (options.interval <= 0) {
-                return;
-            }
-            BridgeStats previous = null;
-            try {
-                while (true) {
-                    Thread.sleep((long) (options.interval * 1000));
-                    BridgeStats now = stats.get();
-                    print(out, now, previous, connected.getAsBoolean(), options.interval);
-                    previous = now;
-                }
-            } catch (InterruptedException e) {
-                // stopped
-            }
+    private static void report(PrintWriter out, Options options, BridgeEndpoint bridge) {
+        if (options.interval <= 0) {
+            return;
         }
+        BridgeStats previous = null;
+        try {
+            while (true) {
+                Thread.sleep((long) (options.interval * 1000));
+                BridgeStats now = bridge.stats();
+                print(out, now, previous, bridge.isConnected(), options.interval);
+                previous = now;
+            }
+        } catch (InterruptedException e) {
+            // stopped
+        }
+    }
 
-        static void print(PrintWriter out, BridgeStats s, BridgeStats previous, boolean connected, double seconds) {
-            String rate = previous == null ? "" : String.format(" (%.0f msgs/s, %s/s)",
-                (s.messages() - previous.messages()) / seconds, Bytes.format((long) ((s.bytes() - previous.bytes()) / seconds)));
-            out.printf("%s %s: %d msgs, %s%s, %d chunks, back-pressure %d, drops %d, lost %d, last seq %d%s%n",
-                s.role(), connected ? "connected" : "not connected", s.messages(), Bytes.format(s.bytes()), rate,
-                s.fragments(), s.backPressured(), s.drops(), s.lost(), s.lastSequence(),
-                s.malformed() > 0 ? ", malformed " + s.malformed() : "");
-            out.flush();
-        }
+    static void print(PrintWriter out, BridgeStats s, BridgeStats previous, boolean connected, double seconds) {
+        String rate = previous == null ? "" : String.format(" (%.0f msgs/s, %s/s)",
+            (s.messages() - previous.messages()) / seconds, Bytes.format((long) ((s.bytes() - previous.bytes()) / seconds)));
+        out.printf("%s %s: %d msgs, %s%s, %d chunks, back-pressure %d, drops %d, lost %d, last seq %d%s%n",
+            s.role(), connected ? "connected" : "not connected", s.messages(), Bytes.format(s.bytes()), rate,
+            s.fragments(), s.backPressured(), s.drops(), s.lost(), s.lastSequence(),
+            s.malformed() > 0 ? ", malformed " + s.malformed() : "");
+        out.flush();
     }
 }
