@@ -21,8 +21,8 @@ import static io.xmem.bridge.internal.CountersDescriptor.*;
 
 /**
  * Receives what an {@link Egress} sends on an Aeron channel and publishes it into a local ring:
- * small messages without a user header inline, the others (or any that does not fit inline) in a
- * buffer acquired from the ring's pool, into which every chunk is copied straight from Aeron's
+ * a message that came in one chunk, fits the ring's inline limit and has no user header inline;
+ * any other in a buffer acquired from the ring's pool, into which every chunk is copied straight from Aeron's
  * term buffer at its offset — no reassembly buffer in between.
  *
  * <pre>{@code
@@ -127,7 +127,7 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
             abandon(); // a message left incomplete is counted lost by the sequence gap
             long ts = buffer.getLong(offset + TIMESTAMP_OFFSET, ByteOrder.LITTLE_ENDIAN);
             long tg = buffer.getLong(offset + TAG_OFFSET, ByteOrder.LITTLE_ENDIAN);
-            if (messageLength <= maxInline && ts == 0 && tg == 0) {
+            if (n == messageLength && messageLength <= maxInline && ts == 0 && tg == 0) {
                 return inline(buffer, offset + HEADER_LENGTH, n, sequence);
             }
             Action begun = begin(sequence, messageLength, ts, tg);
@@ -153,7 +153,7 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
         return offerToRing();
     }
 
-    /** A small message without a user header: straight into the ring's log. */
+    /** A message in one chunk, small, without a user header: straight into the ring's log. */
     private Action inline(DirectBuffer buffer, int from, int n, long sequence) {
         long result = publication.tryClaim(n);
         if (result < 0) {

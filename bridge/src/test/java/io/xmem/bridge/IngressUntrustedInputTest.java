@@ -37,31 +37,21 @@ class IngressUntrustedInputTest {
         return b;
     }
 
-    @Test
-    void malformedChunksAreCountedAndSkippedAndAGoodOneStillArrives() throws Exception {
+    private Ingress ingress;
+
+    /**
+     * An ingress on {@code aeron:ipc} with its embedded driver, fed {@code messages} by a raw Aeron
+     * publication on that driver; returns the payloads its ring received, once one has.
+     */
+    private List<byte[]> feed(java.util.function.IntFunction<List<UnsafeBuffer>> messages) throws Exception {
         BridgeFixture.Host b = fx.host("b");
         Subscription sub = fx.track(b.ring().subscription());
-        Ingress ingress = fx.track(Ingress.launch(BridgeConfig.builder().ring(b.ringName()).directory(b.directory())
+        ingress = fx.track(Ingress.launch(BridgeConfig.builder().ring(b.ringName()).directory(b.directory())
             .channel("aeron:ipc").build()));
         Aeron aeron = fx.track(Aeron.connect(new Aeron.Context().aeronDirectoryName(ingress.aeronDirectory())));
         Publication raw = fx.track(aeron.addExclusivePublication("aeron:ipc", BridgeConfig.DEFAULT_STREAM_ID));
-        int magic = ChunkDescriptor.CHUNK_MAGIC;
-        List<UnsafeBuffer> bad = List.of(
-            new UnsafeBuffer(new byte[10]),                                      // shorter than a header
-            chunk(0x12345678, 0, 8, 0, 8),                                       // not the bridge's magic
-            chunk(magic, 0, 8, 4, 8),                                            // chunk past the message's end
-            chunk(magic, 0, 1L << 40, 0, 8),                                     // total beyond 2^31 - 1
-            chunk(magic, -5, 8, 0, 8),                                           // negative sequence
-            chunk(magic, 0, 8, 0, 0),                                            // no data for a non-empty message
-            chunk(magic, 0, 8, 0, raw.maxPayloadLength()));                      // one message in two Aeron fragments
-        UnsafeBuffer tooLarge = chunk(magic, 1, 64L * 1024 * 1024, 0, 8);        // no buffer of the pool is that large
-        UnsafeBuffer good = chunk(magic, 2, 8, 0, 8);
-
-        List<UnsafeBuffer> all = new ArrayList<>(bad);
-        all.add(tooLarge);
-        all.add(good);
         long deadline = System.nanoTime() + 10_000_000_000L;
-        for (UnsafeBuffer m : all) {
+        for (UnsafeBuffer m : messages.apply(raw.maxPayloadLength())) {
             while (raw.offer(m, 0, m.capacity()) < 0) {
                 assertTrue(System.nanoTime() < deadline, "the raw publication never connected");
                 ingress.doWork();
@@ -72,15 +62,49 @@ class IngressUntrustedInputTest {
             ingress.doWork();
             sub.poll(msg -> received.add(msg.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)), 10);
         }
+        return received;
+    }
+
+    @Test
+    void malformedChunksAreCountedAndSkippedAndAGoodOneStillArrives() throws Exception {
+        int magic = ChunkDescriptor.CHUNK_MAGIC;
+        List<UnsafeBuffer> sent = new ArrayList<>();
+        List<byte[]> received = feed(maxPayload -> {
+            sent.addAll(List.of(
+                new UnsafeBuffer(new byte[10]),                                  // shorter than a header
+                chunk(0x12345678, 0, 8, 0, 8),                                   // not the bridge's magic
+                chunk(magic, 0, 8, 4, 8),                                        // chunk past the message's end
+                chunk(magic, 0, 1L << 40, 0, 8),                                 // total beyond 2^31 - 1
+                chunk(magic, -5, 8, 0, 8),                                       // negative sequence
+                chunk(magic, 0, 8, 0, 0),                                        // no data for a non-empty message
+                chunk(magic, 0, 8, 0, maxPayload),                               // one message in two Aeron fragments
+                chunk(magic, 1, 64L * 1024 * 1024, 0, 8),                        // larger than any buffer of the pool
+                chunk(magic, 2, 8, 0, 8)));                                      // good
+            return sent;
+        });
         assertEquals(1, received.size(), "only the good message reaches the ring");
         assertEquals(List.of((byte) 1, (byte) 2, (byte) 3, (byte) 4, (byte) 5, (byte) 6, (byte) 7, (byte) 8),
             toList(received.getFirst()));
         BridgeStats s = ingress.stats();
-        assertEquals(bad.size() + 1, s.malformed(), "the two-fragment message counts once per fragment");
+        assertEquals(8, s.malformed(), "seven bad chunks, the two-fragment one counted once per fragment");
         assertEquals(1, s.drops());
         assertEquals(1, s.messages());
         assertEquals(2, s.lastSequence());
         assertEquals(0, s.lost());
+    }
+
+    @Test
+    void aSmallMessageInSeveralChunksArrivesWholeNotJustItsFirstChunk() throws Exception {
+        // As an egress on a small MTU sends 2,000 bytes: two chunks, though the message would fit inline.
+        List<byte[]> received = feed(maxPayload -> List.of(chunk(ChunkDescriptor.CHUNK_MAGIC, 0, 2000, 0, 1000),
+            chunk(ChunkDescriptor.CHUNK_MAGIC, 0, 2000, 1000, 1000)));
+        assertEquals(1, received.size());
+        byte[] got = received.getFirst();
+        assertEquals(2000, got.length);
+        for (int i = 0; i < 2000; i++) {
+            assertEquals((byte) (i % 1000 + 1), got[i], "byte " + i);
+        }
+        assertEquals(0, ingress.stats().malformed());
     }
 
     private static List<Byte> toList(byte[] bytes) {
