@@ -15,9 +15,11 @@ import java.util.concurrent.TimeUnit;
  * Closing releases everything in reverse order, whatever failed.
  *
  * <pre>{@code
- * try (BridgeEndpoint bridge = Egress.launch(config)) {
- *     Runtime.getRuntime().addShutdownHook(new Thread(() -> bridge.stopAndAwaitClose(5_000)));
- *     bridge.run();
+ * try (BridgeEndpoint bridge = Egress.launch(config)) {    // or Ingress.launch(config)
+ *     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+ *         try { bridge.stopAndAwaitClose(5_000); } catch (InterruptedException e) { }
+ *     }));
+ *     bridge.run();                                           // returns after stop()
  * }
  * }</pre>
  */
