@@ -90,6 +90,7 @@ final class StatCommand implements Callable<Integer> {
                     }
                     previous = stats;
                     previousNanos = now;
+                    BridgeStatus.print(out, target.dir, target.name);
                 }
                 if (pool != null) {
                     if (ring != null) {

@@ -30,7 +30,7 @@ import java.io.PrintWriter;
     versionProvider = XmemCli.Version.class,
     description = "Zero-copy inter-process messaging: shared-memory buffer pools passed between processes by token.",
     subcommands = {DemoCommand.class, ListCommand.class, StatCommand.class, ReclaimCommand.class, RmCommand.class,
-        CommandLine.HelpCommand.class},
+        BridgeCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Start with 'xmem demo'. Pools and rings live in /dev/shm unless --dir says otherwise.",
         "Exit codes: 0 success, 1 failure, 2 usage error."})
 public final class XmemCli implements Runnable {

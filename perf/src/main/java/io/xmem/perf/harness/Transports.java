@@ -1,5 +1,7 @@
 package io.xmem.perf.harness;
 
+import io.xmem.perf.harness.bridge.AeronUdpTransport;
+import io.xmem.perf.harness.bridge.XmemBridgeTransport;
 import io.xmem.perf.harness.floor.FloorTransport;
 import io.xmem.perf.harness.peers.agrona.AgronaRingTransport;
 import io.xmem.perf.harness.peers.uds.UdsTransport;
@@ -35,7 +37,9 @@ public final class Transports {
         AgronaRingTransport.class.getName(),
         AERON_CLASS,
         CHRONICLE_CLASS,
-        UdsTransport.class.getName());
+        UdsTransport.class.getName(),
+        XmemBridgeTransport.class.getName(),
+        AeronUdpTransport.class.getName());
 
     private static volatile Map<String, Class<? extends Transport>> byName;
 

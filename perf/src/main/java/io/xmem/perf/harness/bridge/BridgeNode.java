@@ -1,0 +1,47 @@
+package io.xmem.perf.harness.bridge;
+
+import io.xmem.bridge.BridgeConfig;
+import io.xmem.bridge.BridgeEndpoint;
+import io.xmem.bridge.Egress;
+import io.xmem.bridge.Ingress;
+import io.xmem.perf.harness.Idle;
+
+/**
+ * One side of the bridge of a run, in its own JVM:
+ * {@code BridgeNode egress|ingress RING CHANNEL STREAM AERON_DIR IDLE}. Prints {@value #READY} once
+ * launched; runs until SIGTERM, or until the process that started it is gone.
+ */
+public final class BridgeNode {
+    static final String READY = "bridge-node-ready";
+
+    private BridgeNode() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Idle idle = Idle.parse(args[5]);
+        BridgeConfig config = BridgeConfig.builder().ring(args[1]).channel(args[2]).streamId(Integer.parseInt(args[3]))
+            .aeronDirectory(args[4]).idle(idle::strategy).build();
+        BridgeEndpoint bridge = args[0].equals("egress") ? Egress.launch(config) : Ingress.launch(config);
+        Thread worker = new Thread(() -> {
+            try {
+                bridge.run();
+            } finally {
+                bridge.close();
+            }
+        }, "bridge-" + args[0]);
+        worker.start();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                bridge.stopAndAwaitClose(5_000);
+            } catch (InterruptedException ignored) { // exiting anyway
+            }
+        }, "bridge-node-stop"));
+        System.out.println(READY);
+        System.out.flush();
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        while (parent != null && parent.isAlive() && worker.isAlive()) {
+            Thread.sleep(200);
+        }
+        System.exit(0); // the shutdown hook stops and closes the bridge
+    }
+}

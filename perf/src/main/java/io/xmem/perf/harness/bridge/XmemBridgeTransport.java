@@ -1,0 +1,161 @@
+package io.xmem.perf.harness.bridge;
+
+import io.xmem.perf.harness.ChildJvm;
+import io.xmem.perf.harness.RunSpec;
+import io.xmem.perf.harness.Transport;
+import io.xmem.perf.harness.xmem.XmemRingTransport;
+import io.xmem.ring.Ring;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * xmem across the bridge on loopback: the publisher writes ring A exactly as {@link XmemRingTransport}
+ * does (inline up to 1 KiB, else by reference to a pool buffer); an egress JVM reads ring A and sends
+ * each payload on Aeron UDP; an ingress JVM receives it into ring B (small messages inline, large ones
+ * into buffers of pool B, chunk by chunk); the subscribers read ring B as {@code XmemRingTransport}'s
+ * do. Compared with {@link AeronUdpTransport}, which measures the same channel, the same media driver
+ * (both bridge nodes are clients of the run's one driver, as the raw publisher and subscriber are)
+ * and the same settings: the difference is the bridge's two extra hops through shared memory, its
+ * chunking, and its copies (ring A → term buffer, term buffer → ring B or pool B).
+ *
+ * <p>The bridge nodes wait with the run's idle strategy ({@code --idle}); on a 2-core machine, the
+ * default busy-spin gives four spinning processes two cores, so run it with {@code --idle backoff}
+ * there. The publisher holds back until every subscriber has joined ring B (else the ingress would
+ * drop what nobody reads yet).
+ */
+public final class XmemBridgeTransport implements Transport {
+    private static final long NODE_START_TIMEOUT_MS = 30_000;
+    private static final long NODE_STOP_TIMEOUT_MS = 10_000;
+    private final XmemRingTransport rings = new XmemRingTransport();
+    private final AeronUdpTransport udp = new AeronUdpTransport();
+
+    @Override
+    public String name() {
+        return "xmem-bridge";
+    }
+
+    @Override
+    public boolean supportsFanOut() {
+        return true;
+    }
+
+    @Override
+    public int maxMessageLength(RunSpec spec) {
+        return rings.maxMessageLength(spec);
+    }
+
+    private static RunSpec side(RunSpec spec, String host) {
+        return new RunSpec(spec.transport(), spec.mode(), spec.messageLength(), spec.subscribers(), spec.messages(),
+            spec.warmupMessages(), spec.ratePerSecond(), spec.burst(), spec.workDir(), spec.runId() + "-" + host);
+    }
+
+    private static Map<String, String> host(Map<String, String> prepared, String host) {
+        return Map.of("ring", prepared.get(host + ".ring"), "pool", prepared.get(host + ".pool"));
+    }
+
+    @Override
+    public Map<String, String> prepare(RunSpec spec) throws Exception {
+        Map<String, String> prepared = new HashMap<>();
+        try {
+            for (String host : List.of("a", "b")) {
+                rings.prepare(side(spec, host)).forEach((k, v) -> prepared.put(host + "." + k, v));
+            }
+            prepared.putAll(udp.prepare(spec));
+            String idle = System.getProperty("xmem.perf.bridge.idle", "backoff");
+            prepared.put("ingress.pid", startNode(spec, "ingress", prepared.get("b.ring"), prepared, idle));
+            prepared.put("egress.pid", startNode(spec, "egress", prepared.get("a.ring"), prepared, idle));
+            return prepared;
+        } catch (Exception | Error e) {
+            cleanUp(spec, prepared);
+            throw e;
+        }
+    }
+
+    private static String startNode(RunSpec spec, String role, String ring, Map<String, String> prepared, String idle)
+        throws Exception {
+        Files.createDirectories(spec.workDir());
+        Path log = spec.workDir().resolve(spec.runId() + "-bridge-" + role + ".log");
+        List<String> command = new ArrayList<>();
+        command.add(ChildJvm.javaBinary());
+        command.addAll(ChildJvm.COMMON_FLAGS);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BridgeNode.class.getName(), role, ring,
+            prepared.get(AeronUdpTransport.CHANNEL_KEY), "1002", prepared.get("dir"), idle));
+        Process node = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NODE_START_TIMEOUT_MS);
+        while (!Files.readString(log).contains(BridgeNode.READY)) {
+            if (!node.isAlive() || System.nanoTime() - deadline > 0) {
+                node.destroyForcibly();
+                throw new IllegalStateException("bridge " + role + " did not start (see " + log + "):\n"
+                    + Files.readString(log));
+            }
+            Thread.sleep(10);
+        }
+        return Long.toString(node.pid());
+    }
+
+    @Override
+    public void cleanUp(RunSpec spec, Map<String, String> prepared) throws Exception {
+        for (String role : List.of("egress", "ingress")) {
+            String pid = prepared.get(role + ".pid");
+            Optional<ProcessHandle> node = pid == null ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
+            if (node.isPresent()) {
+                node.get().destroy(); // SIGTERM: the node closes its bridge
+                try {
+                    node.get().onExit().get(NODE_STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    node.get().destroyForcibly();
+                }
+            }
+        }
+        try {
+            udp.cleanUp(spec, prepared);
+        } finally {
+            for (String host : List.of("a", "b")) {
+                if (prepared.containsKey(host + ".ring")) {
+                    rings.cleanUp(side(spec, host), host(prepared, host));
+                    Files.deleteIfExists(Path.of("/dev/shm", prepared.get(host + ".ring") + ".bridge-out"));
+                    Files.deleteIfExists(Path.of("/dev/shm", prepared.get(host + ".ring") + ".bridge-in"));
+                }
+            }
+        }
+    }
+
+    @Override
+    public Publisher publisher(RunSpec spec, Map<String, String> prepared) {
+        Publisher inner = rings.publisher(spec, host(prepared, "a"));
+        Ring far = Ring.open(prepared.get("b.ring"));
+        return new Publisher() {
+            private boolean joined;
+
+            @Override
+            public boolean offer(long timestampNanos, long sequence, int length) {
+                if (!joined && !(joined = far.stats().subscribers().size() >= spec.subscribers())) {
+                    return false; // the ingress would drop what no subscriber of ring B reads yet
+                }
+                return inner.offer(timestampNanos, sequence, length);
+            }
+
+            @Override
+            public void close() throws Exception {
+                try {
+                    inner.close();
+                } finally {
+                    far.close();
+                }
+            }
+        };
+    }
+
+    @Override
+    public Subscriber subscriber(RunSpec spec, Map<String, String> prepared, int subscriberIndex) {
+        return rings.subscriber(spec, host(prepared, "b"), subscriberIndex);
+    }
+}
