@@ -3,6 +3,8 @@ package io.xmem.examples;
 import io.xmem.pool.XmemException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 
@@ -23,6 +25,9 @@ import java.io.PrintWriter;
         "  examples/run market-data --rate 1000000 --strategies 3   quote fan-out, lag and loss per strategy"})
 public final class Examples implements Runnable {
     static final int FAILED = 1;
+
+    @Spec
+    CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
@@ -47,7 +52,7 @@ public final class Examples implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(new CommandLine(this),
+        throw new CommandLine.ParameterException(spec.commandLine(),
             "Missing example: pingpong, video or market-data ('examples/run --help' says more)");
     }
 
