@@ -51,6 +51,7 @@ final class Strategy implements Callable<Integer>, MessageHandler {
             long lastReport = System.nanoTime();
             long lastQuote = lastReport;
             long reported = 0;
+            boolean started = false;
             while (total < 0) {
                 long now;
                 if (quotes.poll(this, 256) == 0) {
@@ -62,6 +63,10 @@ final class Strategy implements Callable<Integer>, MessageHandler {
                     }
                 } else {
                     now = System.nanoTime();
+                    if (!started) {
+                        started = true;
+                        lastReport = now; // rates count from the first quote, not from joining
+                    }
                     lastQuote = now;
                 }
                 if (now - lastReport >= 1_000_000_000L && received > 0) {
