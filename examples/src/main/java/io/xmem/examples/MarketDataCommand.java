@@ -1,15 +1,14 @@
 package io.xmem.examples;
 
-import io.xmem.pool.PoolConfig;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,12 +54,9 @@ final class MarketDataCommand implements Callable<Integer> {
             + "cores, yield).")
     Idle idle;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Name of the ring (default xmem-market-data-PID).")
-    String name;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/dev/shm",
-        description = "Directory of the ring file (default ${DEFAULT-VALUE}).")
-    Path dir = PoolConfig.DEFAULT_DIRECTORY;
+    @Mixin
+    SharedFiles files;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -68,11 +64,11 @@ final class MarketDataCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                 "--rate must be at least 1, --seconds positive and --strategies from 1 to 64");
         }
-        String base = Session.name(name, "market-data");
-        String dirArg = dir.toString();
-        RingConfig config = RingConfig.builder().directory(dir).capacity(capacity).lossy(lossy)
+        String base = files.name("market-data");
+        String dirArg = files.dir.toString();
+        RingConfig config = RingConfig.builder().directory(files.dir).capacity(capacity).lossy(lossy)
             .maxSubscribers(Math.max(16, strategies + 4)).build();
-        try (Session session = new Session(spec.commandLine().getOut(), dir);
+        try (Session session = new Session(spec.commandLine().getOut(), files.dir);
              Ring ring = session.createRing(base, config)) {
             session.say("market-data: %,d quotes/s for %.0f s to %d strategies through %s ring '%s' (%d KiB), "
                 + "strategies %s", rate, seconds, strategies, lossy ? "lossy" : "reliable", ring.name(), capacity / 1024,

@@ -77,8 +77,8 @@ final class Ping implements Callable<Integer>, MessageHandler {
         }
     }
 
-    /** Offers until the ring takes it: NOT_CONNECTED until pong has subscribed. */
-    private static void send(Publication publication, MemorySegment message) {
+    /** Offers until the ring takes it (NOT_CONNECTED until the other side has subscribed). */
+    static void send(Publication publication, MemorySegment message) {
         long result;
         while ((result = publication.offer(message)) < 0) {
             if (result == Publication.CLOSED) {

@@ -1,15 +1,14 @@
 package io.xmem.examples;
 
-import io.xmem.pool.PoolConfig;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
@@ -44,12 +43,9 @@ final class PingPongCommand implements Callable<Integer> {
         description = "How both sides wait: spin, yield, or sleep (on the ring's futex) (default ${DEFAULT-VALUE}).")
     Idle idle;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Base name of the rings (default xmem-pingpong-PID).")
-    String name;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/dev/shm",
-        description = "Directory of the ring files (default ${DEFAULT-VALUE}).")
-    Path dir = PoolConfig.DEFAULT_DIRECTORY;
+    @Mixin
+    SharedFiles files;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -57,16 +53,16 @@ final class PingPongCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--messages must be at least 1, --warmup at least 0, and "
                 + "--size from " + Ping.MIN_SIZE + " to 1024 bytes");
         }
-        String base = Session.name(name, "pingpong");
+        String base = files.name("pingpong");
         String pingRing = base + "-ping";
         String pongRing = base + "-pong";
-        RingConfig config = RingConfig.builder().directory(dir).capacity(64 * 1024).build(); // inline only: no pool
-        try (Session session = new Session(spec.commandLine().getOut(), dir);
+        RingConfig config = RingConfig.builder().directory(files.dir).capacity(64 * 1024).build(); // inline only: no pool
+        try (Session session = new Session(spec.commandLine().getOut(), files.dir);
              Ring ping = session.createRing(pingRing, config);
              Ring pong = session.createRing(pongRing, config)) {
             session.say("ping-pong: %d round trips of %d-byte inline messages (after %d warm-up) over rings '%s' and "
                 + "'%s', %s", messages, size, warmup, pingRing, pongRing, idle.describe());
-            String dirArg = dir.toString();
+            String dirArg = files.dir.toString();
             Session.Role echo = session.start("pong", "pong", "--in", pingRing, "--out", pongRing, "--dir", dirArg,
                 "--idle", idle.name());
             echo.awaitReady(Duration.ofSeconds(30));

@@ -48,13 +48,7 @@ final class Pong implements Callable<Integer>, MessageHandler {
             return;
         }
         // The bytes are read in place from the ping ring and copied once, into the pong ring.
-        long result;
-        while ((result = publication.offer(message.segment())) < 0) {
-            if (result == Publication.CLOSED) {
-                throw new Examples.ExampleFailure("the ring was closed");
-            }
-            Thread.onSpinWait();
-        }
+        Ping.send(publication, message.segment());
         echoed++;
     }
 }

@@ -49,11 +49,6 @@ final class Session implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(hook);
     }
 
-    /** A unique name for this run's files: the user's, or {@code xmem-EXAMPLE-PID}. */
-    static String name(String given, String example) {
-        return given != null ? given : "xmem-" + example + "-" + ProcessHandle.current().pid();
-    }
-
     Path dir() {
         return dir;
     }

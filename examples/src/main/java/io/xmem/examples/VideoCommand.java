@@ -5,6 +5,7 @@ import io.xmem.pool.PoolConfig;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -54,12 +55,9 @@ final class VideoCommand implements Callable<Integer> {
         description = "How the subscribers wait: sleep (futex, 0% CPU), yield or spin (default ${DEFAULT-VALUE}).")
     Idle idle;
 
-    @Option(names = "--name", paramLabel = "NAME", description = "Name of the pool and the ring (default xmem-video-PID).")
-    String name;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/dev/shm",
-        description = "Directory of the pool and ring files (default ${DEFAULT-VALUE}).")
-    Path dir = PoolConfig.DEFAULT_DIRECTORY;
+    @Mixin
+    SharedFiles files;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -67,13 +65,13 @@ final class VideoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                 "--seconds must be positive, --fps at least 0, --buffers at least 2 and --png-every at least 1");
         }
-        String base = Session.name(name, "video");
+        String base = files.name("video");
         Path png = pngDir != null ? pngDir : Path.of(System.getProperty("java.io.tmpdir"), "xmem-video-frames");
-        String dirArg = dir.toString();
-        try (Session session = new Session(spec.commandLine().getOut(), dir);
-             BufferPool pool = session.createPool(base, PoolConfig.builder().directory(dir)
+        String dirArg = files.dir.toString();
+        try (Session session = new Session(spec.commandLine().getOut(), files.dir);
+             BufferPool pool = session.createPool(base, PoolConfig.builder().directory(files.dir)
                  .sizeClass(TestPattern.FRAME_BYTES, buffers).build());
-             Ring ring = session.createRing(base, RingConfig.builder().directory(dir).pool(base).capacity(64 * 1024)
+             Ring ring = session.createRing(base, RingConfig.builder().directory(files.dir).pool(base).capacity(64 * 1024)
                  .build())) {
             session.say("video: %.0f s of %dx%d RGB frames (%,d bytes) at %s through pool '%s' (%d buffers) and ring "
                     + "'%s'; PNGs to %s", seconds, TestPattern.WIDTH, TestPattern.HEIGHT, TestPattern.FRAME_BYTES,
