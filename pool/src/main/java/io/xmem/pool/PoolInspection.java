@@ -111,7 +111,7 @@ public final class PoolInspection {
         var file = mapped.file();
         SlotTable slots = new SlotTable(file, layout.slotTableOffset);
         int entries = layout.maxParticipants;
-        long validBits = entries == 64 ? -1L : (1L << entries) - 1;
+        long validBits = (1L << entries) - 1; // entries <= 40: PoolLayout.read checked it
         long[] states = new long[layout.slotCount];
         int[] held = new int[entries];
         long marked = 0;
