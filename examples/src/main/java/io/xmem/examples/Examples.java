@@ -20,9 +20,11 @@ import java.io.PrintWriter;
     subcommands = {PingPongCommand.class, VideoCommand.class, MarketDataCommand.class,
         Ping.class, Pong.class, VideoProducer.class, FrameStats.class, FrameWriter.class, QuoteFeed.class,
         Strategy.class, CommandLine.HelpCommand.class},
-    footer = {"", "Examples:", "  examples/run pingpong                 round trips over two rings, HdrHistogram",
-        "  examples/run video                    1080p frames by reference to a checker and a PNG writer",
-        "  examples/run market-data --rate 1000000 --strategies 3   quote fan-out, lag and loss per strategy"})
+    footer = {"", "Examples:",
+        "  examples/run pingpong                round trips over two rings",
+        "  examples/run video                   1080p frames by reference",
+        "  examples/run market-data --rate 1000000 --strategies 3",
+        "", "examples/run NAME --help lists an example's options; examples/README.md shows their output."})
 public final class Examples implements Runnable {
     static final int FAILED = 1;
 

@@ -70,9 +70,9 @@ final class MarketDataCommand implements Callable<Integer> {
             .maxSubscribers(Math.max(16, strategies + 4)).build();
         try (Session session = new Session(spec.commandLine().getOut(), files.dir);
              Ring ring = session.createRing(base, config)) {
-            session.say("market-data: %,d quotes/s for %.0f s to %d strategies through %s ring '%s' (%d KiB), "
-                + "strategies %s", rate, seconds, strategies, lossy ? "lossy" : "reliable", ring.name(), capacity / 1024,
-                idle.describe());
+            session.say("market-data: %,d quotes/s for %.0f s to %d strateg%s through %s ring '%s' (%d KiB), "
+                + "strategies %s", rate, seconds, strategies, strategies == 1 ? "y" : "ies", lossy ? "lossy" : "reliable",
+                ring.name(), capacity / 1024, idle.describe());
             List<Session.Role> started = new ArrayList<>();
             for (int i = 1; i <= strategies; i++) {
                 started.add(session.start("strategy " + i, "strategy", "--ring", base, "--dir", dirArg, "--idle",

@@ -30,12 +30,13 @@ import java.util.concurrent.Callable;
         "Real publisher and subscriber JVMs per configuration, busy-spin, HdrHistogram; xmem beside the peers "
             + "(Agrona ring, Aeron IPC, Chronicle Queue, Unix sockets) where they are present. Every option other "
             + "than the ones below goes to the harness unchanged, for example:",
-        "  --quick                 one-way, round-trip, throughput at 32 B, 4 KiB, 1 MiB (the default, ~2 min)",
-        "  --full                  every mode, size and fan-out (about an hour)",
-        "  --systems xmem,agrona-ring   transports to run",
-        "  --sizes 32,4k,1m        message sizes",
+        "  --quick              one-way, round-trip, throughput; 32 B, 4 KiB, 1 MiB",
+        "                       (the default, about 2 minutes)",
+        "  --full               every mode, size and fan-out (about an hour)",
+        "  --systems xmem,agrona-ring,aeron-ipc,chronicle-queue,uds,floor",
+        "  --sizes 32,4k,1m     message sizes",
         "  --mode one-way,round-trip,throughput,rate",
-        "  --subscribers 1,2,4     fan-out",
+        "  --subscribers 1,2,4  fan-out",
         "  --messages N  --warmup N  --rate N  --idle spin|backoff  --jvm-flag FLAG",
         "'xmem bench -- --help' prints the harness's own list. The report (report.md, histograms, charts) goes "
             + "to perf/results/tmp/bench-<time>/ unless --out says otherwise; the harness builds "

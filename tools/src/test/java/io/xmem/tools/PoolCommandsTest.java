@@ -130,6 +130,18 @@ class PoolCommandsTest {
     }
 
     @Test
+    void aPoolThatNeverBecomesReadyIsAClearErrorAfterFiveSeconds() throws IOException {
+        String creating = name + "-creating";
+        Files.write(dir.resolve(creating + ".pool"), new byte[4096]); // a creator that died before its header
+        CliRun run = CliRun.of("stat", creating, "--dir", dir.toString());
+
+        assertEquals(1, run.code(), run.all());
+        assertTrue(run.err().startsWith("xmem stat: pool file " + dir.resolve(creating + ".pool") + " is still not READY "
+            + "after 5000 ms (header not yet written): its creator died while creating it"), run.all());
+        BufferPool.delete(creating, dir);
+    }
+
+    @Test
     void rmDeletesThePoolFiles() {
         CliRun run = CliRun.of("rm", name, "--dir", dir.toString());
 
