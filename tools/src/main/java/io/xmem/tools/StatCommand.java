@@ -82,7 +82,7 @@ final class StatCommand implements Callable<Integer> {
             if (ring != null) {
                 RingStats stats = ring.stats();
                 long now = System.nanoTime();
-                print(out, ring.path().toString(), ListCommand.poolOf(ring), stats);
+                print(out, ring.path().toString(), ListCommand.poolOf(ring) + poolProblem(ring, pool), stats);
                 if (previous != null) {
                     double seconds = (now - previousNanos) / 1e9;
                     out.printf("  %-15s %.0f records/s, %s/s of log%n", "rate",
@@ -104,6 +104,28 @@ final class StatCommand implements Callable<Integer> {
             }
             Thread.sleep((long) (watch * 1000));
         }
+    }
+
+    /**
+     * Why the ring's buffer references cannot be followed, or "": its pool is gone, or was deleted
+     * and created again (another id), so the tokens in its records name other buffers.
+     */
+    private String poolProblem(RingSnapshot ring, PoolSnapshot sameName) {
+        if (!ring.hasPool()) {
+            return "";
+        }
+        long id;
+        if (sameName != null && sameName.name().equals(ring.poolName())) {
+            id = sameName.poolId();
+        } else {
+            try {
+                id = PoolInspection.inspect(ring.poolName(), target.dir).poolId();
+            } catch (PoolNotFoundException e) {
+                return " (missing: the ring cannot be opened; recreate the pool and the ring)";
+            }
+        }
+        return id == ring.poolId() ? ""
+            : " (deleted and created again since the ring was made: the ring cannot be opened; recreate it)";
     }
 
     static void print(PrintWriter out, String path, String pool, RingStats stats) {

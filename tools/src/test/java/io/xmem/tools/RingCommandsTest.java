@@ -150,6 +150,23 @@ class RingCommandsTest {
     }
 
     @Test
+    void statSaysWhenTheRingsPoolWasRecreated() {
+        subscription.close();
+        ring.close();
+        pool.close();
+        BufferPool.delete(name, dir);
+        try (BufferPool again = BufferPool.create(name, PoolConfig.builder().directory(dir).sizeClass(4096, 8).build())) {
+            CliRun run = CliRun.of("stat", name, "--dir", dir.toString());
+
+            assertEquals(0, run.code(), run.all());
+            assertRow(run, "pool\\s+'" + name + "' \\(deleted and created again since the ring was made");
+        }
+        BufferPool.delete(name, dir);
+        CliRun missing = CliRun.of("stat", name, "--dir", dir.toString());
+        assertRow(missing, "pool\\s+'" + name + "' \\(missing: ");
+    }
+
+    @Test
     void rmDeletesRingAndPoolAndASecondRmFails() {
         CliRun run = CliRun.of("rm", name, "--dir", dir.toString());
 
