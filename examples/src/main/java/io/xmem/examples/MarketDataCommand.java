@@ -22,7 +22,7 @@ import java.util.concurrent.Callable;
 @Command(name = "market-data", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Quote fan-out: one feed process, N strategy processes, one ring.", "",
         "The feed writes 48-byte quotes (sequence, send time, instrument, bid, ask, sizes) in place in ring NAME at "
-            + "--rate quotes/s for --seconds, then an END quote with the count. Each strategy reads every quote in "
+            + "--rate quotes/s for --seconds, then END quotes with the count. Each strategy reads every quote in "
             + "place, tracks a moving average per instrument, and reports its lag (send to receive) once a second "
             + "and at the end, with what it lost. Reliable (default): the slowest strategy back-pressures the feed "
             + "and nothing is lost. --lossy: the feed never waits; a strategy that falls a whole ring behind skips "
