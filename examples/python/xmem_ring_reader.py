@@ -9,7 +9,15 @@ prints one line per record:
     inline SEQ LENGTH CRC32            an inline message
     ref SEQ TOKEN LENGTH CRC32 TIMESTAMP TAG    a buffer reference, CRC32 of the referenced bytes
 
-Usage: xmem_ring_reader.py NAME [--dir /dev/shm] [--count N] [--timeout SECONDS]
+With --video it subscribes to the ring of `examples/run video` instead and checks the frames: for
+each buffer reference (a 1920x1080 RGB frame, tag = frame number) it compares sampled rows with the
+test pattern, a function of (x, y, frame) (see TestPattern.java), and checks that frame numbers
+follow each other; it stops at the producer's end record or after --count frames, printing
+
+    frame TAG ok                       or      frame TAG bad row Y / frame TAG out of order
+    video: N frames checked (R rows each), B bad, O out of order
+
+Usage: xmem_ring_reader.py NAME [--dir /dev/shm] [--count N] [--timeout SECONDS] [--video [--rows R]]
 It never writes a record; it stores only its own entry (pid, position, state). Pins are released
 by the Java side once every subscriber, this one included, has passed a record.
 """
@@ -70,6 +78,11 @@ class Pool:
             self.classes.append((u32(m, e + 24), u32(m, e + 28), u64(m, e), u64(m, e + 8), u64(m, e + 16)))
 
     def read(self, token, offset, length):
+        start = self.locate(token, offset, length)
+        return self.m[start:start + length]
+
+    def locate(self, token, offset, length):
+        """File offset of bytes offset..offset+length of the buffer a token names, after checking it."""
         slot = token & 0xFFFFFF
         generation = token >> 24
         if slot >= self.slot_count:
@@ -81,9 +94,63 @@ class Pool:
             if first <= slot < first + count:
                 if offset + length > size:
                     raise ValueError(f"token {token:#x}: {offset}+{length} outside a {size}-byte buffer")
-                start = data + (slot - first) * stride + offset
-                return self.m[start:start + length]
+                return data + (slot - first) * stride + offset
         raise ValueError(f"token {token:#x}: no size class holds slot {slot}")
+
+
+WIDTH, HEIGHT = 1920, 1080
+ROW_BYTES = WIDTH * 3
+FRAME_BYTES = ROW_BYTES * HEIGHT
+BAR_WIDTH = 64
+VIDEO_END = 0x444E454F45444956                          # "VIDEOEND": the producer's last, inline record
+RAMP = bytes(range(256)) * (WIDTH // 256 + 2)
+
+
+def pattern_row(frame, y):
+    """Row y of frame `frame` of the video example's test pattern (TestPattern.java)."""
+    f = frame & 0xFFFFFFFF
+    row = bytearray(ROW_BYTES)
+    shift = (4 * f) & 255
+    row[0::3] = RAMP[shift:shift + WIDTH]               # R = (x + 4f) mod 256
+    row[1::3] = bytes([(y + 2 * f) & 255]) * WIDTH      # G = (y + 2f) mod 256
+    blue = bytearray((x ^ y) & 255 for x in range(WIDTH))
+    bar = (8 * f) % WIDTH
+    for k in range(BAR_WIDTH):                          # B = 255 on the moving bar, else (x xor y) mod 256
+        blue[(bar + k) % WIDTH] = 255
+    row[2::3] = blue
+    return bytes(row)
+
+
+class VideoCheck:
+    """Checks frames of the video example: sampled rows against the pattern, and their order."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.frames = self.bad = self.out_of_order = 0
+        self.last = None
+
+    def frame(self, pool, token, offset, length, tag):
+        self.frames += 1
+        verdict = "ok"
+        if self.last is not None and tag != self.last + 1:
+            self.out_of_order += 1
+            verdict = f"out of order (after {self.last})"
+        self.last = tag
+        if length != FRAME_BYTES:
+            self.bad += 1
+            return f"frame {tag} bad length {length}"
+        start = pool.locate(token, offset, length)
+        step = max(1, HEIGHT // self.rows)
+        for y in sorted({(k * step + tag) % HEIGHT for k in range(self.rows)} | {0, HEIGHT - 1}):
+            at = start + y * ROW_BYTES
+            if pool.m[at:at + ROW_BYTES] != pattern_row(tag, y):
+                self.bad += 1
+                return f"frame {tag} bad row {y}"
+        return f"frame {tag} {verdict}"
+
+    def summary(self):
+        return (f"video: {self.frames} frames checked ({self.rows + 2} rows each at most), {self.bad} bad, "
+                f"{self.out_of_order} out of order")
 
 
 def main():
@@ -92,7 +159,10 @@ def main():
     ap.add_argument("--dir", default="/dev/shm")
     ap.add_argument("--count", type=int, default=0, help="stop after this many records (0: run until timeout)")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds without a new record before giving up")
+    ap.add_argument("--video", action="store_true", help="check the frames of `examples/run video`")
+    ap.add_argument("--rows", type=int, default=8, help="--video: rows sampled per frame (besides first and last)")
     a = ap.parse_args()
+    video = VideoCheck(a.rows) if a.video else None
 
     path = os.path.join(a.dir, a.name + ".ring")
     fd = os.open(path, os.O_RDWR)
@@ -160,12 +230,22 @@ def main():
                 if length - REC_HEADER > max_inline:
                     raise SystemExit(f"record at {position}: inline message too long")
                 payload = m[body:body + length - REC_HEADER]
-                print(f"inline {seq} {len(payload)} {zlib.crc32(payload):08x}", flush=True)
-                delivered += 1
+                if video:
+                    if len(payload) == 16 and struct.unpack_from("<Q", payload, 0)[0] == VIDEO_END:
+                        print(f"end of stream after {struct.unpack_from('<Q', payload, 8)[0]} frames", flush=True)
+                        break
+                else:
+                    print(f"inline {seq} {len(payload)} {zlib.crc32(payload):08x}", flush=True)
+                    delivered += 1
             elif rtype == TYPE_REFERENCE:
+                if pool is None:
+                    raise SystemExit(f"record at {position}: a buffer reference in a ring without a pool")
                 token, offset, ref_len, timestamp, tag = struct.unpack_from("<QQQQQ", m, body)
-                data = pool.read(token, offset, ref_len)
-                print(f"ref {seq} {token:#x} {ref_len} {zlib.crc32(data):08x} {timestamp} {tag}", flush=True)
+                if video:
+                    print(video.frame(pool, token, offset, ref_len, tag), flush=True)
+                else:
+                    data = pool.read(token, offset, ref_len)
+                    print(f"ref {seq} {token:#x} {ref_len} {zlib.crc32(data):08x} {timestamp} {tag}", flush=True)
                 delivered += 1
             else:
                 raise SystemExit(f"record at {position}: unknown type {rtype}")
@@ -178,6 +258,9 @@ def main():
         struct.pack_into("<I", m, entry, 0)            # EMPTY
         fcntl.lockf(lock, fcntl.LOCK_UN, 1, index)
         lock.close()
+    if video:
+        print(video.summary(), flush=True)
+        return 0 if video.bad == 0 and video.out_of_order == 0 and video.frames > 0 else 1
     print(f"done {delivered} records, lossy={lossy}", flush=True)
     return 0
 

@@ -2,6 +2,7 @@ package io.xmem.tools;
 
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
+import io.xmem.pool.PoolInspection;
 import io.xmem.pool.PoolStats;
 import io.xmem.pool.XmemException;
 import io.xmem.ring.Ring;
@@ -441,7 +442,7 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (free != total) {
             failures.add((total - free) + " buffers still held at the end");
-            StatCommand.print(out, pool.path().toString(), stats);
+            StatCommand.print(out, PoolInspection.inspect(pool.name(), pool.path().getParent()));
         }
         synchronized (this) {
             if (failures.isEmpty() && !problems.isEmpty()) {

@@ -1,10 +1,11 @@
 package io.xmem.tools;
 
-import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
-import io.xmem.pool.PoolStats;
+import io.xmem.pool.PoolInspection;
+import io.xmem.pool.PoolSnapshot;
 import io.xmem.pool.XmemException;
-import io.xmem.ring.Ring;
+import io.xmem.ring.RingInspection;
+import io.xmem.ring.RingSnapshot;
 import io.xmem.ring.RingStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,9 +30,9 @@ import java.util.stream.Stream;
             + "whether it is reliable or lossy, its pool, its subscribers and how many records it has published. "
             + "A file that cannot be opened (not xmem's, truncated, still being created) is listed with the reason; "
             + "one still being created can hold ls up for a few seconds.", "",
-        "To read the counters ls opens each pool and ring, so it is a participant itself while it looks (it is "
-            + "not counted among the live participants), and opening a pool frees the buffers that dead processes "
-            + "held in it, as 'xmem reclaim' does.", ""})
+        "ls only looks: it maps each file read-only and tests liveness through the lock files, without joining "
+            + "any pool or ring, so it frees nothing; a pool where dead processes still hold buffers says how many "
+            + "('xmem reclaim NAME' frees them).", ""})
 final class ListCommand implements Callable<Integer> {
     static final String POOL_SUFFIX = ".pool";
     static final String RING_SUFFIX = ".ring";
@@ -115,26 +116,25 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private String describePool(String name) {
-        try (BufferPool pool = BufferPool.open(name, dir)) {
-            PoolStats stats = pool.stats();
-            long live = stats.participants().stream().filter(p -> p.alive() && !p.self()).count();
-            return String.format("buffers %d total, %d free; %d live participant%s", stats.totalBuffers(),
-                stats.totalFree(), live, live == 1 ? "" : "s");
-        }
+        PoolSnapshot pool = PoolInspection.inspect(name, dir);
+        long live = pool.participants().stream().filter(p -> p.alive() && !p.self()).count();
+        long dead = pool.participants().stream().filter(p -> !p.alive()).count();
+        return String.format("buffers %d total, %d free; %d live participant%s%s", pool.totalBuffers(),
+            pool.totalFree(), live, live == 1 ? "" : "s", dead == 0 ? ""
+                : String.format(", %d dead holding %d (xmem reclaim %s)", dead, pool.reclaimable(), name));
     }
 
     private String describeRing(String name) {
-        try (Ring ring = Ring.open(name, dir)) {
-            RingStats stats = ring.stats();
-            int subscribers = stats.subscribers().size();
-            return String.format("%s %s, %s; %d subscriber%s, %d published", Bytes.format(stats.capacity()),
-                stats.lossy() ? "lossy" : "reliable", ring.pool() == null ? "no pool" : "pool " + poolOf(ring),
-                subscribers, subscribers == 1 ? "" : "s", stats.published());
-        }
+        RingSnapshot ring = RingInspection.inspect(name, dir);
+        RingStats stats = ring.stats();
+        int subscribers = stats.subscribers().size();
+        return String.format("%s %s, %s; %d subscriber%s, %d published", Bytes.format(stats.capacity()),
+            stats.lossy() ? "lossy" : "reliable", ring.hasPool() ? "pool " + poolOf(ring) : "no pool",
+            subscribers, subscribers == 1 ? "" : "s", stats.published());
     }
 
     /** How a ring's pool reads in the tool's output. */
-    static String poolOf(Ring ring) {
-        return ring.pool() == null ? "none (inline only)" : "'" + ring.pool().name() + "'";
+    static String poolOf(RingSnapshot ring) {
+        return ring.hasPool() ? "'" + ring.poolName() + "'" : "none (inline only)";
     }
 }

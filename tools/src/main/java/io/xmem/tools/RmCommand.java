@@ -1,8 +1,10 @@
 package io.xmem.tools;
 
 import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolInspection;
 import io.xmem.pool.XmemException;
 import io.xmem.ring.Ring;
+import io.xmem.ring.RingInspection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -52,17 +54,19 @@ final class RmCommand implements Callable<Integer> {
     private String liveUsers() {
         long self = ProcessHandle.current().pid();
         java.util.Set<Long> pids = new java.util.TreeSet<>();
+        // Looked at from outside: rm must not join the pool (and free what dead processes held) to decide.
         if (target.isRing()) {
-            try (Ring r = Ring.open(target.name, target.dir)) {
-                r.stats().subscribers().stream().filter(s -> s.alive() && s.pid() != self).forEach(s -> pids.add(s.pid()));
+            try {
+                RingInspection.inspect(target.name, target.dir).stats().subscribers().stream()
+                    .filter(s -> s.alive() && s.pid() != self).forEach(s -> pids.add(s.pid()));
             } catch (XmemException e) {
                 return ""; // a damaged ring file: nothing to protect
             }
         }
         if (target.isPool()) {
-            try (BufferPool p = BufferPool.open(target.name, target.dir)) {
-                p.stats().participants().stream().filter(x -> x.alive() && !x.self() && x.pid() != self)
-                    .forEach(x -> pids.add(x.pid()));
+            try {
+                PoolInspection.inspect(target.name, target.dir).participants().stream()
+                    .filter(x -> x.alive() && !x.self() && x.pid() != self).forEach(x -> pids.add(x.pid()));
             } catch (XmemException e) {
                 return "";
             }

@@ -1,9 +1,10 @@
 package io.xmem.tools;
 
-import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolInspection;
+import io.xmem.pool.PoolSnapshot;
 import io.xmem.pool.PoolNotFoundException;
-import io.xmem.pool.PoolStats;
-import io.xmem.ring.Ring;
+import io.xmem.ring.RingInspection;
+import io.xmem.ring.RingSnapshot;
 import io.xmem.ring.RingStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,10 +24,12 @@ import java.util.concurrent.Callable;
         "For a ring (NAME.ring): capacity, reliable or lossy, its pool, the tail position, records published, "
             + "times a publisher was back-pressured, times a lossy ring lapped a subscriber; per subscriber: index, "
             + "pid, whether it is alive, its position, how many bytes of log it has still to read, records it lost.",
-        "For a pool (NAME.pool): per size class how many buffers exist, are free and are held; per participant: "
-            + "index, pid, whether it is alive, how many buffers it holds. Opening a pool (a ring opens its pool "
-            + "too) frees what dead processes held, so stat shows the pool after that clean-up (it is a "
-            + "participant itself while it looks).",
+        "For a pool (NAME.pool): per size class how many buffers exist, are free, are held by processes, are "
+            + "pinned by ring records, and could be reclaimed (held only by dead processes); per participant: "
+            + "index, pid, whether it is alive, how many buffers it holds.",
+        "stat only looks: it maps the files read-only and tests liveness through the lock files, without "
+            + "joining the pool or the ring, so it frees nothing and a dead process's buffers stay visible until "
+            + "'xmem reclaim NAME'. Exit 1 if the files are missing, damaged or still being created after 5 s.",
         "When a ring and a pool share the name, both are shown. With --watch it refreshes in place.", ""})
 final class StatCommand implements Callable<Integer> {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
@@ -50,68 +53,80 @@ final class StatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        boolean isRing = target.isRing();
         if (watch != null && (watch <= 0 || watch > 3600)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(),
                 "--watch takes a refresh interval from 0 to 3600 seconds, was " + watch);
         }
-        Ring ring = null;
-        BufferPool pool = null;
-        try {
-            if (isRing) {
-                ring = Ring.open(target.name, target.dir);
+        boolean isRing = target.isRing();
+        boolean isPool = target.isPool();
+        if (!isRing && !isPool) {
+            try { // checks the name first: a bad one is a usage error, not a missing file
+                PoolInspection.inspect(target.name, target.dir);
+            } catch (PoolNotFoundException e) {
+                throw target.notFound(e);
             }
-            if (!isRing || target.isPool()) {
-                try { // checks the name, also when it is neither
-                    pool = BufferPool.open(target.name, target.dir);
-                } catch (PoolNotFoundException e) {
-                    throw isRing ? e : target.notFound(e);
-                }
+            isPool = true; // created since we looked
+        }
+        RingStats previous = null;
+        long previousNanos = 0;
+        boolean terminal = System.console() != null;
+        for (int n = 1; ; n++) {
+            // Each refresh looks again from outside: nothing is opened, joined or freed.
+            RingSnapshot ring = isRing ? RingInspection.inspect(target.name, target.dir) : null;
+            PoolSnapshot pool = isPool ? PoolInspection.inspect(target.name, target.dir) : null;
+            if (watch != null) {
+                out.print(terminal ? "\033[H\033[2J" : (n > 1 ? System.lineSeparator() : ""));
+                out.printf("xmem stat %s, every %s s (Ctrl-C to stop), %s%n%n", target.name, watch,
+                    TIME.format(Instant.now()));
             }
-            RingStats previous = null;
-            long previousNanos = 0;
-            boolean terminal = System.console() != null;
-            for (int n = 1; ; n++) {
-                if (watch != null) {
-                    out.print(terminal ? "\033[H\033[2J" : (n > 1 ? System.lineSeparator() : ""));
-                    out.printf("xmem stat %s, every %s s (Ctrl-C to stop), %s%n%n", target.name, watch,
-                        TIME.format(Instant.now()));
-                }
-                if (ring != null) {
-                    RingStats stats = ring.stats();
-                    long now = System.nanoTime();
-                    print(out, target.dir.resolve(target.name + ListCommand.RING_SUFFIX).toString(), ListCommand.poolOf(ring),
-                        stats);
-                    if (previous != null) {
-                        double seconds = (now - previousNanos) / 1e9;
-                        out.printf("  %-15s %.0f records/s, %s/s of log%n", "rate",
-                            (stats.published() - previous.published()) / seconds,
-                            Bytes.format((long) ((stats.tail() - previous.tail()) / seconds)));
-                    }
-                    previous = stats;
-                    previousNanos = now;
-                    BridgeStatus.print(out, target.dir, target.name);
-                }
-                if (pool != null) {
-                    if (ring != null) {
-                        out.println();
-                    }
-                    print(out, pool.path().toString(), pool.stats());
-                }
-                out.flush();
-                if (watch == null || (iterations > 0 && n >= iterations)) {
-                    return XmemCli.OK;
-                }
-                Thread.sleep((long) (watch * 1000));
-            }
-        } finally {
             if (ring != null) {
-                ring.close();
+                RingStats stats = ring.stats();
+                long now = System.nanoTime();
+                print(out, ring.path().toString(), ListCommand.poolOf(ring) + poolProblem(ring, pool), stats);
+                if (previous != null) {
+                    double seconds = (now - previousNanos) / 1e9;
+                    out.printf("  %-15s %.0f records/s, %s/s of log%n", "rate",
+                        (stats.published() - previous.published()) / seconds,
+                        Bytes.format((long) ((stats.tail() - previous.tail()) / seconds)));
+                }
+                previous = stats;
+                previousNanos = now;
+                BridgeStatus.print(out, target.dir, target.name);
             }
             if (pool != null) {
-                pool.close();
+                if (ring != null) {
+                    out.println();
+                }
+                print(out, pool);
+            }
+            out.flush();
+            if (watch == null || (iterations > 0 && n >= iterations)) {
+                return XmemCli.OK;
+            }
+            Thread.sleep((long) (watch * 1000));
+        }
+    }
+
+    /**
+     * Why the ring's buffer references cannot be followed, or "": its pool is gone, or was deleted
+     * and created again (another id), so the tokens in its records name other buffers.
+     */
+    private String poolProblem(RingSnapshot ring, PoolSnapshot sameName) {
+        if (!ring.hasPool()) {
+            return "";
+        }
+        long id;
+        if (sameName != null && sameName.name().equals(ring.poolName())) {
+            id = sameName.poolId();
+        } else {
+            try {
+                id = PoolInspection.inspect(ring.poolName(), target.dir).poolId();
+            } catch (PoolNotFoundException e) {
+                return " (missing: the ring cannot be opened; recreate the pool and the ring)";
             }
         }
+        return id == ring.poolId() ? ""
+            : " (deleted and created again since the ring was made: the ring cannot be opened; recreate it)";
     }
 
     static void print(PrintWriter out, String path, String pool, RingStats stats) {
@@ -133,21 +148,31 @@ final class StatCommand implements Callable<Integer> {
         }
     }
 
-    static void print(PrintWriter out, String path, PoolStats stats) {
-        out.printf("pool '%s' (%s)%n", stats.name(), path);
-        out.printf("  %-12s %8s %8s %8s%n", "buffer size", "total", "free", "held");
-        for (PoolStats.SizeClassStats c : stats.sizeClasses()) {
-            out.printf("  %-12s %8d %8d %8d%n", Bytes.format(c.bufferSize()), c.total(), c.free(), c.held());
+    static void print(PrintWriter out, PoolSnapshot pool) {
+        out.printf("pool '%s' (%s)%n", pool.name(), pool.path());
+        String row = "  %-12s %8s %8s %8s %8s %12s%n";
+        out.printf(row, "buffer size", "total", "free", "held", "pinned", "reclaimable");
+        for (PoolSnapshot.SizeClass c : pool.sizeClasses()) {
+            out.printf(row, Bytes.format(c.bufferSize()), c.total(), c.free(), c.held(), c.pinned(), c.reclaimable());
         }
-        int total = stats.totalBuffers();
-        int free = stats.totalFree();
-        out.printf("  %-12s %8d %8d %8d%n", "all", total, free, total - free);
-        out.printf("participants (%d):%n", stats.participants().size());
+        int total = pool.totalBuffers();
+        int free = pool.totalFree();
+        out.printf(row, "all", total, free, pool.sizeClasses().stream().mapToInt(PoolSnapshot.SizeClass::held).sum(),
+            pool.sizeClasses().stream().mapToInt(PoolSnapshot.SizeClass::pinned).sum(), pool.reclaimable());
+        out.printf("participants (%d):%n", pool.participants().size());
         out.printf("  %5s %10s %-6s %6s  %s%n", "index", "pid", "alive", "held", "started");
-        for (PoolStats.Participant p : stats.participants()) {
+        for (PoolSnapshot.Participant p : pool.participants()) {
             String started = p.startMillis() == 0 ? "?" : TIME.format(Instant.ofEpochMilli(p.startMillis()));
             out.printf("  %5d %10d %-6s %6d  %s%s%n", p.index(), p.pid(), p.alive() ? "yes" : "no", p.buffersHeld(),
-                started, p.self() ? "  (this xmem process)" : "");
+                started, p.self() ? "  (this xmem process)" : p.active() ? "" : "  (left; bits remain)");
+        }
+        if (pool.reclaimable() > 0) {
+            out.printf("%d buffer%s held only by dead processes: 'xmem reclaim %s' frees them%n", pool.reclaimable(),
+                pool.reclaimable() == 1 ? " is" : "s are", pool.name());
+        }
+        if (pool.corruptSlots() > 0) {
+            out.printf("warning: %d slot%s name participant entries the pool does not have: the file is damaged%n",
+                pool.corruptSlots(), pool.corruptSlots() == 1 ? "" : "s");
         }
     }
 }

@@ -19,6 +19,7 @@ import java.io.PrintWriter;
  * xmem stat frames          # size classes and participants of pool 'frames' (or a ring's subscribers)
  * xmem reclaim frames       # free what dead processes held
  * xmem rm frames            # delete pool 'frames', and ring 'frames' if there is one
+ * xmem bench --systems xmem # the cross-process harness of the checkout (perf/bench), progress streamed
  * }</pre>
  *
  * <p>Exit codes: 0 success, 1 failure (the message says what to do), 2 usage error.
@@ -30,7 +31,7 @@ import java.io.PrintWriter;
     versionProvider = XmemCli.Version.class,
     description = "Zero-copy inter-process messaging: shared-memory buffer pools passed between processes by token.",
     subcommands = {DemoCommand.class, ListCommand.class, StatCommand.class, ReclaimCommand.class, RmCommand.class,
-        BridgeCommand.class, CommandLine.HelpCommand.class},
+        BridgeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Start with 'xmem demo'. Pools and rings live in /dev/shm unless --dir says otherwise.",
         "Exit codes: 0 success, 1 failure, 2 usage error."})
 public final class XmemCli implements Runnable {

@@ -76,6 +76,72 @@ class PoolCommandsTest {
     }
 
     @Test
+    void statShowsAKilledHolderDeadWithItsBuffersAndOnlyReclaimFreesThem() throws Exception {
+        pool.close(); // this JVM takes no part: stat and ls must look from outside
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            HoldBuffers.class.getName(), name, dir.toString(), "3", "stay").redirectErrorStream(true).start();
+        try {
+            assertEquals("holding 3", new BufferedReader(new InputStreamReader(child.getInputStream())).readLine());
+            child.destroyForcibly(); // SIGKILL: no close, no cleanup
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not die");
+        } finally {
+            child.destroyForcibly();
+        }
+        long deadPid = child.pid();
+
+        for (int look = 0; look < 2; look++) { // a second look sees the same: looking frees nothing
+            CliRun stat = CliRun.of("stat", name, "--dir", dir.toString());
+            assertEquals(0, stat.code(), stat.all());
+            assertRow(stat, "\\d+\\s+" + deadPid + "\\s+no\\s+3\\s");
+            assertRow(stat, "4 KiB\\s+8\\s+5\\s+3\\s+0\\s+3");
+            assertRow(stat, "3 buffers are held only by dead processes: 'xmem reclaim " + name + "' frees them");
+            CliRun ls = CliRun.of("ls", dir.toString());
+            assertRow(ls, "buffers 10 total, 7 free; 0 live participants, 1 dead holding 3");
+        }
+
+        CliRun reclaim = CliRun.of("reclaim", name, "--dir", dir.toString());
+        assertEquals(0, reclaim.code(), reclaim.all());
+        assertTrue(reclaim.out().contains("reclaimed 3 buffers from dead processes; 10 of 10 buffers are free now"),
+            reclaim.all());
+        assertRow(reclaim, "dead pid " + deadPid + " \\(participant \\d+\\) held 3 buffers");
+
+        CliRun after = CliRun.of("stat", name, "--dir", dir.toString());
+        assertRow(after, "all\\s+10\\s+10\\s+0\\s+0\\s+0");
+        assertEquals(0, CliRun.of("reclaim", name, "--dir", dir.toString()).code());
+    }
+
+    @Test
+    void aDamagedPoolFileIsAClearErrorWithExitCode1() throws IOException {
+        pool.close();
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve(name + ".pool").toFile(), "rw")) {
+            f.setLength(100);
+        }
+        for (String command : new String[] {"stat", "reclaim"}) {
+            CliRun run = CliRun.of(command, name, "--dir", dir.toString());
+            assertEquals(1, run.code(), run.all());
+            assertTrue(run.err().startsWith("xmem " + command + ": "), run.all());
+            assertTrue(run.err().contains("delete it"), run.all());
+            assertFalse(run.err().contains("Exception"), "no stack trace\n" + run.all());
+        }
+        CliRun ls = CliRun.of("ls", dir.toString());
+        assertEquals(0, ls.code(), ls.all());
+        assertRow(ls, "pool\\s+" + name + "\\s+100 B\\s+error: ");
+    }
+
+    @Test
+    void aPoolThatNeverBecomesReadyIsAClearErrorAfterFiveSeconds() throws IOException {
+        String creating = name + "-creating";
+        Files.write(dir.resolve(creating + ".pool"), new byte[4096]); // a creator that died before its header
+        CliRun run = CliRun.of("stat", creating, "--dir", dir.toString());
+
+        assertEquals(1, run.code(), run.all());
+        assertTrue(run.err().startsWith("xmem stat: pool file " + dir.resolve(creating + ".pool") + " is still not READY "
+            + "after 5000 ms (header not yet written): its creator died while creating it"), run.all());
+        BufferPool.delete(creating, dir);
+    }
+
+    @Test
     void rmDeletesThePoolFiles() {
         CliRun run = CliRun.of("rm", name, "--dir", dir.toString());
 

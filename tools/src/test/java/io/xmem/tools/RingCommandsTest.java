@@ -115,7 +115,7 @@ class RingCommandsTest {
         assertRow(unread, "subscribers \\(1\\):");
         assertRow(unread, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+0\\s+" + tail + "\\s+0$"); // nothing read: lags by all
         assertRow(unread, "^pool '" + name + "'"); // the pool of the same name follows
-        assertRow(unread, "all\\s+8\\s+5\\s+3");
+        assertRow(unread, "all\\s+8\\s+5\\s+0\\s+3"); // not held by a process: pinned by the ring
 
         assertEquals(1, subscription.poll(message -> { }, 1));
         long position = tail / PUBLISHED; // three records of the same size
@@ -147,6 +147,23 @@ class RingCommandsTest {
         } finally {
             Ring.delete(solo, dir);
         }
+    }
+
+    @Test
+    void statSaysWhenTheRingsPoolWasRecreated() {
+        subscription.close();
+        ring.close();
+        pool.close();
+        BufferPool.delete(name, dir);
+        try (BufferPool again = BufferPool.create(name, PoolConfig.builder().directory(dir).sizeClass(4096, 8).build())) {
+            CliRun run = CliRun.of("stat", name, "--dir", dir.toString());
+
+            assertEquals(0, run.code(), run.all());
+            assertRow(run, "pool\\s+'" + name + "' \\(deleted and created again since the ring was made");
+        }
+        BufferPool.delete(name, dir);
+        CliRun missing = CliRun.of("stat", name, "--dir", dir.toString());
+        assertRow(missing, "pool\\s+'" + name + "' \\(missing: ");
     }
 
     @Test

@@ -134,6 +134,18 @@ public final class PoolFiles {
      * finish, and validates its header and tables.
      */
     public static Mapped open(String name, Path dir) {
+        return open(name, dir, false);
+    }
+
+    /**
+     * Like {@link #open(String, Path)} but mapped read-only, for looking at a pool without
+     * joining it: nothing this process does through the mapping can change the file.
+     */
+    public static Mapped openReadOnly(String name, Path dir) {
+        return open(name, dir, true);
+    }
+
+    private static Mapped open(String name, Path dir, boolean readOnly) {
         Path path = poolPath(dir, name);
         long deadline = System.nanoTime() + READY_TIMEOUT_MILLIS * 1_000_000L;
         String what = "pool file " + path;
@@ -158,12 +170,14 @@ public final class PoolFiles {
         FileChannel ch = null;
         boolean done = false;
         try {
-            ch = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            ch = readOnly ? FileChannel.open(path, StandardOpenOption.READ)
+                : FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
             long size = ch.size();
             if (size < PoolHeaderDescriptor.LENGTH) {
                 throw new IncompatibleLayoutException(what + " is only " + size + " bytes: truncated; delete and recreate it");
             }
-            MemorySegment file = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
+            MemorySegment file = ch.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, size,
+                arena);
             if ((int) INT.getAcquire(file, (long) PoolHeaderDescriptor.STATE_OFFSET) != PoolHeaderDescriptor.STATE_READY
                 || file.get(ValueLayout.JAVA_LONG, PoolHeaderDescriptor.MAGIC_OFFSET) != PoolHeaderDescriptor.MAGIC) {
                 throw new IncompatibleLayoutException(what + " changed while being opened: it was replaced or damaged");

@@ -60,6 +60,17 @@ public final class PoolRegistry {
         return pool;
     }
 
+    /**
+     * Runs {@code action} with this JVM's open instance of the pool file at {@code path}, or
+     * {@code null} when this JVM has none, while no pool opens or closes in this JVM. A look at
+     * the pool from outside uses it to probe liveness: it must not open and close a channel of
+     * the lock file while this JVM holds a participant lock there (closing any channel of a file
+     * drops every lock the process holds on it).
+     */
+    public static synchronized <T> T withOpen(String name, Path path, java.util.function.Function<SharedPool, T> action) {
+        return action.apply(OPEN.get(fileKey(name, path)));
+    }
+
     public static synchronized void close(SharedPool pool) {
         if (--pool.openCount == 0) {
             OPEN.remove(pool.fileKey, pool);

@@ -236,7 +236,7 @@ public final class SharedRing {
     }
 
     /** Waits for READY with plain reads; rejects a foreign file or another version at once. */
-    private static void waitReady(String name, Path path) {
+    public static void waitReady(String name, Path path) {
         long deadline = System.nanoTime() + READY_TIMEOUT_MILLIS * 1_000_000L;
         while (true) {
             ByteBuffer header = FileIo.readHead(path, 24, e -> notFound(name, path, e));
@@ -262,6 +262,16 @@ public final class SharedRing {
                 throw new XmemException("interrupted while waiting for ring '" + name + "' to be ready", e);
             }
         }
+    }
+
+    /**
+     * Runs {@code action} with this JVM's open instance of the ring file at {@code path}, or
+     * {@code null} when there is none, while no ring opens or closes in this JVM: a look from
+     * outside must probe locks through the open instance's channel, because closing a channel of
+     * its own on the lock file would drop every lock this JVM holds there.
+     */
+    public static synchronized <T> T withOpen(String name, Path path, java.util.function.Function<SharedRing, T> action) {
+        return action.apply(OPEN.get(fileKey(name, path)));
     }
 
     public static synchronized void close(SharedRing ring) {

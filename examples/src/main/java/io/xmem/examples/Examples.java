@@ -1,0 +1,67 @@
+package io.xmem.examples;
+
+import io.xmem.pool.XmemException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+
+/**
+ * The examples' command line: {@code examples/run pingpong | video | market-data [options]}. Each
+ * example starts its processes itself (as hidden role commands of this same main), relays what
+ * they print with a {@code [role]} prefix, and deletes its shared files when done.
+ *
+ * <p>Exit codes: 0 the example ran and checked out, 1 it failed (the output says why), 2 usage.
+ */
+@Command(name = "examples/run", mixinStandardHelpOptions = true,
+    description = "Runs one of xmem's examples across real processes.",
+    subcommands = {PingPongCommand.class, VideoCommand.class, MarketDataCommand.class,
+        Ping.class, Pong.class, VideoProducer.class, FrameStats.class, FrameWriter.class, QuoteFeed.class,
+        Strategy.class, CommandLine.HelpCommand.class},
+    footer = {"", "Examples:",
+        "  examples/run pingpong                round trips over two rings",
+        "  examples/run video                   1080p frames by reference",
+        "  examples/run market-data --rate 1000000 --strategies 3",
+        "", "examples/run NAME --help lists an example's options; examples/README.md shows their output."})
+public final class Examples implements Runnable {
+    static final int FAILED = 1;
+
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with the given output; returns the exit code. */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cli = new CommandLine(new Examples());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (!(e instanceof XmemException) && !(e instanceof ExampleFailure)) {
+                throw e; // a bug: the stack trace is what a report needs
+            }
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().flush();
+            return FAILED;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "Missing example: pingpong, video or market-data ('examples/run --help' says more)");
+    }
+
+    /** A role process found something wrong: a one-line message, exit 1, no stack trace. */
+    static final class ExampleFailure extends RuntimeException {
+        ExampleFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.xmem.examples;
+
+import io.xmem.ring.Subscription;
+
+import java.time.Duration;
+
+/** How a subscriber waits when nothing is new: the latency / CPU trade-off of each example. */
+enum Idle {
+    /** Busy-spin: lowest latency, one core at 100 %. */
+    SPIN,
+    /** Give the core away between polls: kinder to a machine with fewer cores than spinners. */
+    YIELD,
+    /** Sleep on the ring's futex word until the next commit: 0 % CPU, wakes within microseconds. */
+    SLEEP;
+
+    private static final Duration NAP = Duration.ofMillis(100);
+
+    void idle(Subscription subscription) {
+        switch (this) {
+            case SPIN -> Thread.onSpinWait();
+            case YIELD -> Thread.yield();
+            case SLEEP -> subscription.await(NAP);
+        }
+    }
+
+    String describe() {
+        return switch (this) {
+            case SPIN -> "busy-spin";
+            case YIELD -> "yield";
+            case SLEEP -> "sleep on the ring's futex";
+        };
+    }
+}
