@@ -36,7 +36,7 @@ RING_VERSION = 1
 POOL_VERSION = 1
 ALIGN = 32
 REC_HEADER = 24
-TYPE_PADDING, TYPE_INLINE, TYPE_REFERENCE = 1, 2, 3
+TYPE_PADDING, TYPE_INLINE, TYPE_REFERENCE, TYPE_DEVICE_REFERENCE = 1, 2, 3, 4
 SUB_ENTRY = 128
 
 
@@ -246,6 +246,10 @@ def main():
                 else:
                     data = pool.read(token, offset, ref_len)
                     print(f"ref {seq} {token:#x} {ref_len} {zlib.crc32(data):08x} {timestamp} {tag}", flush=True)
+                delivered += 1
+            elif rtype == TYPE_DEVICE_REFERENCE:           # a GPU buffer: its bytes are not in the file
+                token, offset, ref_len, timestamp, tag = struct.unpack_from("<QQQQQ", m, body)
+                print(f"device-ref {seq} {token:#x} {ref_len} skipped (GPU memory) {timestamp} {tag}", flush=True)
                 delivered += 1
             else:
                 raise SystemExit(f"record at {position}: unknown type {rtype}")

@@ -169,7 +169,7 @@ public final class PoolInspection {
                 }
             }
             classes.add(new PoolSnapshot.SizeClass(layout.bufferSize[c], layout.count[c], free, heldCount, pinned,
-                reclaimable));
+                reclaimable, layout.device[c]));
         }
         return new PoolSnapshot(name, path, file.get(ValueLayout.JAVA_LONG, PoolHeaderDescriptor.POOL_ID_OFFSET),
             file.get(ValueLayout.JAVA_LONG, PoolHeaderDescriptor.CREATOR_PID_OFFSET),

@@ -23,9 +23,11 @@ public record PoolSnapshot(String name, Path path, long poolId, long creatorPid,
     /**
      * One size class. {@code held} counts buffers at least one process holds, {@code pinned}
      * those at least one ring record pins (a buffer may be both); {@code free} those neither;
-     * {@code reclaimable} the held buffers whose every holder is dead and that no pin keeps.
+     * {@code reclaimable} the held buffers whose every holder is dead and that no pin keeps;
+     * {@code device} when the buffers are on the pool's CUDA device.
      */
-    public record SizeClass(long bufferSize, int total, int free, int held, int pinned, int reclaimable) {
+    public record SizeClass(long bufferSize, int total, int free, int held, int pinned, int reclaimable,
+                            boolean device) {
     }
 
     /**

@@ -139,6 +139,10 @@ class DevicePoolTest {
                 PoolStats.SizeClassStats deviceClass = pool.stats().sizeClasses().get(1);
                 assertTrue(deviceClass.device());
                 assertEquals(FRAMES - 1, deviceClass.free());
+                PoolSnapshot.SizeClass seen = PoolInspection.inspect(fx.name(), PoolConfig.DEFAULT_DIRECTORY)
+                    .sizeClasses().get(1);
+                assertTrue(seen.device(), "xmem stat's read-only view tells device classes apart");
+                assertEquals(1, seen.held());
             }
             // All FRAMES slots, then exhaustion, then recycling with a fresh generation.
             Buffer[] all = new Buffer[FRAMES];

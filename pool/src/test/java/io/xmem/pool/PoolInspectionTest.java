@@ -36,8 +36,8 @@ class PoolInspectionTest {
         for (int look = 0; look < 2; look++) { // looking twice: the first look changed nothing
             PoolSnapshot s = PoolInspection.inspect(fx.name());
             assertEquals(fx.name(), s.name());
-            assertEquals(new PoolSnapshot.SizeClass(4096, 8, 5, 3, 0, 2), s.sizeClasses().get(0));
-            assertEquals(new PoolSnapshot.SizeClass(65536, 2, 1, 1, 0, 1), s.sizeClasses().get(1));
+            assertEquals(new PoolSnapshot.SizeClass(4096, 8, 5, 3, 0, 2, false), s.sizeClasses().get(0));
+            assertEquals(new PoolSnapshot.SizeClass(65536, 2, 1, 1, 0, 1, false), s.sizeClasses().get(1));
             assertEquals(3, s.reclaimable());
             assertEquals(2, s.participants().size(), s.toString());
             PoolSnapshot.Participant dead = participant(s, holder.pid());

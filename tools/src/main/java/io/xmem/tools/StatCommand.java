@@ -150,10 +150,11 @@ final class StatCommand implements Callable<Integer> {
 
     static void print(PrintWriter out, PoolSnapshot pool) {
         out.printf("pool '%s' (%s)%n", pool.name(), pool.path());
-        String row = "  %-12s %8s %8s %8s %8s %12s%n";
+        String row = "  %-14s %8s %8s %8s %8s %12s%n";
         out.printf(row, "buffer size", "total", "free", "held", "pinned", "reclaimable");
         for (PoolSnapshot.SizeClass c : pool.sizeClasses()) {
-            out.printf(row, Bytes.format(c.bufferSize()), c.total(), c.free(), c.held(), c.pinned(), c.reclaimable());
+            out.printf(row, Bytes.format(c.bufferSize()) + (c.device() ? " gpu" : ""), c.total(), c.free(), c.held(),
+                c.pinned(), c.reclaimable());
         }
         int total = pool.totalBuffers();
         int free = pool.totalFree();

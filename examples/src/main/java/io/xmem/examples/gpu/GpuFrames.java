@@ -17,6 +17,7 @@ import io.xmem.ring.Subscription;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -42,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  *
  * <pre>
- * java -cp ... io.xmem.examples.gpu.GpuFrames [--frames 2000] [--width 1920] [--height 1080] [--mode both|ipc|copy]
+ * examples/run gpu-frames [--frames 2000] [--width 1920] [--height 1080] [--mode both|ipc|copy] [--breakdown]
  * </pre>
  *
  * Prints, per mode, frames/s, per-frame handoff cost, handoff latency percentiles (publish to
@@ -51,6 +52,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GpuFrames {
     private static final int SLOTS = 8;
+    static final String USAGE = "usage: gpu-frames [--frames N] [--width W] [--height H] [--mode both|ipc|copy] "
+        + "[--breakdown]\n  --frames N      frames per mode (default 2000)\n"
+        + "  --width/--height  frame size in pixels, RGB (default 1920x1080)\n"
+        + "  --mode          ipc: device buffers by reference; copy: device->host->device baseline; both (default)\n"
+        + "  --breakdown     per-step costs of producer and consumer";
     private static boolean breakdown;
 
     private GpuFrames() {
@@ -62,38 +68,54 @@ public final class GpuFrames {
             consume(args[1], args[2], args[3], Long.parseLong(args[4]), Integer.parseInt(args[5]));
             return;
         }
+        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /**
+     * Runs the example with command-line options; returns the exit code: 0 every frame checked
+     * out, 1 a failure (no GPU here included), 2 a usage error.
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) throws Exception {
         int frames = 2000;
         int width = 1920;
         int height = 1080;
         String mode = "both";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--frames" -> frames = Integer.parseInt(args[++i]);
-                case "--width" -> width = Integer.parseInt(args[++i]);
-                case "--height" -> height = Integer.parseInt(args[++i]);
-                case "--mode" -> mode = args[++i];
+                case "--frames" -> frames = intArg(args, ++i);
+                case "--width" -> width = intArg(args, ++i);
+                case "--height" -> height = intArg(args, ++i);
+                case "--mode" -> mode = i + 1 < args.length ? args[++i] : "";
                 case "--breakdown" -> breakdown = true;
                 case "-h", "--help" -> {
-                    System.out.println("usage: GpuFrames [--frames N] [--width W] [--height H] [--mode both|ipc|copy] [--breakdown]");
-                    return;
+                    out.println(USAGE);
+                    return 0;
                 }
                 default -> {
-                    System.err.println("unknown option " + args[i] + " (try --help)");
-                    System.exit(64);
+                    err.println("unknown option " + args[i] + "\n" + USAGE);
+                    return 2;
                 }
             }
         }
+        if (frames == Integer.MIN_VALUE || width == Integer.MIN_VALUE || height == Integer.MIN_VALUE) {
+            err.println("--frames, --width and --height take a whole number\n" + USAGE);
+            return 2;
+        }
+        if (!List.of("both", "ipc", "copy").contains(mode)) {
+            err.println("--mode is both, ipc or copy, was " + mode);
+            return 2;
+        }
         if (!Cuda.isAvailable()) {
-            System.err.println("GpuFrames needs a CUDA GPU: " + Cuda.unavailableReason().orElse("?"));
-            System.exit(2);
+            err.println("gpu-frames needs a CUDA GPU: " + Cuda.unavailableReason().orElse("?"));
+            return 1;
         }
         long bytes = (long) width * height * 3;
-        if (bytes % 4 != 0 || frames <= 0) {
-            System.err.println("frames must be positive and width*height*3 a multiple of 4");
-            System.exit(64);
+        if (bytes % 4 != 0 || frames <= 0 || width <= 0 || height <= 0) {
+            err.println("frames, width and height must be positive and width*height*3 a multiple of 4");
+            return 2;
         }
         CudaDevice gpu = Cuda.device(0);
-        System.out.printf(Locale.ROOT, "GPU frames: %d frames of %dx%d RGB (%.1f MiB) on %s, driver %d%n",
+        out.printf(Locale.ROOT, "GPU frames: %d frames of %dx%d RGB (%.1f MiB) on %s, driver %d%n",
             frames, width, height, bytes / 1048576.0, gpu, Cuda.driverVersion());
         List<String> results = new ArrayList<>();
         if (!mode.equals("copy")) {
@@ -102,7 +124,18 @@ public final class GpuFrames {
         if (!mode.equals("ipc")) {
             results.add(run("copy", frames, bytes));
         }
-        results.forEach(System.out::println);
+        results.forEach(out::println);
+        out.flush();
+        return results.stream().allMatch(r -> r.contains(" wrong=0 ")) ? 0 : 1;
+    }
+
+    /** The number at {@code args[i]}, or Integer.MIN_VALUE when it is missing or not a number. */
+    private static int intArg(String[] args, int i) {
+        try {
+            return Integer.parseInt(args[i]);
+        } catch (RuntimeException e) {
+            return Integer.MIN_VALUE;
+        }
     }
 
     /** One mode: creates the pool and ring, starts the consumer process, produces, collects its report. */
