@@ -30,9 +30,12 @@ final class Report {
     private final List<ConfigResult> results;
     private final double seconds;
     private final String loadAtEnd;
+    private final List<String> evidenceNotes;
 
     Report(Path dir, String command, Machine machine, Idle idle, String requestedBaseline, List<String> systems,
-           List<String> extraFlags, List<ConfigResult> results, double seconds, String loadAtEnd) {
+           List<String> extraFlags, List<ConfigResult> results, double seconds, String loadAtEnd,
+           List<String> evidenceNotes) {
+        this.evidenceNotes = evidenceNotes;
         this.dir = dir;
         this.command = command;
         this.machine = machine;
@@ -67,6 +70,8 @@ final class Report {
         List<String> charts = new Charts(dir, systems).write(results);
         Path md = dir.resolve("report.md");
         Files.writeString(md, markdown(charts));
+        Files.writeString(dir.resolve(ReadmeSummary.FILE), new ReadmeSummary(command, machine, idle, results, seconds,
+            loadAtEnd, charts).markdown());
         return md;
     }
 
@@ -93,6 +98,8 @@ final class Report {
                 s.append("| flags added for ").append(system).append(" | `").append(String.join(" ", own)).append("` |\n");
             }
         }
+        s.append("| warm-up | by time before every configuration's measured messages (the publisher sends unrecorded ")
+            .append("messages until it has for that long; --warmup-time): ").append(warmups()).append(" |\n");
         s.append("| waiting | ").append(idle.label()).append(" in every child (subscribers polling, publishers on ")
             .append("back-pressure and between paced sends) |\n");
         s.append("| clock | `System.nanoTime()` (CLOCK_MONOTONIC, one clock for every process on Linux) |\n");
@@ -116,6 +123,7 @@ final class Report {
             subscriber; "worst sub p99" is the highest single-subscriber p99.
 
             """);
+        s.append(new Goals(results).markdown());
         for (Workload w : Workload.values()) {
             List<ConfigResult> rows = results.stream().filter(r -> r.config().workload() == w).toList();
             if (!rows.isEmpty()) {
@@ -133,12 +141,24 @@ final class Report {
             reasons.forEach(x -> s.append("- ").append(x).append('\n'));
             s.append('\n');
         }
+        s.append(new CostsTable(results, evidenceNotes).markdown());
         s.append("## Charts\n\n");
         for (String c : charts) {
             s.append("![").append(c).append("](").append(c).append(")\n\n");
         }
         s.append("Raw percentile distributions (µs): `hgrm/<config>.hgrm`.\n");
         return s.toString();
+    }
+
+    /** The warm-up time of each workload in this run, e.g. "one-way 1 s, throughput 0.5 s". */
+    private String warmups() {
+        Set<String> parts = new LinkedHashSet<>();
+        for (ConfigResult r : results) {
+            Config c = r.config();
+            parts.add(c.workload().label + " " + String.format(Locale.ROOT, "%.3g s", c.warmupNanos() / 1e9)
+                + (c.warmup() > 0 ? " and ≥ " + count(c.warmup()) + " messages" : ""));
+        }
+        return String.join(", ", parts);
     }
 
     private void table(StringBuilder s, Workload w, List<ConfigResult> rows, String base) {
