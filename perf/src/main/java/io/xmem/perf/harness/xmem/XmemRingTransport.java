@@ -25,6 +25,13 @@ import java.util.Map;
  * them); larger ones go by reference: the payload sits in a pool buffer the publisher owns,
  * only the 16-byte header is written per message, and a 64-byte record crosses the ring.
  *
+ * <p>Inline sizes use a ring without a pool, as an application that sends only small messages
+ * would: a ring with a pool walks every record a second time to find the buffer references whose
+ * pins it must drop (once per eighth of the log in the subscriber, and when the publisher needs
+ * room), which an inline-only stream does not need ({@code -Dxmem.perf.inlineWithPool=true} on the
+ * harness JVM brings the pool back, to measure the difference). Referenced sizes get a pool of
+ * max(8, min(256, 256 MiB / size)) buffers (ten 24 MiB buffers).
+ *
  * <p>The harness's children spin or back off; none sleeps in {@code Subscription.await}, so the
  * ring is created without wake-ups (no fence per record), as Agrona's and Aeron's have none.
  *
@@ -36,6 +43,8 @@ import java.util.Map;
  */
 public final class XmemRingTransport implements Transport {
     static final int INLINE_LIMIT = 1024;
+    /** Harness JVM property: give inline sizes a pool too, to measure what the release walk costs. */
+    public static final String INLINE_WITH_POOL = "xmem.perf.inlineWithPool";
     private static final int RING_CAPACITY = 1 << 22;
 
     @Override
@@ -59,17 +68,23 @@ public final class XmemRingTransport implements Transport {
 
     @Override
     public Map<String, String> prepare(RunSpec spec) {
-        String pool = "xmem-perf-" + spec.runId() + "-pool";
         String ring = "xmem-perf-" + spec.runId() + "-ring";
         int length = Math.max(spec.messageLength(), MessageLayout.MIN_LENGTH);
-        try (BufferPool p = BufferPool.create(pool, PoolConfig.builder()
-                 .sizeClass(length, bufferCount(length)).maxParticipants(16).build());
-             Ring r = Ring.create(ring, RingConfig.builder().capacity(RING_CAPACITY).pool(pool).wakeups(false)
-                 .maxSubscribers(Math.max(4, spec.subscribers())).build())) {
-            // both closed again: the children open them by name
-        }
+        RingConfig.Builder config = RingConfig.builder().capacity(RING_CAPACITY).wakeups(false)
+            .maxSubscribers(Math.max(4, spec.subscribers()));
         Map<String, String> prepared = new HashMap<>();
-        prepared.put("pool", pool);
+        if (length > INLINE_LIMIT || Boolean.getBoolean(INLINE_WITH_POOL)) {
+            String pool = "xmem-perf-" + spec.runId() + "-pool";
+            try (BufferPool p = BufferPool.create(pool, PoolConfig.builder()
+                     .sizeClass(length, bufferCount(length)).maxParticipants(16).build())) {
+                // closed again: the children open it by name
+            }
+            prepared.put("pool", pool);
+            config.pool(pool);
+        }
+        try (Ring r = Ring.create(ring, config.build())) {
+            // closed again: the children open it by name
+        }
         prepared.put("ring", ring);
         return prepared;
     }
