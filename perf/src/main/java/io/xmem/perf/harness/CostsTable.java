@@ -47,13 +47,14 @@ final class CostsTable {
         s.append("""
             Measured in each child between its first and last measured message: GC count (every collector,
             MXBeans), the hot thread's allocated bytes and CPU time per message (`ThreadMXBean`), its
-            voluntary / involuntary context switches (`/proc/thread-self/status`). A busy-spinning thread
-            should show CPU ≈ wall time, no voluntary switches, and involuntary ones only when something
-            else wanted its core.
+            voluntary / involuntary context switches (`/proc/thread-self/status`). "On CPU" is the hot
+            thread's CPU time over the window's wall-clock time: a busy-spinning thread with a core to
+            itself shows ~100 %; far less means it waited for a core, and the latencies of that
+            configuration then measure the scheduler, not the transport.
             """);
         notes.forEach(n -> s.append("\n- ").append(n));
-        s.append("\n\n| config | process | warm-up msgs | GCs | alloc B/msg | CPU ns/msg | vol / invol switches |");
-        int columns = 7;
+        s.append("\n\n| config | process | warm-up msgs | GCs | alloc B/msg | CPU ns/msg | on CPU | vol / invol switches |");
+        int columns = 8;
         if (gcLog) {
             s.append(" GC log: pauses, total ms (whole JVM) |");
             columns++;
@@ -72,12 +73,13 @@ final class CostsTable {
                 s.append("| ").append(r.config().id()).append(" | ").append(c.label()).append(" | ")
                     .append(Report.count(r.warmupMessages())).append(" | ");
                 if (!c.window()) {
-                    s.append("— | — | — | — |");
+                    s.append("— | — | — | — | — |");
                 } else {
                     s.append(c.gcCount()).append(c.gcMillis() > 0 ? " (" + c.gcMillis() + " ms)" : "").append(" | ")
                         .append(String.format(Locale.ROOT, "%.2f", c.allocatedPerMessage())).append(" | ")
                         .append(String.format(Locale.ROOT, "%,.0f", c.cpuNanosPerMessage())).append(" | ")
-                        .append(c.voluntarySwitches()).append(" / ").append(c.involuntarySwitches()).append(" |");
+                        .append(Double.isNaN(c.cpuShare()) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * c.cpuShare()))
+                        .append(" | ").append(c.voluntarySwitches()).append(" / ").append(c.involuntarySwitches()).append(" |");
                 }
                 if (gcLog) {
                     ProcessCosts.GcLog g = c.gcLog();

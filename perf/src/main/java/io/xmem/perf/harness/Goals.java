@@ -2,7 +2,6 @@ package io.xmem.perf.harness;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The issue's four goals, judged from one run's results: met, not met, or not measured (with what
@@ -72,90 +71,88 @@ final class Goals {
     }
 
     private Verdict largeOneWay() {
-        String goal = "≥ 8 MiB one-way p50 ≤ 2× xmem's 32 B and ≥ 100× lower than every copying peer";
+        Tally tally = new Tally("≥ 8 MiB one-way p50 ≤ 2× xmem's 32 B and ≥ 100× lower than every copying peer", "<br>");
         ConfigResult small = ok(Workload.ONE_WAY, XMEM, SMALL, 1);
-        List<String> figures = new ArrayList<>();
-        boolean met = true;
-        boolean complete = small != null;
-        boolean any = false;
         for (int size : Plan.ALL_SIZES) {
-            if (size < 8 << 20) {
-                continue;
-            }
-            ConfigResult x = ok(Workload.ONE_WAY, XMEM, size, 1);
+            ConfigResult x = size < 8 << 20 ? null : ok(Workload.ONE_WAY, XMEM, size, 1);
             if (x == null) {
                 continue;
             }
-            any = true;
+            boolean met = true;
             StringBuilder f = new StringBuilder(Sizes.format(size) + ": xmem " + us(x.micros(50)));
             if (small != null) {
-                double vsSmall = x.micros(50) / small.micros(50);
-                met &= vsSmall <= 2;
-                f.append(String.format(Locale.ROOT, " = %.2f× its 32 B", vsSmall));
+                met = x.micros(50) <= 2 * small.micros(50);
+                f.append(" = ").append(ratio(x.micros(50), small.micros(50))).append(" its 32 B");
             }
             for (String peer : COPYING_PEERS) {
                 ConfigResult p = find(Workload.ONE_WAY, peer, size, 1);
-                if (p == null) {
-                    continue;
+                if (p != null && !p.ok()) {
+                    f.append("; ").append(peer).append(" n/a (").append(p.note().lines().findFirst().orElse(""))
+                        .append(')');
+                } else if (p != null) {
+                    met &= p.micros(50) >= 100 * x.micros(50);
+                    f.append("; ").append(peer).append(' ').append(us(p.micros(50))).append(" (")
+                        .append(ratio(p.micros(50), x.micros(50))).append(" xmem's)");
                 }
-                if (!p.ok()) {
-                    f.append("; ").append(peer).append(" n/a (").append(p.note().lines().findFirst().orElse("")).append(")");
-                    continue;
-                }
-                double lower = p.micros(50) / x.micros(50);
-                met &= lower >= 100;
-                f.append("; ").append(peer).append(' ').append(us(p.micros(50)))
-                    .append(String.format(Locale.ROOT, " (%.0f× xmem)", lower));
             }
-            figures.add(f.toString());
+            tally.add(met, f.toString());
         }
-        if (!any) {
-            return new Verdict(goal, "not measured", "needs --mode one-way --sizes 32,8m,24m (in --full)");
-        }
-        return new Verdict(goal, verdict(met, complete), String.join("<br>", figures));
+        return tally.verdict(small != null, "needs --mode one-way --sizes 32,8m,24m (in --full)");
     }
 
     private Verdict smallThroughput() {
-        String goal = "small inline throughput ≥ agrona-ring";
-        List<String> figures = new ArrayList<>();
-        boolean met = true;
+        Tally tally = new Tally("small inline throughput ≥ agrona-ring", "; ");
         for (int size : List.of(32, 256)) {
             ConfigResult x = ok(Workload.THROUGHPUT, XMEM, size, 1);
             ConfigResult a = ok(Workload.THROUGHPUT, "agrona-ring", size, 1);
-            if (x == null || a == null) {
-                continue;
+            if (x != null && a != null) {
+                tally.add(x.messagesPerSecond() >= a.messagesPerSecond(), Sizes.format(size) + ": xmem "
+                    + Report.count(x.messagesPerSecond()) + " msgs/s, agrona-ring " + Report.count(a.messagesPerSecond())
+                    + " (" + ratio(x.messagesPerSecond(), a.messagesPerSecond()) + ")");
             }
-            met &= x.messagesPerSecond() >= a.messagesPerSecond();
-            figures.add(Sizes.format(size) + ": xmem " + Report.count(x.messagesPerSecond()) + " msgs/s, agrona-ring "
-                + Report.count(a.messagesPerSecond()) + String.format(Locale.ROOT, " (%.2f×)",
-                x.messagesPerSecond() / a.messagesPerSecond()));
         }
-        if (figures.isEmpty()) {
-            return new Verdict(goal, "not measured", "needs --mode throughput --sizes 32 with xmem and agrona-ring");
-        }
-        return new Verdict(goal, verdict(met, true), String.join("; ", figures));
+        return tally.verdict(true, "needs --mode throughput --sizes 32 with xmem and agrona-ring");
     }
 
     private Verdict fanOut() {
-        String goal = "fan-out to 4: each subscriber's p99 ≤ 2× the single-subscriber p99 (xmem, one-way)";
-        List<String> figures = new ArrayList<>();
-        boolean met = true;
+        Tally tally = new Tally("fan-out to 4: each subscriber's p99 ≤ 2× the single-subscriber p99 (xmem, one-way)",
+            "<br>");
         for (int size : sizes()) {
             ConfigResult one = ok(Workload.ONE_WAY, XMEM, size, 1);
             ConfigResult four = ok(Workload.ONE_WAY, XMEM, size, 4);
-            if (one == null || four == null) {
-                continue;
+            if (one != null && four != null) {
+                double single = one.latency().getValueAtPercentile(99) / 1000.0;
+                double worst = four.worstReceiverP99Micros();
+                tally.add(worst <= 2 * single, Sizes.format(size) + ": single " + us(single) + ", worst of 4 " + us(worst)
+                    + " (" + ratio(worst, single) + ")");
             }
-            double single = one.latency().getValueAtPercentile(99) / 1000.0;
-            double worst = four.worstReceiverP99Micros();
-            met &= worst <= 2 * single;
-            figures.add(Sizes.format(size) + ": single " + us(single) + ", worst of 4 " + us(worst)
-                + String.format(Locale.ROOT, " (%.2f×)", worst / single));
         }
-        if (figures.isEmpty()) {
-            return new Verdict(goal, "not measured", "needs --mode one-way --subscribers 1,4 (in --full)");
+        return tally.verdict(true, "needs --mode one-way --subscribers 1,4 (in --full)");
+    }
+
+    /** A goal judged over several sizes: met where every measured size meets it. */
+    private static final class Tally {
+        private final String goal;
+        private final String separator;
+        private final List<String> figures = new ArrayList<>();
+        private boolean met = true;
+
+        Tally(String goal, String separator) {
+            this.goal = goal;
+            this.separator = separator;
         }
-        return new Verdict(goal, verdict(met, true), String.join("<br>", figures));
+
+        void add(boolean meets, String figure) {
+            met &= meets;
+            figures.add(figure);
+        }
+
+        Verdict verdict(boolean complete, String whatToRun) {
+            if (figures.isEmpty()) {
+                return new Verdict(goal, "not measured", whatToRun);
+            }
+            return new Verdict(goal, Goals.verdict(met, complete), String.join(separator, figures));
+        }
     }
 
     /** Every system's per-subscriber p99 at fan-out 2 and 4 against its own single-subscriber p99. */
@@ -176,7 +173,7 @@ final class Goals {
             s.append("| ").append(r.config().system()).append(" | ").append(Sizes.format(r.config().length()))
                 .append(" | ").append(r.config().subscribers()).append(" | ").append(one == null ? "—" : us(single))
                 .append(" | ").append(String.join(", ", each)).append(" | ")
-                .append(one == null ? "—" : String.format(Locale.ROOT, "%.2f×", r.worstReceiverP99Micros() / single))
+                .append(one == null ? "—" : ratio(r.worstReceiverP99Micros(), single))
                 .append(" |\n");
         }
         return s.append('\n').toString();
@@ -207,6 +204,6 @@ final class Goals {
     }
 
     private static String ratio(double a, double b) {
-        return String.format(Locale.ROOT, "%.2f×", a / b);
+        return Report.times(a / b);
     }
 }

@@ -25,11 +25,12 @@ public final class Harness {
 
     static final String USAGE = """
         usage: perf/bench [--quick | --full] [options]      (default --quick)
-          --quick                 one-way, round-trip, throughput at 32 B, 4 KiB, 1 MiB, one subscriber; 0.5-1 s
+          --quick                 one-way, round-trip, throughput at 32 B, 4 KiB, 1 MiB, one subscriber; 1 s
                                   warm-up and ~0.5 s measured per config: about 3 minutes
           --full                  all four modes at every size (32 B .. 24 MiB); one-way with fan-out 1, 2, 4;
-                                  rate in bursts of 1 and 16; 1.5-2 s warm-up, ~3 s measured per config:
+                                  rate in bursts of 1 and 16; 2 s warm-up, ~3 s measured per config:
                                   about 40 minutes on 2 cores (the progress lines print an ETA)
+          --dry-run               print the configurations and the planned duration, run nothing
           --systems a,b,c         transports to run (default: every one present: %s)
           --sizes 32,4k,1m,24m    message sizes in bytes (k = KiB, m = MiB)
           --subscribers 1,2,4     fan-out, in every chosen mode but round trips (full's default: one-way only)
@@ -37,8 +38,7 @@ public final class Harness {
           --rate N                messages/s of the rate mode (default 10000, capped at 0.5 GB/s of payload)
           --burst 1,16            messages per burst in the rate mode (burst mode when > 1)
           --messages N            measured messages per config (default: from the duration target)
-          --warmup-time T         warm-up per config as a time: 2s, 500ms (default: quick 1 s for one-way and
-                                  rate, 0.5 s otherwise; full 2 s and 1.5 s)
+          --warmup-time T         warm-up per config as a time: 2s, 500ms (default: quick 1 s, full 2 s)
           --warmup N              at least N warm-up messages; alone (without --warmup-time) a count only
           --idle spin|backoff     how children wait (default spin: busy-spin)
           --gc-log                children log GC (-Xlog:gc*) into the report's gc/; the report sums the pauses
@@ -52,7 +52,9 @@ public final class Harness {
     public static void main(String[] args) throws Exception {
         try {
             Outcome outcome = run(args, System.getProperty("java.class.path"), System.out);
-            System.out.println("report: " + outcome.report());
+            if (outcome.report() != null) {
+                System.out.println("report: " + outcome.report());
+            }
         } catch (IllegalArgumentException e) {
             if ("help".equals(e.getMessage())) {
                 System.out.print(String.format(USAGE, Transports.names()));
@@ -86,6 +88,7 @@ public final class Harness {
         boolean gcLog = false;
         boolean profile = false;
         boolean perfStat = false;
+        boolean dryRun = false;
         Idle idle = Idle.SPIN;
         String baseline = "xmem";
         Path out = null;
@@ -108,6 +111,7 @@ public final class Harness {
                 case "--gc-log" -> gcLog = true;
                 case "--profile" -> profile = true;
                 case "--perf-stat" -> perfStat = true;
+                case "--dry-run" -> dryRun = true;
                 case "--idle" -> idle = Idle.parse(value(args, ++i, a));
                 case "--baseline" -> baseline = value(args, ++i, a);
                 case "--out" -> out = Path.of(value(args, ++i, a));
@@ -140,6 +144,14 @@ public final class Harness {
         if (out == null) {
             Path results = Files.isDirectory(Path.of("perf")) ? Path.of("perf", "results") : Path.of("results");
             out = results.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")));
+        }
+        if (dryRun) {
+            List<Config> planned = plan.configs();
+            planned.forEach(c -> progress.printf("%-60s warm-up %.1f s, %s measured messages, ~%s min:s%n", c.id(),
+                c.warmupNanos() / 1e9, Report.count(c.messages()), clock(weight(c))));
+            progress.printf("harness: %d configurations, planned about %s min:s (skipped ones take no time)%n",
+                planned.size(), clock(planned.stream().mapToDouble(Harness::weight).sum()));
+            return new Outcome(null, List.of(), "");
         }
         Files.createDirectories(out);
         Path work = Files.createDirectories(out.resolve("work"));

@@ -39,6 +39,16 @@ public record ProcessCosts(String label, long messages, boolean window, long gcC
         return messages == 0 ? 0 : (double) cpuNanos / messages;
     }
 
+    /**
+     * The share of the measured window's wall-clock time the hot thread was on a CPU: ~100 % for a
+     * busy-spinning thread that had a core to itself; far less means it waited for one, and its
+     * latencies then measure the scheduler (NaN when the window was too short to tell).
+     */
+    public double cpuShare() {
+        long wallMillis = endEpochMillis - startEpochMillis;
+        return wallMillis < 20 ? Double.NaN : cpuNanos / (wallMillis * 1e6);
+    }
+
     private static long num(Map<String, String> f, String key) {
         String v = f.get(key);
         return v == null ? 0 : Long.parseLong(v);

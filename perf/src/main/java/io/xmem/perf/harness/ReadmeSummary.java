@@ -16,37 +16,29 @@ final class ReadmeSummary {
     static final String FILE = "readme-section.md";
     static final String DIR_TOKEN = "@REPORT_DIR@";
 
-    private final String command;
-    private final Machine machine;
-    private final Idle idle;
-    private final List<ConfigResult> results;
-    private final double seconds;
-    private final String loadAtEnd;
+    private final Report run;
     private final List<String> charts;
 
-    ReadmeSummary(String command, Machine machine, Idle idle, List<ConfigResult> results, double seconds,
-                  String loadAtEnd, List<String> charts) {
-        this.command = command;
-        this.machine = machine;
-        this.idle = idle;
-        this.results = results;
-        this.seconds = seconds;
-        this.loadAtEnd = loadAtEnd;
+    /** The summary of {@code run}, whose charts are {@code charts}. */
+    ReadmeSummary(Report run, List<String> charts) {
+        this.run = run;
         this.charts = charts;
     }
 
     String markdown() {
+        Machine machine = run.machine;
+        List<ConfigResult> results = run.results;
         StringBuilder s = new StringBuilder();
-        s.append("Latest run: `").append(command).append("`, ")
+        s.append("Latest run: `").append(run.command).append("`, ")
             .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append(", ")
-            .append(Harness.clock(seconds)).append(" min:s; full report [`").append(DIR_TOKEN).append("/report.md`](")
+            .append(Harness.clock(run.seconds)).append(" min:s; full report [`").append(DIR_TOKEN).append("/report.md`](")
             .append(DIR_TOKEN).append("/report.md).\n");
         s.append("Machine: ").append(machine.cpus()).append(" CPUs (").append(machine.cpuModel()).append("), ")
             .append(machine.memory()).append(", ").append(machine.kernel()).append("; ").append(machine.jdk())
-            .append("; load average ").append(machine.loadAtStart()).append(" at start, ").append(loadAtEnd)
+            .append("; load average ").append(machine.loadAtStart()).append(" at start, ").append(run.loadAtEnd)
             .append(" at end. Child JVMs: `").append(String.join(" ", ChildJvm.COMMON_FLAGS)).append("`; ")
-            .append(idle == Idle.SPIN ? "busy-spin" : "backoff").append(" waiting. Latencies in µs (p50 / p99), "
-                + "one subscriber; ratios are xmem's figure against the peer's in the same run.\n\n");
+            .append(run.idle == Idle.SPIN ? "busy-spin" : "backoff").append(" waiting. Latencies in µs (p50 / p99), "
+                + "one subscriber; ratio columns: the row's figure ÷ xmem's, both from this run.\n\n");
         s.append("| size | system | one-way p50 / p99 | round trip p50 / p99 | stream msgs/s | one-way p50 ÷ xmem's |"
             + " msgs/s ÷ xmem's |\n|---|---|---|---|---|---|---|\n");
         List<Integer> sizes = results.stream().map(r -> r.config().length()).distinct().sorted().toList();
@@ -94,6 +86,6 @@ final class ReadmeSummary {
     }
 
     private static String times(double v) {
-        return String.format(Locale.ROOT, "%.2f×", v);
+        return Report.times(v);
     }
 }

@@ -20,17 +20,17 @@ import java.util.Set;
 final class Report {
     static final String XMEM = "xmem";
 
-    private final Path dir;
-    private final String command;
-    private final Machine machine;
-    private final Idle idle;
-    private final String requestedBaseline;
-    private final List<String> systems;
-    private final List<String> extraFlags;
-    private final List<ConfigResult> results;
-    private final double seconds;
-    private final String loadAtEnd;
-    private final List<String> evidenceNotes;
+    final Path dir;
+    final String command;
+    final Machine machine;
+    final Idle idle;
+    final String requestedBaseline;
+    final List<String> systems;
+    final List<String> extraFlags;
+    final List<ConfigResult> results;
+    final double seconds;
+    final String loadAtEnd;
+    final List<String> evidenceNotes;
 
     Report(Path dir, String command, Machine machine, Idle idle, String requestedBaseline, List<String> systems,
            List<String> extraFlags, List<ConfigResult> results, double seconds, String loadAtEnd,
@@ -70,8 +70,7 @@ final class Report {
         List<String> charts = new Charts(dir, systems).write(results);
         Path md = dir.resolve("report.md");
         Files.writeString(md, markdown(charts));
-        Files.writeString(dir.resolve(ReadmeSummary.FILE), new ReadmeSummary(command, machine, idle, results, seconds,
-            loadAtEnd, charts).markdown());
+        Files.writeString(dir.resolve(ReadmeSummary.FILE), new ReadmeSummary(this, charts).markdown());
         return md;
     }
 
@@ -229,7 +228,7 @@ final class Report {
             return "—";
         }
         double v = w == Workload.THROUGHPUT ? r.messagesPerSecond() / b.messagesPerSecond() : r.micros(50) / b.micros(50);
-        return String.format(Locale.ROOT, "%.2f×", v);
+        return times(v);
     }
 
     static String micros(double us) {
@@ -240,6 +239,17 @@ final class Report {
             return String.format(Locale.ROOT, "%.1f", us);
         }
         return String.format(Locale.ROOT, "%.2f", us);
+    }
+
+    /** A ratio with two significant digits at least: 0.0021×, 0.73×, 12×, 7,061×. */
+    static String times(double v) {
+        if (v >= 100) {
+            return String.format(Locale.ROOT, "%,.0f×", v);
+        }
+        if (v >= 0.1 || v == 0) {
+            return String.format(Locale.ROOT, "%.2f×", v);
+        }
+        return String.format(Locale.ROOT, "%.2g×", v);
     }
 
     static String count(double v) {

@@ -5,8 +5,8 @@ import java.nio.file.Path;
 /**
  * One measured configuration: which transport, message length, number of subscribers, how
  * many messages after how much warm-up (at least {@code warmupMessages} messages <em>and</em>
- * {@code warmupNanos} of sending, whichever ends later), at what rate ({@code ratePerSecond} 0 = as fast as possible, with bursts of
- * {@code burst} messages), whether one-way or round-trip, and where shared files go.
+ * {@code warmupNanos} of sending, whichever ends later), at what rate ({@code ratePerSecond} 0 =
+ * as fast as possible, with bursts of {@code burst} messages), whether one-way or round-trip, and where shared files go.
  * Serialised to child processes as command-line arguments.
  *
  * <p>A round trip uses two channels of the same transport: the forward one as prepared for
