@@ -20,7 +20,10 @@ import java.util.Map;
  * sending) and {@code CLOSE} (everyone: results are in, close the transport and exit).
  *
  * <ul>
- *   <li>publisher, one-way: sends warm-up + measured messages with sequence 0, 1, ... at the
+ *   <li>publisher: sends warm-up messages for the spec's warm-up time (and at least its warm-up
+ *       count), then the measured ones, sequences 0, 1, ... with {@link MessageLayout#MEASURED} set
+ *       from the first measured message on, so subscribers learn in band where warm-up ended;</li>
+ *   <li>publisher, one-way: sends them at the
  *       spec's rate (0: as fast as it can; {@code burst} messages share one intended send time),
  *       stamping each with {@code nanoTime()} just before its first offer, or with its intended
  *       send time ({@code stamp=intended}: coordinated-omission correction — a stalled system is
@@ -41,9 +44,12 @@ public final class Child {
     private final BufferedReader in;
     private final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
 
-    private Child(RunSpec spec, Idle idle) {
+    private final MeasurementWindow window;
+
+    private Child(RunSpec spec, Idle idle, MeasurementWindow window) {
         this.spec = spec;
         this.idle = idle.strategy();
+        this.window = window;
         this.out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
         this.in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     }
@@ -51,7 +57,8 @@ public final class Child {
     public static void main(String[] argv) throws Exception {
         ChildArgs args = ChildArgs.parse(argv);
         RunSpec spec = args.spec();
-        Child child = new Child(spec, Idle.parse(args.get("idle")));
+        Child child = new Child(spec, Idle.parse(args.get("idle")),
+            new MeasurementWindow(args.getOrNull("perfControl"), args.getOrNull("perfAck")));
         Transport transport = Transports.create(spec.transport());
         boolean roundTrip = spec.mode() == RunSpec.Mode.ROUND_TRIP;
         try {
@@ -70,6 +77,9 @@ public final class Child {
         System.exit(0);
     }
 
+    /** Warm-up messages sent before the first measured one; decided by the publisher as it goes. */
+    private long warmupSent = -1;
+
     private void publish(Transport transport, Map<String, String> prepared, Map<String, String> echoPrepared,
                          boolean stampIntended) throws Exception {
         try (Transport.Publisher publisher = transport.publisher(spec, prepared);
@@ -77,19 +87,35 @@ public final class Child {
                  : transport.subscriber(spec.echo(), echoPrepared, 0)) {
             out.println(PREFIX + "READY");
             await("GO");
-            long total = spec.warmupMessages() + spec.messages();
             long start = System.nanoTime();
-            long retries = echo == null ? stream(publisher, total, stampIntended) : pingPong(publisher, echo, total);
+            long retries = echo == null ? stream(publisher, stampIntended) : pingPong(publisher, echo);
             long end = System.nanoTime();
+            window.end();
             out.println(PREFIX + "RESULT received=" + (echo == null ? 0 : echoes.received) + " gaps="
                 + (echo == null ? 0 : echoes.gaps) + " dups=" + (echo == null ? 0 : echoes.dups)
-                + " retries=" + retries + " startNs=" + start + " endNs=" + end + " hist=" + encode(histogram));
+                + " retries=" + retries + " warmupSent=" + warmupSent + " startNs=" + start + " endNs=" + end
+                + window.fields() + " hist=" + encode(histogram));
             await("CLOSE");
         }
     }
 
+    /**
+     * Whether message {@code seq} is measured: the first one sent after at least the spec's warm-up
+     * count and warm-up time starts the measurement (and the window). {@code now} is a recent nanoTime.
+     */
+    private boolean measured(long seq, long start, long now) {
+        if (warmupSent < 0) {
+            if (seq < spec.warmupMessages() || now - start < spec.warmupNanos()) {
+                return false;
+            }
+            warmupSent = seq;
+            window.begin();
+        }
+        return true;
+    }
+
     /** One-way stream; returns the back-pressure retries. */
-    private long stream(Transport.Publisher publisher, long total, boolean stampIntended) {
+    private long stream(Transport.Publisher publisher, boolean stampIntended) {
         int length = spec.messageLength();
         long rate = spec.ratePerSecond();
         int burst = Math.max(1, spec.burst());
@@ -97,7 +123,11 @@ public final class Child {
         long retries = 0;
         long origin = System.nanoTime();
         long previousBurst = origin - (long) burstIntervalNanos;
-        for (long seq = 0; seq < total; seq++) {
+        for (long seq = 0; ; seq++) {
+            boolean measured = measured(seq, origin, warmupSent < 0 ? System.nanoTime() : 0);
+            if (measured && seq - warmupSent == spec.messages()) {
+                break;
+            }
             long intended = 0;
             if (rate > 0) {
                 if (stampIntended) {
@@ -116,8 +146,9 @@ public final class Child {
                 }
             }
             long timestamp = stampIntended ? intended : System.nanoTime();
+            long sequence = measured ? seq | MessageLayout.MEASURED : seq;
             idle.reset();
-            while (!publisher.offer(timestamp, seq, length)) {
+            while (!publisher.offer(timestamp, sequence, length)) {
                 retries++;
                 idle.idle(0);
             }
@@ -128,14 +159,18 @@ public final class Child {
 
     private final Receiver echoes = new Receiver();
 
-    private long pingPong(Transport.Publisher publisher, Transport.Subscriber echo, long total) {
+    private long pingPong(Transport.Publisher publisher, Transport.Subscriber echo) {
         int length = spec.messageLength();
         long retries = 0;
-        for (long seq = 0; seq < total; seq++) {
-            echoes.recordFrom = spec.warmupMessages();
-            long expected = echoes.received + 1;
+        long origin = System.nanoTime();
+        for (long seq = 0; ; seq++) {
             long timestamp = System.nanoTime();
-            while (!publisher.offer(timestamp, seq, length)) {
+            boolean measured = measured(seq, origin, timestamp);
+            if (measured && seq - warmupSent == spec.messages()) {
+                break;
+            }
+            long expected = echoes.received + 1;
+            while (!publisher.offer(timestamp, measured ? seq | MessageLayout.MEASURED : seq, length)) {
                 retries++;
                 idle.idle(0);
             }
@@ -154,17 +189,15 @@ public final class Child {
              Transport.Publisher echo = echoPrepared == null ? null : transport.publisher(spec.echo(), echoPrepared)) {
             out.println(PREFIX + "READY");
             Receiver receiver = new Receiver();
-            receiver.recordFrom = spec.warmupMessages();
-            long total = spec.warmupMessages() + spec.messages();
             long stallNanos = stallMillis * 1_000_000L;
             long lastProgress = System.nanoTime();
             long retries = 0;
-            while (receiver.received < total) {
+            while (receiver.measuredCount < spec.messages()) {
                 int n = subscriber.poll(receiver, echo == null ? 64 : 1);
                 if (n > 0) {
                     lastProgress = receiver.lastNs;
                     if (echo != null) {
-                        while (!echo.offer(receiver.lastTimestamp, receiver.lastSequence, receiver.lastLength)) {
+                        while (!echo.offer(receiver.lastTimestamp, receiver.lastRawSequence, receiver.lastLength)) {
                             retries++;
                             idle.idle(0);
                         }
@@ -177,29 +210,34 @@ public final class Child {
                     }
                 }
             }
+            window.end();
             out.println(PREFIX + "RESULT received=" + receiver.received + " gaps=" + receiver.gaps + " dups="
                 + receiver.dups + " retries=" + retries + " startNs=" + receiver.measureStartNs + " endNs="
-                + receiver.lastNs + " hist=" + encode(histogram));
+                + receiver.lastNs + window.fields() + " hist=" + encode(histogram));
             await("CLOSE");
         }
     }
 
-    /** Counts and checks sequences, records latencies of measured messages. One per process role. */
+    /**
+     * Counts and checks sequences, records latencies of measured messages (those with
+     * {@link MessageLayout#MEASURED} in their sequence). One per process role.
+     */
     private final class Receiver implements Transport.MessageHandler {
-        long recordFrom;
         long expected;
         long received;
+        long measuredCount;
         long gaps;
         long dups;
         long measureStartNs;
         long lastNs;
         long lastTimestamp;
-        long lastSequence;
+        long lastRawSequence;
         int lastLength;
 
         @Override
-        public void onMessage(long timestampNanos, long sequence, int length) {
+        public void onMessage(long timestampNanos, long rawSequence, int length) {
             long now = System.nanoTime();
+            long sequence = rawSequence & ~MessageLayout.MEASURED;
             if (sequence == expected) {
                 expected++;
             } else if (sequence > expected) {
@@ -208,16 +246,18 @@ public final class Child {
             } else {
                 dups++;
             }
-            received++;
-            if (sequence >= recordFrom) {
+            if ((rawSequence & MessageLayout.MEASURED) != 0) {
+                if (measuredCount++ == 0) {
+                    // throughput counts from the last warm-up message's arrival (this one's without warm-up)
+                    measureStartNs = received == 0 ? now : lastNs;
+                    window.begin();
+                }
                 histogram.recordValue(Math.min(Math.max(0, now - timestampNanos), HIGHEST_TRACKABLE_NANOS));
             }
-            if (sequence == recordFrom - 1 || (recordFrom == 0 && received == 1)) {
-                measureStartNs = now; // throughput counts from the last warm-up message's arrival
-            }
+            received++;
             lastNs = now;
             lastTimestamp = timestampNanos;
-            lastSequence = sequence;
+            lastRawSequence = rawSequence;
             lastLength = length;
         }
     }

@@ -28,6 +28,7 @@ final class ChildArgs {
         words.add("spec.subscribers=" + spec.subscribers());
         words.add("spec.messages=" + spec.messages());
         words.add("spec.warmup=" + spec.warmupMessages());
+        words.add("spec.warmupNanos=" + spec.warmupNanos());
         words.add("spec.rate=" + spec.ratePerSecond());
         words.add("spec.burst=" + spec.burst());
         words.add("spec.workDir=" + spec.workDir());
@@ -56,6 +57,7 @@ final class ChildArgs {
         return new RunSpec(get("spec.transport"), RunSpec.Mode.valueOf(get("spec.mode")),
             Integer.parseInt(get("spec.length")), Integer.parseInt(get("spec.subscribers")),
             Long.parseLong(get("spec.messages")), Long.parseLong(get("spec.warmup")),
+            Long.parseLong(get("spec.warmupNanos")),
             Long.parseLong(get("spec.rate")), Integer.parseInt(get("spec.burst")),
             Path.of(get("spec.workDir")), get("spec.runId"));
     }
@@ -68,6 +70,11 @@ final class ChildArgs {
             }
         });
         return out;
+    }
+
+    /** The value of an optional argument, or null. */
+    String getOrNull(String key) {
+        return values.get(key);
     }
 
     String get(String key) {

@@ -94,6 +94,7 @@ final class ChildProcess {
     }
 
     void kill() throws InterruptedException {
+        process.descendants().forEach(ProcessHandle::destroyForcibly); // the JVM, when perf stat wraps it
         process.destroyForcibly();
         process.waitFor(10, TimeUnit.SECONDS);
     }

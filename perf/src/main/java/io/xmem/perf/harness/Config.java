@@ -2,12 +2,16 @@ package io.xmem.perf.harness;
 
 import java.nio.file.Path;
 
-/** One measured configuration of the harness: a workload, a system, a size, a fan-out, counts and a rate. */
-public record Config(Workload workload, String system, int length, int subscribers, long warmup, long messages,
-                     long rate, int burst) {
+/**
+ * One measured configuration of the harness: a workload, a system, a size, a fan-out, a warm-up
+ * (at least {@code warmup} messages and {@code warmupNanos} of sending), a measured count and a rate.
+ */
+public record Config(Workload workload, String system, int length, int subscribers, long warmup, long warmupNanos,
+                     long messages, long rate, int burst) {
 
     public RunSpec spec(Path workDir, String runId) {
-        return new RunSpec(system, workload.mode, length, subscribers, messages, warmup, rate, burst, workDir, runId);
+        return new RunSpec(system, workload.mode, length, subscribers, messages, warmup, warmupNanos, rate, burst,
+            workDir, runId);
     }
 
     /** A file-name-safe id, e.g. {@code one-way-agrona-ring-4KiB-1sub}. */
@@ -16,13 +20,15 @@ public record Config(Workload workload, String system, int length, int subscribe
             + (burst > 1 ? "-burst" + burst : "");
     }
 
-    /** A rough duration, for the timeout and the progress line's ETA. */
+    /** A rough duration of the sending (warm-up and measurement), for the timeout and the progress line's ETA. */
     public double expectedSeconds() {
-        long total = warmup + messages;
+        return Math.max(warmupNanos / 1e9, warmup * perMessageSeconds()) + messages * perMessageSeconds();
+    }
+
+    private double perMessageSeconds() {
         if (rate > 0) {
-            return (double) total / rate;
+            return 1.0 / rate;
         }
-        double perMessage = workload == Workload.ROUND_TRIP ? 20e-6 + 2.0 * length / 1e9 : 1e-6 + length / 2e9;
-        return total * perMessage;
+        return workload == Workload.ROUND_TRIP ? 20e-6 + 2.0 * length / 1e9 : 1e-6 + length / 2e9;
     }
 }

@@ -34,14 +34,16 @@ final class ConfigRunner {
     private final Path workDir;
     private final Idle idle;
     private final List<String> extraFlags;
+    private final Evidence evidence;
     private final String runIdPrefix;
     private int runs;
 
-    ConfigRunner(String classPath, Path workDir, Idle idle, List<String> extraFlags) {
+    ConfigRunner(String classPath, Path workDir, Idle idle, List<String> extraFlags, Evidence evidence) {
         this.classPath = classPath;
         this.workDir = workDir;
         this.idle = idle;
         this.extraFlags = extraFlags;
+        this.evidence = evidence;
         this.runIdPrefix = "h" + ProcessHandle.current().pid() + "-" + Long.toString(System.currentTimeMillis() % 100_000, 36);
     }
 
@@ -80,9 +82,9 @@ final class ConfigRunner {
             for (int i = 0; i < config.subscribers(); i++) {
                 Map<String, String> settings = Map.of("role", "subscriber", "index", Integer.toString(i),
                     "idle", idle.name(), "stallMillis", Long.toString(stallMillis));
-                children.add(start("sub" + i, spec, prepared, echoPrepared, settings, flags, events));
+                children.add(start(config, "sub" + i, spec, prepared, echoPrepared, settings, flags, events));
             }
-            ChildProcess publisher = start("pub", spec, prepared, echoPrepared, Map.of("role", "publisher",
+            ChildProcess publisher = start(config, "pub", spec, prepared, echoPrepared, Map.of("role", "publisher",
                 "idle", idle.name(), "stamp", config.workload() == Workload.RATE ? "intended" : "actual"), flags, events);
             children.add(publisher);
 
@@ -103,7 +105,7 @@ final class ConfigRunner {
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            return result(config, roundTrip, publisher, results, seconds);
+            return result(config, roundTrip, publisher, results, seconds, evidence);
         } catch (Exception e) {
             return ConfigResult.failed(config, e.getMessage() == null ? e.toString() : e.getMessage(),
                 (System.nanoTime() - started) / 1e9);
@@ -120,12 +122,19 @@ final class ConfigRunner {
         }
     }
 
-    private ChildProcess start(String label, RunSpec spec, Map<String, String> prepared,
+    private ChildProcess start(Config config, String label, RunSpec spec, Map<String, String> prepared,
                                Map<String, String> echoPrepared, Map<String, String> settings, List<String> flags,
-                               BlockingQueue<ChildProcess.Event> events) throws IOException {
-        List<String> args = ChildArgs.encode(spec, prepared, echoPrepared, settings);
+                               BlockingQueue<ChildProcess.Event> events) throws IOException, InterruptedException {
+        Evidence.Wrapping tools = evidence.wrap(config, label);
+        Map<String, String> all = new HashMap<>(settings);
+        all.putAll(tools.settings());
+        List<String> args = ChildArgs.encode(spec, prepared, echoPrepared, all);
+        List<String> jvmFlags = new ArrayList<>(flags);
+        jvmFlags.addAll(tools.jvmFlags());
+        List<String> command = new ArrayList<>(tools.prefix());
+        command.addAll(ChildJvm.command(classPath, jvmFlags, args));
         Path log = workDir.resolve(spec.runId() + "-" + label + ".log");
-        return ChildProcess.start(label, ChildJvm.command(classPath, flags, args), log, events);
+        return ChildProcess.start(label, command, log, events);
     }
 
     /** Collects READY and RESULT lines until {@code target} has one per child; fails fast on trouble. */
@@ -158,23 +167,27 @@ final class ConfigRunner {
     }
 
     private static ConfigResult result(Config config, boolean roundTrip, ChildProcess publisher,
-                                       Map<ChildProcess, String> results, double seconds) throws Exception {
+                                       Map<ChildProcess, String> results, double seconds, Evidence evidence)
+        throws Exception {
         Map<String, String> pub = fields(results.get(publisher));
         long retries = Long.parseLong(pub.get("retries"));
-        long total = config.warmup() + config.messages();
+        long warmupSent = Long.parseLong(pub.get("warmupSent"));
+        long total = Math.max(0, warmupSent) + config.messages();
         List<ConfigResult.Receiver> receivers = new ArrayList<>();
+        List<ProcessCosts> costs = new ArrayList<>();
         Histogram merged = new Histogram(Child.HIGHEST_TRACKABLE_NANOS, 3);
         double slowest = Double.MAX_VALUE;
         List<String> problems = new ArrayList<>();
         for (Map.Entry<ChildProcess, String> entry : results.entrySet()) {
             boolean isPublisher = entry.getKey() == publisher;
+            Map<String, String> f = fields(entry.getValue());
+            costs.add(evidence.collect(config, ProcessCosts.fromFields(entry.getKey().label, config.messages(), f)));
             if (isPublisher != roundTrip) {
                 if (!isPublisher) {
-                    retries += Long.parseLong(fields(entry.getValue()).get("retries")); // echo retries
+                    retries += Long.parseLong(f.get("retries")); // echo retries
                 }
                 continue;
             }
-            Map<String, String> f = fields(entry.getValue());
             Histogram h = Child.decode(f.get("hist"));
             long received = Long.parseLong(f.get("received"));
             long gaps = Long.parseLong(f.get("gaps"));
@@ -183,7 +196,7 @@ final class ConfigRunner {
             if (roundTrip) {
                 rate = total / ((Long.parseLong(f.get("endNs")) - Long.parseLong(f.get("startNs"))) / 1e9);
             } else {
-                long intervals = config.warmup() > 0 ? config.messages() : config.messages() - 1;
+                long intervals = warmupSent > 0 ? config.messages() : config.messages() - 1;
                 rate = intervals / ((Long.parseLong(f.get("endNs")) - Long.parseLong(f.get("startNs"))) / 1e9);
             }
             if (received != total || gaps != 0 || dups != 0) {
@@ -194,11 +207,9 @@ final class ConfigRunner {
             merged.add(h);
             slowest = Math.min(slowest, rate);
         }
-        if (!problems.isEmpty()) {
-            return new ConfigResult(config, ConfigResult.Status.FAILED, String.join("; ", problems), merged, receivers,
-                retries, slowest, seconds);
-        }
-        return new ConfigResult(config, ConfigResult.Status.OK, "", merged, receivers, retries, slowest, seconds);
+        ConfigResult.Status status = problems.isEmpty() ? ConfigResult.Status.OK : ConfigResult.Status.FAILED;
+        return new ConfigResult(config, status, String.join("; ", problems), merged, receivers, retries, slowest,
+            seconds, warmupSent, costs);
     }
 
     private static Map<String, String> fields(String line) {

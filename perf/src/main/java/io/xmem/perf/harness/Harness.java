@@ -25,28 +25,36 @@ public final class Harness {
 
     static final String USAGE = """
         usage: perf/bench [--quick | --full] [options]      (default --quick)
-          --quick                 one-way, round-trip, throughput at 32 B, 4 KiB, 1 MiB, one subscriber, ~0.5 s
-                                  per config: about 2 minutes
-          --full                  all four modes, every size (32 B .. 24 MiB), fan-out 1, 2, 4, rate bursts 1
-                                  and 16, ~5 s per config: about an hour
+          --quick                 one-way, round-trip, throughput at 32 B, 4 KiB, 1 MiB, one subscriber; 1 s
+                                  warm-up and ~0.5 s measured per config: about 3 minutes
+          --full                  all four modes at every size (32 B .. 24 MiB); one-way with fan-out 1, 2, 4;
+                                  rate in bursts of 1 and 16; 2 s warm-up, ~3 s measured per config:
+                                  about 40 minutes on 2 cores (the progress lines print an ETA)
+          --dry-run               print the configurations and the planned duration, run nothing
           --systems a,b,c         transports to run (default: every one present: %s)
           --sizes 32,4k,1m,24m    message sizes in bytes (k = KiB, m = MiB)
-          --subscribers 1,2,4     fan-out (systems without fan-out run only 1)
+          --subscribers 1,2,4     fan-out, in every chosen mode but round trips (full's default: one-way only)
           --mode m1,m2            one-way, round-trip, throughput, rate (quick: the first three; full: all)
           --rate N                messages/s of the rate mode (default 10000, capped at 0.5 GB/s of payload)
           --burst 1,16            messages per burst in the rate mode (burst mode when > 1)
           --messages N            measured messages per config (default: from the duration target)
-          --warmup N              warm-up messages per config
+          --warmup-time T         warm-up per config as a time: 2s, 500ms (default: quick 1 s, full 2 s)
+          --warmup N              at least N warm-up messages; alone (without --warmup-time) a count only
           --idle spin|backoff     how children wait (default spin: busy-spin)
+          --gc-log                children log GC (-Xlog:gc*) into the report's gc/; the report sums the pauses
+          --profile               a JFR recording per child (jfr/); the report lists the hottest methods
+          --perf-stat             children under `perf stat`, counting the measured window only (perf/)
           --baseline NAME         the ratio column's reference (default xmem; the floor when xmem is absent)
           --out DIR               report directory (default perf/results/<yyyy-MM-dd-HHmm>)
-          --jvm-flag FLAG         one more JVM flag for every child (repeatable), e.g. --jvm-flag -Xlog:gc
+          --jvm-flag FLAG         one more JVM flag for every child (repeatable)
         """;
 
     public static void main(String[] args) throws Exception {
         try {
             Outcome outcome = run(args, System.getProperty("java.class.path"), System.out);
-            System.out.println("report: " + outcome.report());
+            if (outcome.report() != null) {
+                System.out.println("report: " + outcome.report());
+            }
         } catch (IllegalArgumentException e) {
             if ("help".equals(e.getMessage())) {
                 System.out.print(String.format(USAGE, Transports.names()));
@@ -76,6 +84,11 @@ public final class Harness {
         long rate = 10_000;
         long messages = 0;
         long warmup = -1;
+        double warmupSeconds = -1;
+        boolean gcLog = false;
+        boolean profile = false;
+        boolean perfStat = false;
+        boolean dryRun = false;
         Idle idle = Idle.SPIN;
         String baseline = "xmem";
         Path out = null;
@@ -94,6 +107,11 @@ public final class Harness {
                 case "--burst" -> bursts = ints(value(args, ++i, a));
                 case "--messages" -> messages = Long.parseLong(value(args, ++i, a));
                 case "--warmup" -> warmup = Long.parseLong(value(args, ++i, a));
+                case "--warmup-time" -> warmupSeconds = seconds(value(args, ++i, a));
+                case "--gc-log" -> gcLog = true;
+                case "--profile" -> profile = true;
+                case "--perf-stat" -> perfStat = true;
+                case "--dry-run" -> dryRun = true;
                 case "--idle" -> idle = Idle.parse(value(args, ++i, a));
                 case "--baseline" -> baseline = value(args, ++i, a);
                 case "--out" -> out = Path.of(value(args, ++i, a));
@@ -110,6 +128,7 @@ public final class Harness {
         if (sizes == null) {
             sizes = full ? Plan.ALL_SIZES : Plan.QUICK_SIZES;
         }
+        boolean fanOutEverywhere = subscribers != null;
         if (subscribers == null) {
             subscribers = full ? List.of(1, 2, 4) : List.of(1);
         }
@@ -120,10 +139,19 @@ public final class Harness {
         if (bursts == null) {
             bursts = full ? List.of(1, 16) : List.of(1);
         }
-        Plan plan = new Plan(workloads, systems, sizes, subscribers, bursts, rate, !full, messages, warmup);
+        Plan plan = new Plan(workloads, systems, sizes, subscribers, bursts, rate, !full, messages, warmup, warmupSeconds,
+            fanOutEverywhere);
         if (out == null) {
             Path results = Files.isDirectory(Path.of("perf")) ? Path.of("perf", "results") : Path.of("results");
             out = results.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")));
+        }
+        if (dryRun) {
+            List<Config> planned = plan.configs();
+            planned.forEach(c -> progress.printf("%-60s warm-up %.1f s, %s measured messages, ~%s min:s%n", c.id(),
+                c.warmupNanos() / 1e9, Report.count(c.messages()), clock(weight(c))));
+            progress.printf("harness: %d configurations, planned about %s min:s (skipped ones take no time)%n",
+                planned.size(), clock(planned.stream().mapToDouble(Harness::weight).sum()));
+            return new Outcome(null, List.of(), "");
         }
         Files.createDirectories(out);
         Path work = Files.createDirectories(out.resolve("work"));
@@ -131,12 +159,14 @@ public final class Harness {
         String command = "perf/bench " + String.join(" ", args);
         Machine machine = Machine.describe();
         List<Config> configs = plan.configs();
-        progress.printf("harness: %d configurations, systems %s, idle %s, output %s%n", configs.size(), systems,
-            idle.label(), out);
-        ConfigRunner runner = new ConfigRunner(classPath, work, idle, extraFlags);
+        Evidence evidence = new Evidence(gcLog, profile, perfStat, out, work);
+        double plannedTotal = configs.stream().mapToDouble(Harness::weight).sum();
+        progress.printf("harness: %d configurations, systems %s, idle %s, output %s; planned about %s min:s%n",
+            configs.size(), systems, idle.label(), out, clock(plannedTotal));
+        evidence.notes().forEach(n -> progress.println("harness: " + n));
+        ConfigRunner runner = new ConfigRunner(classPath, work, idle, extraFlags, evidence);
         List<ConfigResult> results = new ArrayList<>();
         long t0 = System.nanoTime();
-        double plannedTotal = configs.stream().mapToDouble(Harness::weight).sum();
         double plannedDone = 0;
         for (int i = 0; i < configs.size(); i++) {
             Config c = configs.get(i);
@@ -151,7 +181,7 @@ public final class Harness {
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
         Path report = new Report(out, command, machine, idle, baseline, systems, extraFlags, results, elapsed,
-            Machine.loadAverage()).write();
+            Machine.loadAverage(), evidence.notes()).write();
         progress.printf("harness: done in %s; %d ok, %d failed, %d skipped%n", clock(elapsed),
             results.stream().filter(ConfigResult::ok).count(),
             results.stream().filter(r -> r.status() == ConfigResult.Status.FAILED).count(),
@@ -162,7 +192,16 @@ public final class Harness {
 
     /** Planned seconds of a config, start-up of its JVMs included, for the ETA. */
     private static double weight(Config c) {
-        return c.expectedSeconds() + 1.5 + 0.3 * c.subscribers();
+        return c.expectedSeconds() + 1.5 + 0.3 * c.subscribers() + (c.system().equals("aeron-ipc") ? 1.0 : 0);
+    }
+
+    /** A duration: {@code 2s}, {@code 500ms}, {@code 1.5} (seconds). */
+    static double seconds(String s) {
+        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        if (t.endsWith("ms")) {
+            return Double.parseDouble(t.substring(0, t.length() - 2)) / 1000;
+        }
+        return Double.parseDouble(t.endsWith("s") ? t.substring(0, t.length() - 1) : t);
     }
 
     private static String summary(ConfigResult r) {

@@ -21,6 +21,12 @@ public final class MessageLayout {
     public static final int HEADER_LENGTH = 16;
     /** The smallest message the harness sends: the header plus the 8 touched bytes never overlap it. */
     public static final int MIN_LENGTH = 24;
+    /**
+     * Set in the sequence field of every measured message, clear in warm-up messages: warm-up
+     * lasts a time, not a count, so only the publisher knows where it ends and says so in band.
+     * Sequences stay below 2^62, so the flag never collides with a count.
+     */
+    public static final long MEASURED = 1L << 62;
 
     private MessageLayout() {
     }

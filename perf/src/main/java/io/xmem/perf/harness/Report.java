@@ -20,19 +20,22 @@ import java.util.Set;
 final class Report {
     static final String XMEM = "xmem";
 
-    private final Path dir;
-    private final String command;
-    private final Machine machine;
-    private final Idle idle;
-    private final String requestedBaseline;
-    private final List<String> systems;
-    private final List<String> extraFlags;
-    private final List<ConfigResult> results;
-    private final double seconds;
-    private final String loadAtEnd;
+    final Path dir;
+    final String command;
+    final Machine machine;
+    final Idle idle;
+    final String requestedBaseline;
+    final List<String> systems;
+    final List<String> extraFlags;
+    final List<ConfigResult> results;
+    final double seconds;
+    final String loadAtEnd;
+    final List<String> evidenceNotes;
 
     Report(Path dir, String command, Machine machine, Idle idle, String requestedBaseline, List<String> systems,
-           List<String> extraFlags, List<ConfigResult> results, double seconds, String loadAtEnd) {
+           List<String> extraFlags, List<ConfigResult> results, double seconds, String loadAtEnd,
+           List<String> evidenceNotes) {
+        this.evidenceNotes = evidenceNotes;
         this.dir = dir;
         this.command = command;
         this.machine = machine;
@@ -67,6 +70,7 @@ final class Report {
         List<String> charts = new Charts(dir, systems).write(results);
         Path md = dir.resolve("report.md");
         Files.writeString(md, markdown(charts));
+        Files.writeString(dir.resolve(ReadmeSummary.FILE), new ReadmeSummary(this, charts).markdown());
         return md;
     }
 
@@ -93,6 +97,8 @@ final class Report {
                 s.append("| flags added for ").append(system).append(" | `").append(String.join(" ", own)).append("` |\n");
             }
         }
+        s.append("| warm-up | by time before every configuration's measured messages (the publisher sends unrecorded ")
+            .append("messages until it has for that long; --warmup-time): ").append(warmups()).append(" |\n");
         s.append("| waiting | ").append(idle.label()).append(" in every child (subscribers polling, publishers on ")
             .append("back-pressure and between paced sends) |\n");
         s.append("| clock | `System.nanoTime()` (CLOCK_MONOTONIC, one clock for every process on Linux) |\n");
@@ -116,6 +122,7 @@ final class Report {
             subscriber; "worst sub p99" is the highest single-subscriber p99.
 
             """);
+        s.append(new Goals(results).markdown());
         for (Workload w : Workload.values()) {
             List<ConfigResult> rows = results.stream().filter(r -> r.config().workload() == w).toList();
             if (!rows.isEmpty()) {
@@ -133,12 +140,24 @@ final class Report {
             reasons.forEach(x -> s.append("- ").append(x).append('\n'));
             s.append('\n');
         }
+        s.append(new CostsTable(results, evidenceNotes).markdown());
         s.append("## Charts\n\n");
         for (String c : charts) {
             s.append("![").append(c).append("](").append(c).append(")\n\n");
         }
         s.append("Raw percentile distributions (µs): `hgrm/<config>.hgrm`.\n");
         return s.toString();
+    }
+
+    /** The warm-up time of each workload in this run, e.g. "one-way 1 s, throughput 0.5 s". */
+    private String warmups() {
+        Set<String> parts = new LinkedHashSet<>();
+        for (ConfigResult r : results) {
+            Config c = r.config();
+            parts.add(c.workload().label + " " + String.format(Locale.ROOT, "%.3g s", c.warmupNanos() / 1e9)
+                + (c.warmup() > 0 ? " and ≥ " + count(c.warmup()) + " messages" : ""));
+        }
+        return String.join(", ", parts);
     }
 
     private void table(StringBuilder s, Workload w, List<ConfigResult> rows, String base) {
@@ -209,7 +228,7 @@ final class Report {
             return "—";
         }
         double v = w == Workload.THROUGHPUT ? r.messagesPerSecond() / b.messagesPerSecond() : r.micros(50) / b.micros(50);
-        return String.format(Locale.ROOT, "%.2f×", v);
+        return times(v);
     }
 
     static String micros(double us) {
@@ -220,6 +239,17 @@ final class Report {
             return String.format(Locale.ROOT, "%.1f", us);
         }
         return String.format(Locale.ROOT, "%.2f", us);
+    }
+
+    /** A ratio with two significant digits at least: 0.0021×, 0.73×, 12×, 7,061×. */
+    static String times(double v) {
+        if (v >= 100) {
+            return String.format(Locale.ROOT, "%,.0f×", v);
+        }
+        if (v >= 0.1 || v == 0) {
+            return String.format(Locale.ROOT, "%.2f×", v);
+        }
+        return String.format(Locale.ROOT, "%.2g×", v);
     }
 
     static String count(double v) {

@@ -17,10 +17,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The harness end to end, small enough for CI: real child JVMs for xmem, floor, agrona-ring and uds,
- * one-way and round-trip, 32 B and 4 KiB, a few thousand messages each, children on the backoff idle
- * strategy (busy-spinning pairs crawl on a loaded 2-core CI machine). Asserts what the figures
- * rest on — every message delivered once and in order, histograms filled, the report and charts
- * written, no shared-memory file left behind — and no timing at all.
+ * one-way and round-trip, 32 B and 4 KiB, a few thousand messages each after a warm-up of at least
+ * 200 messages and 0.2 s, children on the backoff idle strategy (busy-spinning pairs crawl on a loaded
+ * 2-core CI machine). Asserts what the figures rest on — every message delivered once and in order,
+ * only measured ones recorded, every process's measured window reported, histograms filled, the
+ * report, goals, charts and README section written, no shared-memory file left behind — and no
+ * timing at all.
  */
 class HarnessSmokeTest {
     private static final List<String> SYSTEMS = List.of("xmem", "floor", "agrona-ring", "uds");
@@ -36,6 +38,7 @@ class HarnessSmokeTest {
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
         Harness.Outcome outcome = Harness.run(new String[] {"--quick", "--systems", String.join(",", SYSTEMS), "--sizes", "32,4k",
             "--mode", "one-way,round-trip", "--messages", Long.toString(MESSAGES), "--warmup", Long.toString(WARMUP),
+            "--warmup-time", "200ms",
             "--idle", "backoff", "--out", out.toString()}, classPath, new PrintStream(progress, true, StandardCharsets.UTF_8));
         String log = progress.toString(StandardCharsets.UTF_8);
 
@@ -43,13 +46,18 @@ class HarnessSmokeTest {
         assertEquals(SYSTEMS.size() * 2 * 2, results.size(), log);
         for (ConfigResult r : results) {
             assertEquals(ConfigResult.Status.OK, r.status(), r.config().id() + ": " + r.note() + "\n" + log);
+            assertTrue(r.warmupMessages() >= WARMUP, r.config().id() + " warmed up with " + r.warmupMessages());
             for (ConfigResult.Receiver receiver : r.receivers()) {
-                assertEquals(MESSAGES + WARMUP, receiver.received(), r.config().id());
+                assertEquals(MESSAGES + r.warmupMessages(), receiver.received(), r.config().id());
                 assertEquals(0, receiver.gaps(), r.config().id());
                 assertEquals(0, receiver.dups(), r.config().id());
                 assertEquals(MESSAGES, receiver.histogram().getTotalCount(), r.config().id());
             }
             assertEquals(1, r.receivers().size(), r.config().id());
+            assertEquals(2, r.costs().size(), r.config().id());
+            for (ProcessCosts c : r.costs()) {
+                assertTrue(c.window() && c.cpuNanos() > 0, r.config().id() + " " + c.label() + ": no measured window");
+            }
             assertTrue(r.latency().getMaxValue() > 0, r.config().id());
         }
 
@@ -59,6 +67,10 @@ class HarnessSmokeTest {
             assertTrue(md.contains("| " + system + " | 4 KiB | 1 |"), md);
         }
         assertTrue(md.contains("n/a (xmem ring not yet built)") || Transports.has("xmem"), md);
+        assertTrue(md.contains("## Goals") && md.contains("32 B one-way p50 ≤ agrona-ring"), md);
+        assertTrue(md.contains("## Steady state"), md);
+        String section = Files.readString(out.resolve(ReadmeSummary.FILE));
+        assertTrue(section.contains("| 4 KiB | agrona-ring |") && section.contains(ReadmeSummary.DIR_TOKEN + "/"), section);
         for (String chart : List.of("latency-vs-size-one-way.svg", "latency-percentiles-one-way.svg",
             "latency-vs-size-round-trip.svg", "latency-percentiles-round-trip.svg")) {
             String svg = Files.readString(out.resolve(chart));

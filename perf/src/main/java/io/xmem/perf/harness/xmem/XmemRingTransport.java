@@ -21,9 +21,19 @@ import java.util.Map;
 
 /**
  * xmem: a reliable ring, exclusive publication. Messages up to {@value #INLINE_LIMIT} bytes go
- * inline (copied into the ring with {@code tryClaim}/{@code commit}, as Agrona's ring copies
- * them); larger ones go by reference: the payload sits in a pool buffer the publisher owns,
- * only the 16-byte header is written per message, and a 64-byte record crosses the ring.
+ * inline: the publisher stamps its own message and {@code offer(MemorySegment)} copies it into
+ * the ring, as the Agrona transport stamps its source buffer and copies it in. (An earlier version
+ * used {@code tryClaim}/{@code claimed()}/{@code commit}; {@code claimed()} makes a slice per
+ * message, which escape analysis must remove, and a quick run measured 15 B allocated per message
+ * on that path.) Larger messages go by reference: the payload sits in a pool buffer the publisher
+ * owns, only the 16-byte header is written per message, and a 64-byte record crosses the ring.
+ *
+ * <p>Inline sizes use a ring without a pool, as an application that sends only small messages
+ * would: a ring with a pool walks every record a second time to find the buffer references whose
+ * pins it must drop (once per eighth of the log in the subscriber, and when the publisher needs
+ * room), which an inline-only stream does not need ({@code -Dxmem.perf.inlineWithPool=true} on the
+ * harness JVM brings the pool back, to measure the difference). Referenced sizes get a pool of
+ * max(8, min(1024, 256 MiB / size)) buffers (ten 24 MiB buffers).
  *
  * <p>The harness's children spin or back off; none sleeps in {@code Subscription.await}, so the
  * ring is created without wake-ups (no fence per record), as Agrona's and Aeron's have none.
@@ -36,6 +46,8 @@ import java.util.Map;
  */
 public final class XmemRingTransport implements Transport {
     static final int INLINE_LIMIT = 1024;
+    /** Harness JVM property: give inline sizes a pool too, to measure what the release walk costs. */
+    public static final String INLINE_WITH_POOL = "xmem.perf.inlineWithPool";
     private static final int RING_CAPACITY = 1 << 22;
 
     @Override
@@ -53,23 +65,33 @@ public final class XmemRingTransport implements Transport {
         return 64 << 20;
     }
 
+    /**
+     * Buffers in the pool: as many messages in flight as the copying peers' buffers hold (Agrona's
+     * 4 MiB ring holds about a thousand 4 KiB messages), within 256 MiB and at least 8.
+     */
     private static int bufferCount(int length) {
-        return (int) Math.max(8, Math.min(256, (256L << 20) / length));
+        return (int) Math.max(8, Math.min(1024, (256L << 20) / length));
     }
 
     @Override
     public Map<String, String> prepare(RunSpec spec) {
-        String pool = "xmem-perf-" + spec.runId() + "-pool";
         String ring = "xmem-perf-" + spec.runId() + "-ring";
         int length = Math.max(spec.messageLength(), MessageLayout.MIN_LENGTH);
-        try (BufferPool p = BufferPool.create(pool, PoolConfig.builder()
-                 .sizeClass(length, bufferCount(length)).maxParticipants(16).build());
-             Ring r = Ring.create(ring, RingConfig.builder().capacity(RING_CAPACITY).pool(pool).wakeups(false)
-                 .maxSubscribers(Math.max(4, spec.subscribers())).build())) {
-            // both closed again: the children open them by name
-        }
+        RingConfig.Builder config = RingConfig.builder().capacity(RING_CAPACITY).wakeups(false)
+            .maxSubscribers(Math.max(4, spec.subscribers()));
         Map<String, String> prepared = new HashMap<>();
-        prepared.put("pool", pool);
+        if (length > INLINE_LIMIT || Boolean.getBoolean(INLINE_WITH_POOL)) {
+            String pool = "xmem-perf-" + spec.runId() + "-pool";
+            try (BufferPool p = BufferPool.create(pool, PoolConfig.builder()
+                     .sizeClass(length, bufferCount(length)).maxParticipants(16).build())) {
+                // closed again: the children open it by name
+            }
+            prepared.put("pool", pool);
+            config.pool(pool);
+        }
+        try (Ring r = Ring.create(ring, config.build())) {
+            // closed again: the children open it by name
+        }
         prepared.put("ring", ring);
         return prepared;
     }
@@ -101,6 +123,7 @@ public final class XmemRingTransport implements Transport {
         private final int subscribers;
         private final boolean inline;
         private final MemorySegment source;
+        private final MemorySegment message;
         private boolean allJoined;
 
         XmemPublisher(Ring ring, RunSpec spec) {
@@ -114,6 +137,7 @@ public final class XmemRingTransport implements Transport {
             for (int i = 0; i < length; i++) {
                 source.set(ValueLayout.JAVA_BYTE, i, MessageLayout.patternByte(i));
             }
+            this.message = source.asSlice(0, length);
             if (!inline) { // fill every pool buffer once, as the peers fill their source buffer once
                 List<Buffer> all = new ArrayList<>();
                 Buffer b;
@@ -134,15 +158,10 @@ public final class XmemRingTransport implements Transport {
                 allJoined = true;
             }
             if (inline) {
-                if (publication.tryClaim(length) < 0) {
-                    return false;
-                }
-                MemorySegment m = publication.claimed();
-                MemorySegment.copy(source, 0, m, 0, length);
-                m.set(ValueLayout.JAVA_LONG_UNALIGNED, MessageLayout.TIMESTAMP_OFFSET, timestampNanos);
-                m.set(ValueLayout.JAVA_LONG_UNALIGNED, MessageLayout.SEQUENCE_OFFSET, sequence);
-                publication.commit();
-                return true;
+                // as the Agrona transport does: stamp the publisher's message, then one copy into the ring
+                message.set(ValueLayout.JAVA_LONG_UNALIGNED, MessageLayout.TIMESTAMP_OFFSET, timestampNanos);
+                message.set(ValueLayout.JAVA_LONG_UNALIGNED, MessageLayout.SEQUENCE_OFFSET, sequence);
+                return publication.offer(message) > 0;
             }
             long token = pool.tryAcquireToken(length);
             if (token == BufferPool.NO_TOKEN) {

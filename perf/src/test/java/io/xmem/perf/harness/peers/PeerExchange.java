@@ -34,7 +34,7 @@ public final class PeerExchange {
      */
     public static RunSpec spec(Transport transport, int length, int subscribers, long messages) {
         String runId = "test-" + UUID.randomUUID().toString().substring(0, 8);
-        return new RunSpec(transport.name(), RunSpec.Mode.ONE_WAY, length, subscribers, messages, 0, 0, 1,
+        return new RunSpec(transport.name(), RunSpec.Mode.ONE_WAY, length, subscribers, messages, 0, 0, 0, 1,
             Path.of(System.getProperty("java.io.tmpdir"), "xmem-peer-" + runId), runId);
     }
 
