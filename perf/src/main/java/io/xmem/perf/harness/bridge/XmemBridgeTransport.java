@@ -53,11 +53,18 @@ public final class XmemBridgeTransport implements Transport {
 
     private static RunSpec side(RunSpec spec, String host) {
         return new RunSpec(spec.transport(), spec.mode(), spec.messageLength(), spec.subscribers(), spec.messages(),
-            spec.warmupMessages(), spec.ratePerSecond(), spec.burst(), spec.workDir(), spec.runId() + "-" + host);
+            spec.warmupMessages(), spec.warmupNanos(), spec.ratePerSecond(), spec.burst(), spec.workDir(),
+            spec.runId() + "-" + host);
     }
 
+    /** One side's names; inline sizes have no pool (see XmemRingTransport), so "pool" may be absent. */
     private static Map<String, String> host(Map<String, String> prepared, String host) {
-        return Map.of("ring", prepared.get(host + ".ring"), "pool", prepared.get(host + ".pool"));
+        Map<String, String> side = new HashMap<>();
+        side.put("ring", prepared.get(host + ".ring"));
+        if (prepared.get(host + ".pool") != null) {
+            side.put("pool", prepared.get(host + ".pool"));
+        }
+        return side;
     }
 
     @Override
