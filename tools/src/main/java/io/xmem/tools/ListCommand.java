@@ -36,6 +36,8 @@ import java.util.stream.Stream;
 final class ListCommand implements Callable<Integer> {
     static final String POOL_SUFFIX = ".pool";
     static final String RING_SUFFIX = ".ring";
+    static final String BRIDGE_OUT_SUFFIX = ".bridge-out";
+    static final String BRIDGE_IN_SUFFIX = ".bridge-in";
 
     @Spec
     CommandSpec spec;
@@ -83,6 +85,8 @@ final class ListCommand implements Callable<Integer> {
                     entries.add(new Entry("pool", strip(fileName, POOL_SUFFIX), file));
                 } else if (fileName.endsWith(RING_SUFFIX) && fileName.length() > RING_SUFFIX.length()) {
                     entries.add(new Entry("ring", strip(fileName, RING_SUFFIX), file));
+                } else if (fileName.endsWith(BRIDGE_OUT_SUFFIX) || fileName.endsWith(BRIDGE_IN_SUFFIX)) {
+                    entries.add(new Entry("bridge", fileName, file)); // named by file: a ring may have both
                 }
             }
         } catch (IOException e) {
@@ -107,7 +111,11 @@ final class ListCommand implements Callable<Integer> {
     /** The counters of one pool or ring, or why it could not be opened: one bad file never fails the listing. */
     private String describe(Entry e) {
         try {
-            return e.kind().equals("pool") ? describePool(e.name()) : describeRing(e.name());
+            return switch (e.kind()) {
+                case "pool" -> describePool(e.name());
+                case "ring" -> describeRing(e.name());
+                default -> describeBridge(e.file());
+            };
         } catch (XmemException ex) {
             return "error: " + ex.getMessage();
         } catch (RuntimeException ex) { // not one of xmem's own failures: keep its type for a bug report
@@ -131,6 +139,13 @@ final class ListCommand implements Callable<Integer> {
         return String.format("%s %s, %s; %d subscriber%s, %d published", Bytes.format(stats.capacity()),
             stats.lossy() ? "lossy" : "reliable", ring.hasPool() ? "pool " + poolOf(ring) : "no pool",
             subscribers, subscribers == 1 ? "" : "s", stats.published());
+    }
+
+    private static String describeBridge(Path file) {
+        io.xmem.bridge.BridgeStats b = io.xmem.bridge.BridgeStats.read(file);
+        return String.format("%s, %s; %d messages, %d lost, %d back-pressured; %s stream %d", b.role(),
+            b.alive() ? "running (pid " + b.pid() + ")" : "not running", b.messages(), b.lost(), b.backPressured(),
+            b.channel(), b.streamId());
     }
 
     /** How a ring's pool reads in the tool's output. */

@@ -34,6 +34,14 @@ class BridgeStatusTest {
         return out.toString();
     }
 
+    private String ls() {
+        StringWriter out = new StringWriter();
+        CommandLine cli = XmemCli.commandLine();
+        cli.setOut(new PrintWriter(out));
+        assertEquals(0, cli.execute("ls", dir.toString()), out::toString);
+        return out.toString();
+    }
+
     @Test
     void statShowsTheBridgeCountersOfARing() throws Exception {
         String name = "xmem-tools-bridge-" + ProcessHandle.current().pid();
@@ -51,6 +59,9 @@ class BridgeStatusTest {
                 assertTrue(shown.matches("(?s).*lost\\s+17\\n.*"), shown);
                 assertTrue(shown.matches("(?s).*last sequence\\s+12361\\n.*"), shown);
                 assertTrue(shown.contains(", alive"), shown);
+                String listed = ls();
+                assertTrue(listed.matches("(?s).*bridge\\s+" + java.util.regex.Pattern.quote(name + ".bridge-in")
+                    + "\\s.*ingress, running \\(pid \\d+\\); 12345 messages, 17 lost.*"), listed);
             }
             assertTrue(stat(name).contains("not running"), "after the bridge closed");
 
@@ -59,6 +70,9 @@ class BridgeStatusTest {
             String shown = stat(name);
             assertTrue(shown.contains("has no bridge magic"), shown);
             assertTrue(shown.contains("ingress bridge"), "the good file is still shown: " + shown);
+            String listed = ls();
+            assertTrue(listed.contains("ingress, not running"), listed);
+            assertTrue(listed.contains("error: ") && listed.contains("has no bridge magic"), listed);
         }
     }
 }
