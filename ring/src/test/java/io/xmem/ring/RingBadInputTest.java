@@ -146,9 +146,12 @@ class RingBadInputTest {
         assertAlive(sub);
     }
 
-    /** A reference record whose token was patched to name a free buffer: segment() says the pool is corrupt. */
-    @Test
-    void aReferenceToAFreeSlotIsCorruptPool() {
+    /** A ring on a pool of 8 buffers, one reference published on it, and a subscriber process. */
+    private record OneReference(String name, BufferPool pool, RingChildJvm sub, long position, long freeToken) {
+    }
+
+    /** Publishes buffer reference {@code seq} (and acquires and closes a second buffer, left free). */
+    private OneReference publishOneReference() {
         String pool = fx.pool();
         String name = fx.ring();
         BufferPool p = fx.track(BufferPool.create(pool, PoolConfig.builder().sizeClass(Payloads.REF_SIZE, 8).build()));
@@ -157,43 +160,38 @@ class RingBadInputTest {
         Publication pub = fx.track(ring.publication());
         long seq = 9;
         long position = ring.tail();
-        long freeToken;
         try (Buffer published = p.acquire(Payloads.REF_SIZE); Buffer other = p.acquire(Payloads.REF_SIZE)) {
             Payloads.fillBuffer(published.segment(), seq);
             long offset = Payloads.refOffset(seq);
             assertTrue(pub.offer(published, offset, Payloads.REF_SIZE - offset, Payloads.timestamp(seq), seq) > 0);
-            freeToken = other.token();
+            return new OneReference(name, p, sub, position, other.token());
         }
-        assertEquals(7, p.stats().totalFree(), "the ring pins the published buffer; the other one is free");
-        Path file = RingFixture.ringFile(name);
-        RingFiles.writeLong(file, RingFiles.recordOffset(file, position) + RecordDescriptor.REF_TOKEN_OFFSET, freeToken);
+    }
 
-        assertFails(sub.err("POLL " + name + " 10 10"), io.xmem.pool.CorruptPoolException.class,
-            Long.toHexString(freeToken));
-        assertAlive(sub);
+    /** A reference record whose token was patched to name a free buffer: segment() says the pool is corrupt. */
+    @Test
+    void aReferenceToAFreeSlotIsCorruptPool() {
+        OneReference r = publishOneReference();
+        assertEquals(7, r.pool().stats().totalFree(), "the ring pins the published buffer; the other one is free");
+        Path file = RingFixture.ringFile(r.name());
+        RingFiles.writeLong(file, RingFiles.recordOffset(file, r.position()) + RecordDescriptor.REF_TOKEN_OFFSET,
+            r.freeToken());
+
+        assertFails(r.sub().err("POLL " + r.name() + " 10 10"), io.xmem.pool.CorruptPoolException.class,
+            Long.toHexString(r.freeToken()));
+        assertAlive(r.sub());
     }
 
     /** A host reference whose record type was patched to "device reference": the subscriber reports a damaged ring. */
     @Test
     void aDeviceReferenceNamingAHostBufferIsCorruptRing() {
-        String pool = fx.pool();
-        String name = fx.ring();
-        BufferPool p = fx.track(BufferPool.create(pool, PoolConfig.builder().sizeClass(Payloads.REF_SIZE, 8).build()));
-        Ring ring = fx.track(Ring.create(name, RingConfig.builder().capacity(CAPACITY).pool(pool).build()));
-        RingChildJvm sub = subscriber(fx, name);
-        Publication pub = fx.track(ring.publication());
-        long seq = 9;
-        long position = ring.tail();
-        try (Buffer published = p.acquire(Payloads.REF_SIZE)) {
-            Payloads.fillBuffer(published.segment(), seq);
-            long offset = Payloads.refOffset(seq);
-            assertTrue(pub.offer(published, offset, Payloads.REF_SIZE - offset, Payloads.timestamp(seq), seq) > 0);
-        }
-        Path file = RingFixture.ringFile(name);
-        RingFiles.writeInt(file, RingFiles.recordOffset(file, position) + RecordDescriptor.TYPE_OFFSET,
+        OneReference r = publishOneReference();
+        Path file = RingFixture.ringFile(r.name());
+        RingFiles.writeInt(file, RingFiles.recordOffset(file, r.position()) + RecordDescriptor.TYPE_OFFSET,
             RecordDescriptor.TYPE_DEVICE_REFERENCE);
 
-        assertFails(sub.err("POLL " + name + " 10 10"), CorruptRingException.class, "host buffer", "position " + position);
-        assertAlive(sub);
+        assertFails(r.sub().err("POLL " + r.name() + " 10 10"), CorruptRingException.class, "host buffer",
+            "position " + r.position());
+        assertAlive(r.sub());
     }
 }
