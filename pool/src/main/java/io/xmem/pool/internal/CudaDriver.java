@@ -221,371 +221,250 @@ public final class CudaDriver {
         return new CudaException(call, -1, "DOWNCALL_FAILED", e.toString());
     }
 
+    // ------------------------------------------------------------------ calling
+
+    /** One downcall on its handle, returning the CUresult. */
+    @FunctionalInterface
+    private interface Downcall {
+        int call(MethodHandle handle) throws Throwable;
+    }
+
+    /** One downcall that writes its result through the pointer {@code out}, returning the CUresult. */
+    @FunctionalInterface
+    private interface OutDowncall {
+        int call(MethodHandle handle, MemorySegment out) throws Throwable;
+    }
+
+    /** Calls {@code symbol} (named {@code call} in errors) and checks its CUresult. */
+    private static void invoke(String call, String symbol, MethodHandle handle, Downcall downcall) {
+        MethodHandle h = need(handle, symbol);
+        int rc;
+        try {
+            rc = downcall.call(h);
+        } catch (Throwable e) {
+            throw failed(call, e);
+        }
+        check(call, rc);
+    }
+
+    /** Like {@link #invoke}, for a call with one out-parameter of {@code layout}; returns its bytes. */
+    private static MemorySegment invokeOut(String call, String symbol, MethodHandle handle, MemoryLayout layout,
+                                           OutDowncall downcall) {
+        MemorySegment out = Arena.ofAuto().allocate(layout);
+        invoke(call, symbol, handle, h -> downcall.call(h, out));
+        return out;
+    }
+
+    private static int outInt(String symbol, MethodHandle handle, OutDowncall downcall) {
+        return invokeOut(symbol, symbol, handle, JAVA_INT, downcall).get(JAVA_INT, 0);
+    }
+
+    private static long outLong(String call, String symbol, MethodHandle handle, OutDowncall downcall) {
+        return invokeOut(call, symbol, handle, JAVA_LONG, downcall).get(JAVA_LONG, 0);
+    }
+
+    /** For calls that return an opaque handle (a pointer) through their out-parameter. */
+    private static long outPointer(String call, String symbol, MethodHandle handle, OutDowncall downcall) {
+        return invokeOut(call, symbol, handle, ADDRESS, downcall).get(ADDRESS, 0).address();
+    }
+
+    private static MemorySegment ptr(long address) {
+        return MemorySegment.ofAddress(address);
+    }
+
     // ------------------------------------------------------------------ devices and contexts
 
     public static int driverVersion() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            check("cuDriverGetVersion", (int) need(calls().cuDriverGetVersion, "cuDriverGetVersion").invokeExact(out));
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable e) {
-            throw failed("cuDriverGetVersion", e);
-        }
+        return outInt("cuDriverGetVersion", calls().cuDriverGetVersion, (h, out) -> (int) h.invokeExact(out));
     }
 
     public static int deviceCount() {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            check("cuDeviceGetCount", (int) need(calls().cuDeviceGetCount, "cuDeviceGetCount").invokeExact(out));
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable e) {
-            throw failed("cuDeviceGetCount", e);
-        }
+        return outInt("cuDeviceGetCount", calls().cuDeviceGetCount, (h, out) -> (int) h.invokeExact(out));
     }
 
     /** The {@code CUdevice} of ordinal {@code ordinal}. */
     public static int device(int ordinal) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            check("cuDeviceGet", (int) need(calls().cuDeviceGet, "cuDeviceGet").invokeExact(out, ordinal));
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable e) {
-            throw failed("cuDeviceGet", e);
-        }
+        return outInt("cuDeviceGet", calls().cuDeviceGet, (h, out) -> (int) h.invokeExact(out, ordinal));
     }
 
     public static String deviceName(int device) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(256);
-            check("cuDeviceGetName", (int) need(calls().cuDeviceGetName, "cuDeviceGetName").invokeExact(out, 256, device));
-            return out.getString(0);
-        } catch (Throwable e) {
-            throw failed("cuDeviceGetName", e);
-        }
+        return invokeOut("cuDeviceGetName", "cuDeviceGetName", calls().cuDeviceGetName, MemoryLayout.sequenceLayout(256,
+            JAVA_BYTE), (h, out) -> (int) h.invokeExact(out, 256, device)).getString(0);
     }
 
     public static long deviceTotalMemory(int device) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_LONG);
-            check("cuDeviceTotalMem", (int) need(calls().cuDeviceTotalMem, "cuDeviceTotalMem_v2").invokeExact(out, device));
-            return out.get(JAVA_LONG, 0);
-        } catch (Throwable e) {
-            throw failed("cuDeviceTotalMem", e);
-        }
+        return outLong("cuDeviceTotalMem", "cuDeviceTotalMem_v2", calls().cuDeviceTotalMem,
+            (h, out) -> (int) h.invokeExact(out, device));
     }
 
     public static int deviceAttribute(int device, int attribute) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_INT);
-            check("cuDeviceGetAttribute", (int) need(calls().cuDeviceGetAttribute, "cuDeviceGetAttribute")
-                .invokeExact(out, attribute, device));
-            return out.get(JAVA_INT, 0);
-        } catch (Throwable e) {
-            throw failed("cuDeviceGetAttribute", e);
-        }
+        return outInt("cuDeviceGetAttribute", calls().cuDeviceGetAttribute,
+            (h, out) -> (int) h.invokeExact(out, attribute, device));
     }
 
     /** The device's 16-byte UUID: stable across processes whatever their device numbering. */
     public static byte[] deviceUuid(int device) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(16);
-            check("cuDeviceGetUuid", (int) need(calls().cuDeviceGetUuid, "cuDeviceGetUuid").invokeExact(out, device));
-            return out.toArray(JAVA_BYTE);
-        } catch (Throwable e) {
-            throw failed("cuDeviceGetUuid", e);
-        }
+        return invokeOut("cuDeviceGetUuid", "cuDeviceGetUuid", calls().cuDeviceGetUuid,
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE), (h, out) -> (int) h.invokeExact(out, device)).toArray(JAVA_BYTE);
     }
 
     /** Retains the device's primary context (one per device and process) and returns it. */
     public static long primaryContext(int device) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            check("cuDevicePrimaryCtxRetain", (int) need(calls().cuDevicePrimaryCtxRetain, "cuDevicePrimaryCtxRetain")
-                .invokeExact(out, device));
-            return out.get(ADDRESS, 0).address();
-        } catch (Throwable e) {
-            throw failed("cuDevicePrimaryCtxRetain", e);
-        }
+        return outPointer("cuDevicePrimaryCtxRetain", "cuDevicePrimaryCtxRetain", calls().cuDevicePrimaryCtxRetain,
+            (h, out) -> (int) h.invokeExact(out, device));
     }
 
     public static void setCurrentContext(long context) {
-        try {
-            check("cuCtxSetCurrent", (int) need(calls().cuCtxSetCurrent, "cuCtxSetCurrent")
-                .invokeExact(MemorySegment.ofAddress(context)));
-        } catch (Throwable e) {
-            throw failed("cuCtxSetCurrent", e);
-        }
+        invoke("cuCtxSetCurrent", "cuCtxSetCurrent", calls().cuCtxSetCurrent, h -> (int) h.invokeExact(ptr(context)));
     }
 
     public static void synchronizeContext() {
-        try {
-            check("cuCtxSynchronize", (int) need(calls().cuCtxSynchronize, "cuCtxSynchronize").invokeExact());
-        } catch (Throwable e) {
-            throw failed("cuCtxSynchronize", e);
-        }
+        invoke("cuCtxSynchronize", "cuCtxSynchronize", calls().cuCtxSynchronize, h -> (int) h.invokeExact());
     }
 
     // ------------------------------------------------------------------ memory
 
     public static long memAlloc(long bytes) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_LONG);
-            check("cuMemAlloc(" + bytes + " bytes)", (int) need(calls().cuMemAlloc, "cuMemAlloc_v2").invokeExact(out, bytes));
-            return out.get(JAVA_LONG, 0);
-        } catch (Throwable e) {
-            throw failed("cuMemAlloc", e);
-        }
+        return outLong("cuMemAlloc(" + bytes + " bytes)", "cuMemAlloc_v2", calls().cuMemAlloc,
+            (h, out) -> (int) h.invokeExact(out, bytes));
     }
 
     public static void memFree(long pointer) {
-        try {
-            check("cuMemFree", (int) need(calls().cuMemFree, "cuMemFree_v2").invokeExact(pointer));
-        } catch (Throwable e) {
-            throw failed("cuMemFree", e);
-        }
+        invoke("cuMemFree", "cuMemFree_v2", calls().cuMemFree, h -> (int) h.invokeExact(pointer));
     }
 
     public static void memset(long pointer, byte value, long bytes) {
-        try {
-            check("cuMemsetD8", (int) need(calls().cuMemsetD8, "cuMemsetD8_v2").invokeExact(pointer, value, bytes));
-        } catch (Throwable e) {
-            throw failed("cuMemsetD8", e);
-        }
+        invoke("cuMemsetD8", "cuMemsetD8_v2", calls().cuMemsetD8, h -> (int) h.invokeExact(pointer, value, bytes));
     }
 
     public static void copyHostToDevice(long device, MemorySegment host, long bytes) {
-        try {
-            check("cuMemcpyHtoD", (int) need(calls().cuMemcpyHtoD, "cuMemcpyHtoD_v2").invokeExact(device, host, bytes));
-        } catch (Throwable e) {
-            throw failed("cuMemcpyHtoD", e);
-        }
+        invoke("cuMemcpyHtoD", "cuMemcpyHtoD_v2", calls().cuMemcpyHtoD, h -> (int) h.invokeExact(device, host, bytes));
     }
 
     public static void copyDeviceToHost(MemorySegment host, long device, long bytes) {
-        try {
-            check("cuMemcpyDtoH", (int) need(calls().cuMemcpyDtoH, "cuMemcpyDtoH_v2").invokeExact(host, device, bytes));
-        } catch (Throwable e) {
-            throw failed("cuMemcpyDtoH", e);
-        }
+        invoke("cuMemcpyDtoH", "cuMemcpyDtoH_v2", calls().cuMemcpyDtoH, h -> (int) h.invokeExact(host, device, bytes));
     }
 
     public static void copyDeviceToDevice(long to, long from, long bytes) {
-        try {
-            check("cuMemcpyDtoD", (int) need(calls().cuMemcpyDtoD, "cuMemcpyDtoD_v2").invokeExact(to, from, bytes));
-        } catch (Throwable e) {
-            throw failed("cuMemcpyDtoD", e);
-        }
+        invoke("cuMemcpyDtoD", "cuMemcpyDtoD_v2", calls().cuMemcpyDtoD, h -> (int) h.invokeExact(to, from, bytes));
     }
 
     public static void copyHostToDeviceAsync(long device, MemorySegment host, long bytes, long stream) {
-        try {
-            check("cuMemcpyHtoDAsync", (int) need(calls().cuMemcpyHtoDAsync, "cuMemcpyHtoDAsync_v2")
-                .invokeExact(device, host, bytes, MemorySegment.ofAddress(stream)));
-        } catch (Throwable e) {
-            throw failed("cuMemcpyHtoDAsync", e);
-        }
+        invoke("cuMemcpyHtoDAsync", "cuMemcpyHtoDAsync_v2", calls().cuMemcpyHtoDAsync,
+            h -> (int) h.invokeExact(device, host, bytes, ptr(stream)));
     }
 
     public static void copyDeviceToHostAsync(MemorySegment host, long device, long bytes, long stream) {
-        try {
-            check("cuMemcpyDtoHAsync", (int) need(calls().cuMemcpyDtoHAsync, "cuMemcpyDtoHAsync_v2")
-                .invokeExact(host, device, bytes, MemorySegment.ofAddress(stream)));
-        } catch (Throwable e) {
-            throw failed("cuMemcpyDtoHAsync", e);
-        }
+        invoke("cuMemcpyDtoHAsync", "cuMemcpyDtoHAsync_v2", calls().cuMemcpyDtoHAsync,
+            h -> (int) h.invokeExact(host, device, bytes, ptr(stream)));
     }
 
     /** Page-locks host memory (a shared mapping included) so copies to and from it run at full speed. */
     public static void hostRegister(MemorySegment host) {
-        try {
-            check("cuMemHostRegister", (int) need(calls().cuMemHostRegister, "cuMemHostRegister_v2")
-                .invokeExact(host, host.byteSize(), 0));
-        } catch (Throwable e) {
-            throw failed("cuMemHostRegister", e);
-        }
+        invoke("cuMemHostRegister", "cuMemHostRegister_v2", calls().cuMemHostRegister,
+            h -> (int) h.invokeExact(host, host.byteSize(), 0));
     }
 
     public static void hostUnregister(MemorySegment host) {
-        try {
-            check("cuMemHostUnregister", (int) need(calls().cuMemHostUnregister, "cuMemHostUnregister").invokeExact(host));
-        } catch (Throwable e) {
-            throw failed("cuMemHostUnregister", e);
-        }
+        invoke("cuMemHostUnregister", "cuMemHostUnregister", calls().cuMemHostUnregister, h -> (int) h.invokeExact(host));
     }
 
     // ------------------------------------------------------------------ IPC
 
     /** Writes the IPC handle of the allocation starting at {@code pointer} into {@code out} (64 bytes). */
     public static void ipcGetMemHandle(MemorySegment out, long pointer) {
-        try {
-            check("cuIpcGetMemHandle", (int) need(calls().cuIpcGetMemHandle, "cuIpcGetMemHandle").invokeExact(out, pointer));
-        } catch (Throwable e) {
-            throw failed("cuIpcGetMemHandle", e);
-        }
+        invoke("cuIpcGetMemHandle", "cuIpcGetMemHandle", calls().cuIpcGetMemHandle,
+            h -> (int) h.invokeExact(out, pointer));
     }
 
     /** Maps another process's allocation named by a 64-byte handle into the current context. */
     public static long ipcOpenMemHandle(MemorySegment handle) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(JAVA_LONG);
-            check("cuIpcOpenMemHandle", (int) need(calls().cuIpcOpenMemHandle, "cuIpcOpenMemHandle_v2")
-                .invokeExact(out, handle, IPC_MEM_LAZY_ENABLE_PEER_ACCESS));
-            return out.get(JAVA_LONG, 0);
-        } catch (Throwable e) {
-            throw failed("cuIpcOpenMemHandle", e);
-        }
+        return outLong("cuIpcOpenMemHandle", "cuIpcOpenMemHandle_v2", calls().cuIpcOpenMemHandle,
+            (h, out) -> (int) h.invokeExact(out, handle, IPC_MEM_LAZY_ENABLE_PEER_ACCESS));
     }
 
     public static void ipcCloseMemHandle(long pointer) {
-        try {
-            check("cuIpcCloseMemHandle", (int) need(calls().cuIpcCloseMemHandle, "cuIpcCloseMemHandle")
-                .invokeExact(pointer));
-        } catch (Throwable e) {
-            throw failed("cuIpcCloseMemHandle", e);
-        }
+        invoke("cuIpcCloseMemHandle", "cuIpcCloseMemHandle", calls().cuIpcCloseMemHandle,
+            h -> (int) h.invokeExact(pointer));
     }
 
     public static long eventCreate(int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            check("cuEventCreate", (int) need(calls().cuEventCreate, "cuEventCreate").invokeExact(out, flags));
-            return out.get(ADDRESS, 0).address();
-        } catch (Throwable e) {
-            throw failed("cuEventCreate", e);
-        }
+        return outPointer("cuEventCreate", "cuEventCreate", calls().cuEventCreate,
+            (h, out) -> (int) h.invokeExact(out, flags));
     }
 
     public static void eventRecord(long event, long stream) {
-        try {
-            check("cuEventRecord", (int) need(calls().cuEventRecord, "cuEventRecord")
-                .invokeExact(MemorySegment.ofAddress(event), MemorySegment.ofAddress(stream)));
-        } catch (Throwable e) {
-            throw failed("cuEventRecord", e);
-        }
+        invoke("cuEventRecord", "cuEventRecord", calls().cuEventRecord,
+            h -> (int) h.invokeExact(ptr(event), ptr(stream)));
     }
 
     public static void eventSynchronize(long event) {
-        try {
-            check("cuEventSynchronize", (int) need(calls().cuEventSynchronize, "cuEventSynchronize")
-                .invokeExact(MemorySegment.ofAddress(event)));
-        } catch (Throwable e) {
-            throw failed("cuEventSynchronize", e);
-        }
+        invoke("cuEventSynchronize", "cuEventSynchronize", calls().cuEventSynchronize,
+            h -> (int) h.invokeExact(ptr(event)));
     }
 
     /** True when the work the event waits for has finished. */
     public static boolean eventQuery(long event) {
-        try {
-            int rc = (int) need(calls().cuEventQuery, "cuEventQuery").invokeExact(MemorySegment.ofAddress(event));
-            if (rc == ERROR_NOT_READY) {
-                return false;
-            }
-            check("cuEventQuery", rc);
-            return true;
-        } catch (Throwable e) {
-            throw failed("cuEventQuery", e);
-        }
+        boolean[] done = new boolean[1];
+        invoke("cuEventQuery", "cuEventQuery", calls().cuEventQuery, h -> {
+            int rc = (int) h.invokeExact(ptr(event));
+            done[0] = rc != ERROR_NOT_READY;
+            return rc == ERROR_NOT_READY ? 0 : rc; // not ready is an answer, not a failure
+        });
+        return done[0];
     }
 
     public static void eventDestroy(long event) {
-        try {
-            check("cuEventDestroy", (int) need(calls().cuEventDestroy, "cuEventDestroy_v2")
-                .invokeExact(MemorySegment.ofAddress(event)));
-        } catch (Throwable e) {
-            throw failed("cuEventDestroy", e);
-        }
+        invoke("cuEventDestroy", "cuEventDestroy_v2", calls().cuEventDestroy, h -> (int) h.invokeExact(ptr(event)));
     }
 
     public static void ipcGetEventHandle(MemorySegment out, long event) {
-        try {
-            check("cuIpcGetEventHandle", (int) need(calls().cuIpcGetEventHandle, "cuIpcGetEventHandle")
-                .invokeExact(out, MemorySegment.ofAddress(event)));
-        } catch (Throwable e) {
-            throw failed("cuIpcGetEventHandle", e);
-        }
+        invoke("cuIpcGetEventHandle", "cuIpcGetEventHandle", calls().cuIpcGetEventHandle,
+            h -> (int) h.invokeExact(out, ptr(event)));
     }
 
     public static long ipcOpenEventHandle(MemorySegment handle) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            check("cuIpcOpenEventHandle", (int) need(calls().cuIpcOpenEventHandle, "cuIpcOpenEventHandle")
-                .invokeExact(out, handle));
-            return out.get(ADDRESS, 0).address();
-        } catch (Throwable e) {
-            throw failed("cuIpcOpenEventHandle", e);
-        }
+        return outPointer("cuIpcOpenEventHandle", "cuIpcOpenEventHandle", calls().cuIpcOpenEventHandle,
+            (h, out) -> (int) h.invokeExact(out, handle));
     }
 
     // ------------------------------------------------------------------ streams
 
     public static long streamCreate(int flags) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            check("cuStreamCreate", (int) need(calls().cuStreamCreate, "cuStreamCreate").invokeExact(out, flags));
-            return out.get(ADDRESS, 0).address();
-        } catch (Throwable e) {
-            throw failed("cuStreamCreate", e);
-        }
+        return outPointer("cuStreamCreate", "cuStreamCreate", calls().cuStreamCreate,
+            (h, out) -> (int) h.invokeExact(out, flags));
     }
 
     public static void streamWaitEvent(long stream, long event) {
-        try {
-            check("cuStreamWaitEvent", (int) need(calls().cuStreamWaitEvent, "cuStreamWaitEvent")
-                .invokeExact(MemorySegment.ofAddress(stream), MemorySegment.ofAddress(event), 0));
-        } catch (Throwable e) {
-            throw failed("cuStreamWaitEvent", e);
-        }
+        invoke("cuStreamWaitEvent", "cuStreamWaitEvent", calls().cuStreamWaitEvent,
+            h -> (int) h.invokeExact(ptr(stream), ptr(event), 0));
     }
 
     public static void streamSynchronize(long stream) {
-        try {
-            check("cuStreamSynchronize", (int) need(calls().cuStreamSynchronize, "cuStreamSynchronize")
-                .invokeExact(MemorySegment.ofAddress(stream)));
-        } catch (Throwable e) {
-            throw failed("cuStreamSynchronize", e);
-        }
+        invoke("cuStreamSynchronize", "cuStreamSynchronize", calls().cuStreamSynchronize,
+            h -> (int) h.invokeExact(ptr(stream)));
     }
 
     public static void streamDestroy(long stream) {
-        try {
-            check("cuStreamDestroy", (int) need(calls().cuStreamDestroy, "cuStreamDestroy_v2")
-                .invokeExact(MemorySegment.ofAddress(stream)));
-        } catch (Throwable e) {
-            throw failed("cuStreamDestroy", e);
-        }
+        invoke("cuStreamDestroy", "cuStreamDestroy_v2", calls().cuStreamDestroy, h -> (int) h.invokeExact(ptr(stream)));
     }
 
     // ------------------------------------------------------------------ modules and kernels
 
     /** Loads a module from a NUL-terminated PTX (or cubin) image. */
     public static long moduleLoadData(MemorySegment image) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            check("cuModuleLoadData", (int) need(calls().cuModuleLoadData, "cuModuleLoadData").invokeExact(out, image));
-            return out.get(ADDRESS, 0).address();
-        } catch (Throwable e) {
-            throw failed("cuModuleLoadData", e);
-        }
+        return outPointer("cuModuleLoadData", "cuModuleLoadData", calls().cuModuleLoadData,
+            (h, out) -> (int) h.invokeExact(out, image));
     }
 
     public static long moduleGetFunction(long module, String name) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ADDRESS);
-            check("cuModuleGetFunction(" + name + ")", (int) need(calls().cuModuleGetFunction, "cuModuleGetFunction")
-                .invokeExact(out, MemorySegment.ofAddress(module), arena.allocateFrom(name)));
-            return out.get(ADDRESS, 0).address();
-        } catch (Throwable e) {
-            throw failed("cuModuleGetFunction", e);
-        }
+        MemorySegment cName = Arena.ofAuto().allocateFrom(name);
+        return outPointer("cuModuleGetFunction(" + name + ")", "cuModuleGetFunction", calls().cuModuleGetFunction,
+            (h, out) -> (int) h.invokeExact(out, ptr(module), cName));
     }
 
     public static void moduleUnload(long module) {
-        try {
-            check("cuModuleUnload", (int) need(calls().cuModuleUnload, "cuModuleUnload")
-                .invokeExact(MemorySegment.ofAddress(module)));
-        } catch (Throwable e) {
-            throw failed("cuModuleUnload", e);
-        }
+        invoke("cuModuleUnload", "cuModuleUnload", calls().cuModuleUnload, h -> (int) h.invokeExact(ptr(module)));
     }
 
     /**
@@ -593,12 +472,7 @@ public final class CudaDriver {
      * pointers to each argument's value.
      */
     public static void launch(long function, int grid, int block, long stream, MemorySegment params) {
-        try {
-            check("cuLaunchKernel", (int) need(calls().cuLaunchKernel, "cuLaunchKernel").invokeExact(
-                MemorySegment.ofAddress(function), grid, 1, 1, block, 1, 1, 0,
-                MemorySegment.ofAddress(stream), params, MemorySegment.NULL));
-        } catch (Throwable e) {
-            throw failed("cuLaunchKernel", e);
-        }
+        invoke("cuLaunchKernel", "cuLaunchKernel", calls().cuLaunchKernel, h -> (int) h.invokeExact(ptr(function),
+            grid, 1, 1, block, 1, 1, 0, ptr(stream), params, MemorySegment.NULL));
     }
 }
