@@ -200,7 +200,7 @@ class CrashRecoveryTest {
         ChildJvm first = fx.childInPool();
         first.ok("ACQUIRE 100");
         ChildJvm second = fx.child();
-        assertEquals("TooManyParticipantsException", second.err("OPEN " + fx.name()));
+        assertEquals("TooManyParticipantsException", second.errType("OPEN " + fx.name()));
         assertTrue(second.call("PING").startsWith("OK"), "a refused open leaves the process working");
 
         first.kill9();
@@ -208,7 +208,7 @@ class CrashRecoveryTest {
         assertEquals(first.index(), index, "the dead child's entry is taken over");
         assertEquals("4", second.ok("FREE"), "and its buffers were swept when it was taken");
         assertEquals(4, free(pool));
-        assertEquals("TooManyParticipantsException", fx.child().err("OPEN " + fx.name()), "full again");
+        assertEquals("TooManyParticipantsException", fx.child().errType("OPEN " + fx.name()), "full again");
     }
 
     /**

@@ -87,7 +87,7 @@ class CrossProcessReferenceTest {
         b.close();
         assertEquals(0, pool.holders(token));
         assertEquals(SMALL_COUNT, smallFree(pool));
-        assertEquals("StaleTokenException", child.err("ATTACH " + hex(token)));
+        assertEquals("StaleTokenException", child.errType("ATTACH " + hex(token)));
     }
 
     @Test
@@ -109,7 +109,7 @@ class CrossProcessReferenceTest {
         }
         child.ok("CLOSE " + token);
         assertEquals(myBit(pool), pool.holders(b.token()), "the child's last handle clears its bit");
-        assertTrue(child.err("CLOSE " + token).equals("IllegalStateException"), "no fourth handle to close");
+        assertTrue(child.errType("CLOSE " + token).equals("IllegalStateException"), "no fourth handle to close");
         second.close();
         assertEquals(0, pool.holders(b.token()));
         assertEquals(SMALL_COUNT, smallFree(pool));
@@ -144,7 +144,7 @@ class CrossProcessReferenceTest {
         try (Buffer b = pool.acquire(10)) {
             released = b.token();
         }
-        assertEquals("StaleTokenException", child.err("ATTACH " + hex(released)));
+        assertEquals("StaleTokenException", child.errType("ATTACH " + hex(released)));
 
         // Reuse every slot of the class, the released one included: the old token still names nothing.
         List<Buffer> all = new ArrayList<>();
@@ -154,17 +154,17 @@ class CrossProcessReferenceTest {
         Buffer reuse = all.stream().filter(x -> SlotDescriptor.tokenSlot(x.token()) == SlotDescriptor.tokenSlot(released))
             .findFirst().orElseThrow();
         assertNotEquals(released, reuse.token(), "a reused slot gets a new generation");
-        assertEquals("StaleTokenException", child.err("ATTACH " + hex(released)));
+        assertEquals("StaleTokenException", child.errType("ATTACH " + hex(released)));
         assertEquals(myBit(pool), pool.holders(reuse.token()), "a failed attach leaves no bit behind");
         assertEquals("10", child.ok("ATTACH " + hex(reuse.token())), "the new token attaches");
         assertEquals(myBit(pool) | child.bit(), pool.holders(reuse.token()));
 
         // A slot beyond the pool, and a generation the slot has not reached yet.
         long slots = SMALL_COUNT + BIG_COUNT;
-        assertEquals("StaleTokenException", child.err("ATTACH " + hex(SlotDescriptor.token((int) slots + 5, 1))));
+        assertEquals("StaleTokenException", child.errType("ATTACH " + hex(SlotDescriptor.token((int) slots + 5, 1))));
         long future = SlotDescriptor.token(SlotDescriptor.tokenSlot(reuse.token()),
             SlotDescriptor.tokenGeneration(reuse.token()) + 1);
-        assertEquals("StaleTokenException", child.err("ATTACH " + hex(future)));
+        assertEquals("StaleTokenException", child.errType("ATTACH " + hex(future)));
 
         child.ok("CLOSE " + hex(reuse.token()));
         all.forEach(Buffer::close);

@@ -182,7 +182,7 @@ class PoolFileValidationTest {
 
         for (long bad : new long[] {4097, Long.MAX_VALUE, -1}) {
             editor.writeLong(lengthAt, bad);
-            assertEquals("CorruptPoolException", child.err("ATTACH " + token), "length " + bad);
+            assertEquals("CorruptPoolException", child.errType("ATTACH " + token), "length " + bad);
             assertEquals(1L << pool.participantIndex(), pool.holders(b.token()),
                 "a refused attach leaves no bit of the child behind");
             CorruptPoolException here = assertThrows(CorruptPoolException.class, () -> pool.attach(b.token()));

@@ -1,25 +1,14 @@
 package io.xmem.ring;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import io.xmem.pool.testing.LineChildJvm;
+
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A real child JVM running {@link RingChild} (the approach of the pool module's ChildJvm): one
- * line command on its stdin, one line answer on its stdout. Every wait is bounded; a child that
- * does not answer fails the test with its transcript and stderr attached, never hangs it.
+ * A real child JVM running {@link RingChild}, driven by line commands ({@link LineChildJvm}, from
+ * the pool module's test-jar).
  *
  * <pre>{@code
  * RingChildJvm sub = fx.child();
@@ -29,100 +18,14 @@ import java.util.concurrent.TimeUnit;
  * Map<String, String> r = RingChildJvm.pairs(sub.ok("AWAIT 60000", Duration.ofSeconds(70)));
  * }</pre>
  */
-final class RingChildJvm implements AutoCloseable {
-    /** Hang guard for one answer; generous for a loaded 2-core machine. */
-    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(30);
-    private static final String EOF = "\u0000EOF";
-    private static final int STDERR_CAP = 64 * 1024;
-
-    private final Process process;
-    private final Writer stdin;
-    private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
-    private final StringBuilder stderr = new StringBuilder();
-    private final List<String> transcript = new ArrayList<>();
-    private final long pid;
-
-    private RingChildJvm(Process process) {
-        this.process = process;
-        this.pid = process.pid();
-        this.stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-        pump(process.getInputStream(), "stdout", answers::add, () -> answers.add(EOF));
-        pump(process.getErrorStream(), "stderr", this::appendStderr, () -> { });
+final class RingChildJvm extends LineChildJvm {
+    private RingChildJvm() {
+        super(RingChild.class, List.of("-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:-UsePerfData"));
     }
 
-    /** Starts a child on this JVM's java binary and class path and waits for it to say READY. */
+    /** Starts a child and waits for it to say READY. */
     static RingChildJvm start() {
-        String java = ProcessHandle.current().info().command()
-            .orElseThrow(() -> new IllegalStateException("cannot tell this JVM's java binary"));
-        List<String> cmd = List.of(java, "-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-cp", System.getProperty("java.class.path"), RingChild.class.getName());
-        Process p;
-        try {
-            p = new ProcessBuilder(cmd).start();
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot start child JVM " + cmd, e);
-        }
-        RingChildJvm child = new RingChildJvm(p);
-        String hello = child.next("start-up", ANSWER_TIMEOUT);
-        if (!hello.equals("READY " + child.pid)) {
-            child.close();
-            throw new AssertionError("child " + child.pid + " said '" + hello + "' instead of READY" + child.diagnostics());
-        }
-        return child;
-    }
-
-    long pid() {
-        return pid;
-    }
-
-    /** Sends one command and returns the whole answer line. */
-    String call(String command, Duration timeout) {
-        record("> " + command);
-        try {
-            stdin.write(command);
-            stdin.write('\n');
-            stdin.flush();
-        } catch (IOException e) {
-            throw new AssertionError("cannot send '" + command + "' to child " + pid + ": " + e + diagnostics());
-        }
-        String answer = next(command, timeout);
-        record("< " + answer);
-        return answer;
-    }
-
-    String ok(String command) {
-        return ok(command, ANSWER_TIMEOUT);
-    }
-
-    /** Sends a command that must succeed; returns the payload after {@code OK}. */
-    String ok(String command, Duration timeout) {
-        String answer = call(command, timeout);
-        if (!answer.equals("OK") && !answer.startsWith("OK ")) {
-            throw new AssertionError("child " + pid + " failed '" + command + "': " + answer + diagnostics());
-        }
-        return answer.length() > 2 ? answer.substring(3) : "";
-    }
-
-    /** Sends a command that must fail; returns {@code ExceptionSimpleName message}. */
-    String err(String command) {
-        String answer = call(command, ANSWER_TIMEOUT);
-        if (!answer.startsWith("ERR ")) {
-            throw new AssertionError("child " + pid + " was expected to fail '" + command + "' but answered: " + answer
-                + diagnostics());
-        }
-        return answer.substring(4);
-    }
-
-    /** A job report or poll result, sent as {@code key=value} pairs. */
-    static Map<String, String> pairs(String payload) {
-        Map<String, String> map = new HashMap<>();
-        for (String part : payload.split(" ")) {
-            int eq = part.indexOf('=');
-            if (eq > 0) {
-                map.put(part.substring(0, eq), part.substring(eq + 1));
-            }
-        }
-        return map;
+        return new RingChildJvm();
     }
 
     Map<String, String> okPairs(String command) {
@@ -131,104 +34,5 @@ final class RingChildJvm implements AutoCloseable {
 
     Map<String, String> okPairs(String command, Duration timeout) {
         return pairs(ok(command, timeout));
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /** SIGKILL (destroyForcibly on Linux) and waits until the process is gone. */
-    void kill9() {
-        record("-- kill -9");
-        process.destroyForcibly();
-        try {
-            if (!process.waitFor(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new AssertionError("child " + pid + " did not die within " + ANSWER_TIMEOUT + diagnostics());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for child " + pid, e);
-        }
-    }
-
-    /** Kills the child if it still runs; for cleanup, never throws. */
-    @Override
-    public void close() {
-        if (process.isAlive()) {
-            process.destroyForcibly();
-            try {
-                process.waitFor(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    /** What the child said and printed, for failure messages. */
-    String diagnostics() {
-        StringBuilder sb = new StringBuilder("\n---- child ").append(pid)
-            .append(process.isAlive() ? " (running)" : " (exited " + process.exitValue() + ")").append(" ----\n");
-        synchronized (transcript) {
-            int from = Math.max(0, transcript.size() - 40);
-            for (String line : transcript.subList(from, transcript.size())) {
-                sb.append(line).append('\n');
-            }
-        }
-        synchronized (stderr) {
-            if (!stderr.isEmpty()) {
-                sb.append("---- stderr ----\n").append(stderr);
-            }
-        }
-        return sb.append("---- end of child ").append(pid).append(" ----").toString();
-    }
-
-    private String next(String what, Duration timeout) {
-        String line;
-        try {
-            line = answers.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for child " + pid, e);
-        }
-        if (line == null) {
-            throw new AssertionError("child " + pid + " did not answer '" + what + "' within " + timeout + diagnostics());
-        }
-        if (line.equals(EOF)) {
-            answers.add(EOF);
-            throw new AssertionError("child " + pid + " closed its stdout instead of answering '" + what + "'"
-                + diagnostics());
-        }
-        return line;
-    }
-
-    private void record(String line) {
-        synchronized (transcript) {
-            transcript.add(line);
-        }
-    }
-
-    private void appendStderr(String line) {
-        synchronized (stderr) {
-            if (stderr.length() < STDERR_CAP) {
-                stderr.append(line).append('\n');
-            }
-        }
-    }
-
-    private void pump(InputStream in, String stream, java.util.function.Consumer<String> sink, Runnable atEnd) {
-        Thread t = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    sink.accept(line);
-                }
-            } catch (IOException ignored) {
-                // the child died; what it said so far is kept
-            } finally {
-                atEnd.run();
-            }
-        }, "ring-child-" + pid + "-" + stream);
-        t.setDaemon(true);
-        t.start();
     }
 }
