@@ -233,7 +233,7 @@ public final class Publication implements AutoCloseable {
             log.file.set(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET, length);
             log.file.set(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET, timestamp);
             log.file.set(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET, tag);
-            boolean device = shared.sharedPool.layout.device[shared.sharedPool.sizeClassOfToken(token)];
+            boolean device = shared.sharedPool.layout.isDeviceSlot(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token));
             return commit(record, position, REF_RECORD_LENGTH, device ? TYPE_DEVICE_REFERENCE : TYPE_REFERENCE);
         } finally {
             exit();

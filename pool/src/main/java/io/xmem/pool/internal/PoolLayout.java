@@ -32,6 +32,8 @@ public final class PoolLayout {
     public final boolean[] device;
     /** Classes before this index are host classes; the rest are device classes. */
     public final int firstDeviceClass;
+    /** Slots from this index on belong to device classes (which come last); {@code slotCount} if none. */
+    public final int firstDeviceSlot;
     public final long[] stride;
     public final long[] classDataOffset;
     public final int[] firstSlot;
@@ -61,6 +63,7 @@ public final class PoolLayout {
             stride[c] = device[c] ? DeviceHandleDescriptor.LENGTH : alignUp(bufferSize[c], alignment);
         }
         this.slotCount = slots;
+        this.firstDeviceSlot = firstDevice < classes ? firstSlot[firstDevice] : slots;
         this.participantTableOffset = LENGTH;
         this.sizeClassTableOffset = participantTableOffset + (long) maxParticipants * ParticipantDescriptor.LENGTH;
         this.slotTableOffset = sizeClassTableOffset + (long) classes * SizeClassDescriptor.LENGTH;
@@ -99,6 +102,11 @@ public final class PoolLayout {
 
     public boolean hasDeviceClasses() {
         return firstDeviceClass < bufferSize.length;
+    }
+
+    /** Whether {@code slot} (in range) is a slot of a device class: one comparison, for publish paths. */
+    public boolean isDeviceSlot(int slot) {
+        return slot >= firstDeviceSlot;
     }
 
     public long slotLineOffset(int slot) {
