@@ -23,10 +23,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -182,7 +182,7 @@ public final class GpuFrames {
              CudaStream stream = CudaStream.create(gpu);
              PatternKernels kernels = PatternKernels.load(gpu);
              CudaMemory scratch = mode.equals("copy") ? CudaMemory.allocate(gpu, bytes) : null) {
-            Set<Long> pinned = new HashSet<>();
+            Map<Long, MemorySegment> pinned = new HashMap<>();
             long[] spent = new long[5]; // acquire, render, offer, close, total
             for (int f = 0; f < frames; f++) {
                 long t0 = System.nanoTime();
@@ -229,18 +229,31 @@ public final class GpuFrames {
                     mode, spent[0] / 1e3 / spent[4], mode.equals("ipc") ? "+record" : "+copy out", spent[1] / 1e3 / spent[4],
                     spent[2] / 1e3 / spent[4], spent[3] / 1e3 / spent[4]);
             }
+            pageUnlock(pinned);
         }
     }
 
     /** Page-locks a host frame once, so the copying baseline runs at full PCIe/NVLink-C2C speed. */
-    private static void pageLock(MemorySegment host, Set<Long> done) {
-        if (done.add(host.address())) {
+    private static void pageLock(MemorySegment host, Map<Long, MemorySegment> done) {
+        if (!done.containsKey(host.address())) {
+            done.put(host.address(), host);
             try {
                 Cuda.pageLock(host);
             } catch (RuntimeException e) {
+                done.put(host.address(), MemorySegment.NULL);
                 System.err.println("note: cannot page-lock a pool buffer (" + e.getMessage() + "); copying pageable");
             }
         }
+    }
+
+    /** Undoes {@link #pageLock} before the pool's mapping goes away. */
+    private static void pageUnlock(Map<Long, MemorySegment> done) {
+        for (MemorySegment host : done.values()) {
+            if (!host.equals(MemorySegment.NULL)) {
+                Cuda.unpageLock(host);
+            }
+        }
+        done.clear();
     }
 
     private static void consume(String mode, String poolName, String ringName, long bytes, int frames) throws IOException {
@@ -257,7 +270,7 @@ public final class GpuFrames {
             long[] wrong = new long[1];
             long[] spent = new long[4]; // attach, wait/copy in, check, close
             int[] seen = new int[1];
-            Set<Long> pinned = new HashSet<>();
+            Map<Long, MemorySegment> pinned = new HashMap<>();
             long start = 0;
             while (seen[0] < frames) {
                 int n = sub.poll((Message m) -> {
@@ -312,6 +325,7 @@ public final class GpuFrames {
                 sorted[(int) (sorted.length * 0.99)] / 1e3, sorted[sorted.length - 1] / 1e3, fps * bytes / 1e9,
                 breakdown ? parts : "");
             System.out.flush();
+            pageUnlock(pinned);
         }
     }
 
