@@ -1,5 +1,6 @@
 package io.xmem.pool;
 
+import io.xmem.pool.testing.Cleanup;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -83,40 +84,10 @@ final class PoolFixture implements BeforeEachCallback, AfterEachCallback {
 
     @Override
     public void afterEach(ExtensionContext context) {
-        boolean failed = context.getExecutionException().isPresent();
-        List<Throwable> problems = new ArrayList<>();
-        for (ChildJvm child : children) {
-            if (failed) {
-                System.err.println(child.diagnostics());
-            }
-            try {
-                child.close();
-            } catch (Throwable t) {
-                problems.add(t);
-            }
-        }
-        for (BufferPool pool : pools) {
-            try {
-                pool.close();
-            } catch (Throwable t) {
-                problems.add(t);
-            }
-        }
-        for (String name : names) {
-            try {
-                BufferPool.delete(name);
-                if (Files.exists(poolFile(name)) || Files.exists(lockFile(name))) {
-                    problems.add(new AssertionError("pool files of " + name + " still exist after delete"));
-                }
-            } catch (Throwable t) {
-                problems.add(t);
-            }
-        }
-        if (!problems.isEmpty()) {
-            AssertionError e = new AssertionError("cleanup of " + context.getDisplayName() + " failed: " + problems.getFirst(),
-                problems.getFirst());
-            problems.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
+        Cleanup cleanup = new Cleanup();
+        cleanup.closeChildren(children, context.getExecutionException().isPresent());
+        pools.forEach(pool -> cleanup.run(pool::close));
+        names.forEach(cleanup::deletePool);
+        cleanup.finish(context.getDisplayName());
     }
 }

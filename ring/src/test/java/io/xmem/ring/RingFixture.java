@@ -2,6 +2,7 @@ package io.xmem.ring;
 
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
+import io.xmem.pool.testing.Cleanup;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -71,62 +72,32 @@ final class RingFixture implements AfterEachCallback {
         return PoolConfig.DEFAULT_DIRECTORY.resolve(name + ".ring.lock");
     }
 
-    private static Path poolFile(String name) {
-        return PoolConfig.DEFAULT_DIRECTORY.resolve(name + ".pool");
-    }
-
-    private static Path poolLockFile(String name) {
-        return PoolConfig.DEFAULT_DIRECTORY.resolve(name + ".pool.lock");
-    }
-
     @Override
     public void afterEach(ExtensionContext context) {
         boolean failed = context.getExecutionException().isPresent();
-        List<Throwable> problems = new ArrayList<>();
-        for (RingChildJvm child : children) {
-            if (failed) {
-                System.err.println(child.diagnostics());
-            }
-            try {
-                child.close();
-            } catch (Throwable t) {
-                problems.add(t);
-            }
-        }
+        Cleanup cleanup = new Cleanup();
+        cleanup.closeChildren(children, failed);
         for (int i = handles.size() - 1; i >= 0; i--) {
-            try {
-                handles.get(i).close();
-            } catch (Throwable t) {
-                if (!failed) {
-                    problems.add(t);
+            AutoCloseable handle = handles.get(i);
+            if (failed) {
+                try { // after a failure a handle may be broken already: the test's error is the one to see
+                    handle.close();
+                } catch (Exception ignored) {
+                    // reported by the test itself
                 }
+            } else {
+                cleanup.run(handle::close);
             }
         }
         for (String name : rings) {
-            try {
+            cleanup.run(() -> {
                 Ring.delete(name);
                 if (Files.exists(ringFile(name)) || Files.exists(ringLockFile(name))) {
-                    problems.add(new AssertionError("ring files of " + name + " still exist after delete"));
+                    throw new AssertionError("ring files of " + name + " still exist after delete");
                 }
-            } catch (Throwable t) {
-                problems.add(t);
-            }
+            });
         }
-        for (String name : pools) {
-            try {
-                BufferPool.delete(name);
-                if (Files.exists(poolFile(name)) || Files.exists(poolLockFile(name))) {
-                    problems.add(new AssertionError("pool files of " + name + " still exist after delete"));
-                }
-            } catch (Throwable t) {
-                problems.add(t);
-            }
-        }
-        if (!problems.isEmpty()) {
-            AssertionError e = new AssertionError("cleanup of " + context.getDisplayName() + " failed: "
-                + problems.getFirst(), problems.getFirst());
-            problems.stream().skip(1).forEach(e::addSuppressed);
-            throw e;
-        }
+        pools.forEach(cleanup::deletePool);
+        cleanup.finish(context.getDisplayName());
     }
 }
