@@ -1,7 +1,7 @@
 package io.xmem.pool;
 
-import io.xmem.pool.internal.SharedPool;
 import io.xmem.pool.internal.SlotDescriptor;
+import io.xmem.pool.internal.SlotReferences;
 
 import java.lang.foreign.MemorySegment;
 
@@ -19,28 +19,17 @@ import java.lang.foreign.MemorySegment;
  * }
  * }</pre>
  *
- * <p><b>Device buffers</b> (from a pool's device size classes, {@link BufferPool#acquireDevice})
- * live on the GPU: {@link #devicePointer()} gives their address in this process's CUDA context
- * and {@link #segment()} refuses. Order GPU work across processes with the buffer's
- * interprocess event: the producer calls {@link #recordReady} after queueing its kernel or
- * copy, the consumer calls {@link #waitReady} before queueing work that reads. Closing a handle
- * on which either was called first waits for that stream's work, so a buffer is never recycled
- * while a kernel still uses it.
- *
- * <pre>{@code
- * // producer                                  // consumer (another process)
- * Buffer f = pool.acquireDevice(bytes);        Buffer f = pool.attach(token);
- * render(f.devicePointer(), stream);           f.waitReady(stream);
- * f.recordReady(stream);                       inspect(f.devicePointer(), stream);
- * publish(f.token()); f.close();               f.close(); // waits for inspect
- * }</pre>
+ * <p>A buffer of a device (GPU) size class has no host bytes: {@link #isDevice()} says so,
+ * {@link #segment()} refuses, and its memory is reached through the {@code xmem-cuda} module
+ * ({@code io.xmem.cuda.CudaPool}).
  *
  * <p>A handle is meant for one thread at a time; give another thread its own with
  * {@link #retain()}. Closing twice is harmless. After the pool is closed, the buffer's memory
  * is unmapped and {@link #segment()} fails rather than reading freed memory.
  */
 public final class Buffer implements AutoCloseable {
-    private final SharedPool pool;
+    private final SlotReferences refs;
+    private final long poolId;
     private final int slot;
     private final long token;
     private final long offset;
@@ -48,17 +37,18 @@ public final class Buffer implements AutoCloseable {
     private final int sizeClass;
     private final boolean device;
     private boolean closed;
-    /** The stream whose work must finish before this handle's reference is dropped (device buffers). */
-    private io.xmem.pool.cuda.CudaStream pending;
+    /** Work that must end before the reference does (GPU work on a device buffer); null if none. */
+    private Runnable beforeRelease;
 
-    Buffer(SharedPool pool, long token, long length, int sizeClass) {
-        this.pool = pool;
+    Buffer(SlotReferences refs, long poolId, long token, long length, int sizeClass) {
+        this.refs = refs;
+        this.poolId = poolId;
         this.token = token;
         this.slot = SlotDescriptor.tokenSlot(token);
         this.sizeClass = sizeClass;
-        this.offset = pool.bufferOffset(slot, sizeClass);
+        this.offset = refs.layout().bufferOffset(slot, sizeClass);
         this.length = length;
-        this.device = pool.layout.device[sizeClass];
+        this.device = refs.layout().device[sizeClass];
     }
 
     /** The buffer's bytes: exactly the length asked for at acquire, aligned as the pool says. */
@@ -67,56 +57,14 @@ public final class Buffer implements AutoCloseable {
             throw new IllegalStateException("buffer closed");
         }
         if (device) {
-            throw new IllegalStateException("a device buffer's bytes are on the GPU: use devicePointer()");
+            throw new IllegalStateException("a device buffer's bytes are on the GPU: use io.xmem.cuda.CudaPool");
         }
-        return pool.file().asSlice(offset, length);
+        return refs.memory().asSlice(offset, length);
     }
 
     /** Whether the buffer is GPU memory (a device size class). */
     public boolean isDevice() {
         return device;
-    }
-
-    /**
-     * The buffer's device address in this process's CUDA context (the pool's device's primary
-     * context); mapped through CUDA IPC the first time this process uses the slot, then cached.
-     * {@link IllegalStateException} for a host buffer.
-     */
-    public long devicePointer() {
-        checkDevice();
-        return pool.deviceSlots.pointer(slot, sizeClass);
-    }
-
-    /**
-     * Producer side: records the buffer's interprocess event on {@code stream}, after the work
-     * already queued there (the kernel or copy that filled the buffer). A consumer in any
-     * process that calls {@link #waitReady} afterwards runs its work after that.
-     */
-    public void recordReady(io.xmem.pool.cuda.CudaStream stream) {
-        checkDevice();
-        pool.deviceSlots.recordReady(slot, sizeClass, stream);
-        pending = stream;
-    }
-
-    /**
-     * Consumer side: makes {@code stream}'s later work wait until the work the last
-     * {@link #recordReady} covered has finished. Asynchronous: the calling thread does not wait.
-     * Closing this handle waits for {@code stream}'s work, so the buffer cannot be recycled
-     * under a running kernel.
-     */
-    public void waitReady(io.xmem.pool.cuda.CudaStream stream) {
-        checkDevice();
-        pool.deviceSlots.waitReady(slot, sizeClass, stream);
-        pending = stream;
-    }
-
-    private void checkDevice() {
-        if (closed) {
-            throw new IllegalStateException("buffer closed");
-        }
-        if (!device) {
-            throw new IllegalStateException("a host buffer has no device pointer: use segment()");
-        }
     }
 
     /** The name of this buffer in every process that opens the pool; 64 bits. */
@@ -126,7 +74,7 @@ public final class Buffer implements AutoCloseable {
 
     /** The id of the pool this buffer belongs to ({@link BufferPool#id()}). */
     public long poolId() {
-        return pool.poolId;
+        return poolId;
     }
 
     /** Bytes asked for at acquire. */
@@ -136,7 +84,7 @@ public final class Buffer implements AutoCloseable {
 
     /** Bytes the buffer's size class holds (≥ {@link #length()}). */
     public long capacity() {
-        return pool.layout.bufferSize[sizeClass];
+        return refs.layout().bufferSize[sizeClass];
     }
 
     /** A new handle on the same buffer: one more reference, closed on its own. */
@@ -144,12 +92,26 @@ public final class Buffer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("buffer closed: retain() needs an open handle");
         }
-        pool.retain(slot, SlotDescriptor.tokenGeneration(token));
-        return new Buffer(pool, token, length, sizeClass);
+        refs.retain(slot, SlotDescriptor.tokenGeneration(token));
+        return new Buffer(refs, poolId, token, length, sizeClass);
     }
 
     public boolean isClosed() {
         return closed;
+    }
+
+    int slot() {
+        if (closed) {
+            throw new IllegalStateException("buffer closed");
+        }
+        return slot;
+    }
+
+    void beforeRelease(Runnable action) {
+        if (closed) {
+            throw new IllegalStateException("buffer closed");
+        }
+        beforeRelease = action;
     }
 
     /** Drops this handle's reference; the buffer is free once every holder everywhere has. */
@@ -159,13 +121,13 @@ public final class Buffer implements AutoCloseable {
             return;
         }
         closed = true;
-        if (!pool.isClosed()) {
-            io.xmem.pool.cuda.CudaStream stream = pending;
-            if (stream != null) {
-                pending = null;
-                stream.synchronizeIfOpen(); // GPU work on the buffer ends before the reference does
+        if (!refs.isClosed()) {
+            Runnable pending = beforeRelease;
+            if (pending != null) {
+                beforeRelease = null;
+                pending.run(); // GPU work on the buffer ends before the reference does
             }
-            pool.release(slot, SlotDescriptor.tokenGeneration(token), sizeClass);
+            refs.release(slot, SlotDescriptor.tokenGeneration(token), sizeClass);
         }
     }
 

@@ -1,10 +1,15 @@
 package io.xmem.pool;
 
+import io.xmem.pool.internal.MappedPool;
+import io.xmem.pool.internal.Participants;
+import io.xmem.pool.internal.PoolAccess;
 import io.xmem.pool.internal.PoolFiles;
-import io.xmem.pool.internal.PoolRegistry;
-import io.xmem.pool.internal.SharedPool;
+import io.xmem.pool.internal.PoolLayout;
+import io.xmem.pool.internal.SlotDescriptor;
+import io.xmem.pool.internal.SlotReferences;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,23 +37,32 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Thread-safe. Several {@code BufferPool} objects for one pool in one JVM share one
  * participant entry; the last to close leaves the pool, releasing every reference this
- * process still holds.
+ * process still holds. A pool may also have device (GPU) size classes: their buffers are
+ * reached through the {@code xmem-cuda} module's {@code io.xmem.cuda.CudaPool}; the methods
+ * here serve host buffers.
  */
 public final class BufferPool implements AutoCloseable {
+    /** The value the token API returns for "no buffer": no live token is ever 0. */
+    public static final long NO_TOKEN = 0;
+
     static {
-        io.xmem.pool.internal.PoolInternals.register(pool -> pool.shared);
+        PoolAccess.register(new Access());
     }
 
-    private final SharedPool shared;
+    private final MappedPool mapped;
+    private final SlotReferences refs;
+    private final PoolLayout layout;
     private volatile boolean closed;
 
-    private BufferPool(SharedPool shared) {
-        this.shared = shared;
+    private BufferPool(MappedPool mapped) {
+        this.mapped = mapped;
+        this.refs = mapped.references();
+        this.layout = mapped.layout();
     }
 
     /** Creates a pool file in {@code config.directory()}; {@link PoolExistsException} if present. */
     public static BufferPool create(String name, PoolConfig config) {
-        return new BufferPool(PoolRegistry.create(name, config));
+        return new BufferPool(MappedPool.create(name, config));
     }
 
     /** Opens a pool in {@code /dev/shm}. */
@@ -62,7 +76,7 @@ public final class BufferPool implements AutoCloseable {
      * not a usable pool, {@link TooManyParticipantsException} if full.
      */
     public static BufferPool open(String name, Path directory) {
-        return new BufferPool(PoolRegistry.open(name, directory));
+        return new BufferPool(MappedPool.open(name, directory));
     }
 
     /** Unlinks a pool in {@code /dev/shm}; returns false if there was none. */
@@ -79,46 +93,51 @@ public final class BufferPool implements AutoCloseable {
     }
 
     public String name() {
-        return shared.name;
+        return mapped.name();
     }
 
     public Path path() {
-        return shared.path;
+        return mapped.path();
     }
 
     /** A random id chosen when the pool was created: a pool deleted and created again differs. */
     public long id() {
-        return shared.poolId;
+        return mapped.poolId();
     }
+
+    // ------------------------------------------------------------ handles
 
     /** Takes a buffer of at least {@code size} bytes from the smallest class that fits. */
     public Buffer acquire(long size) {
         Buffer buffer = tryAcquire(size);
         if (buffer == null) {
-            throw exhausted(sizeClassFor(size));
+            throw exhausted(hostClassFor(size));
         }
         return buffer;
     }
 
     /** Like {@link #acquire(long)} but returns {@code null} when the class is exhausted. */
     public Buffer tryAcquire(long size) {
-        int sizeClass = sizeClassFor(size);
-        long token = shared.tryClaimOrReclaim(sizeClass, size);
-        return token == -1 ? null : newBuffer(token, size, sizeClass);
+        return tryAcquireIn(hostClassFor(size), size);
     }
 
     /** Waits up to {@code timeout} for a buffer to come free, then {@link PoolExhaustedException}. */
     public Buffer acquire(long size, Duration timeout) {
-        return acquireWaiting(sizeClassFor(size), size, timeout);
+        return acquireWaiting(hostClassFor(size), size, timeout);
+    }
+
+    private Buffer tryAcquireIn(int sizeClass, long size) {
+        long token = mapped.tryClaimOrReclaim(sizeClass, size);
+        return token == -1 ? null : newBuffer(token, size, sizeClass);
     }
 
     private Buffer acquireWaiting(int sizeClass, long size, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long parkNanos = 1_000;
         for (int attempt = 0; ; attempt++) {
-            long token = shared.tryClaimOrReclaim(sizeClass, size);
-            if (token != -1) {
-                return newBuffer(token, size, sizeClass);
+            Buffer buffer = tryAcquireIn(sizeClass, size);
+            if (buffer != null) {
+                return buffer;
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -137,83 +156,27 @@ public final class BufferPool implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------ device buffers
-
-    /**
-     * Takes a buffer of at least {@code size} bytes from the smallest device size class that
-     * fits: GPU memory, shared with other processes through CUDA IPC. Its bytes are reached
-     * through {@link Buffer#devicePointer()}, not {@link Buffer#segment()}.
-     */
-    public Buffer acquireDevice(long size) {
-        Buffer buffer = tryAcquireDevice(size);
-        if (buffer == null) {
-            throw exhausted(deviceSizeClassFor(size));
+    private Buffer newBuffer(long token, long size, int sizeClass) {
+        Buffer buffer = new Buffer(refs, mapped.poolId(), token, size, sizeClass);
+        if (layout.zeroOnAcquire) {
+            if (buffer.isDevice()) {
+                mapped.device().zero(SlotDescriptor.tokenSlot(token), size);
+            } else {
+                buffer.segment().fill((byte) 0);
+            }
         }
         return buffer;
     }
 
-    /** Like {@link #acquireDevice(long)} but returns {@code null} when the class is exhausted. */
-    public Buffer tryAcquireDevice(long size) {
-        int sizeClass = deviceSizeClassFor(size);
-        long token = shared.tryClaimOrReclaim(sizeClass, size);
-        return token == -1 ? null : newBuffer(token, size, sizeClass);
-    }
-
-    /** Waits up to {@code timeout} for a device buffer to come free, then {@link PoolExhaustedException}. */
-    public Buffer acquireDevice(long size, Duration timeout) {
-        return acquireWaiting(deviceSizeClassFor(size), size, timeout);
-    }
-
-    /** Like {@link #tryAcquireToken(long)} for a device buffer. */
-    public long tryAcquireDeviceToken(long size) {
-        int sizeClass = deviceSizeClassFor(size);
-        long token = shared.tryClaimOrReclaim(sizeClass, size);
-        if (token == -1) {
-            return NO_TOKEN;
-        }
-        if (shared.zeroOnAcquire()) {
-            shared.deviceSlots.zero(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token), sizeClass, size);
-        }
-        return token;
-    }
-
-    /**
-     * The device address, in this process's CUDA context, of a device buffer this process holds
-     * a reference to under {@code token}; {@link IllegalStateException} for a host buffer or one
-     * this process holds no reference to.
-     */
-    public long devicePointer(long token) {
+    /** A new handle on the buffer {@code token} names; {@link StaleTokenException} if it is gone. */
+    public Buffer attach(long token) {
         ensureOpen();
-        int sizeClass = shared.sizeClassOfToken(token);
-        shared.heldLength(token);
-        if (!shared.layout.device[sizeClass]) {
-            throw new IllegalStateException("token 0x" + Long.toHexString(token) + " names a host buffer: use segment(token)");
-        }
-        return shared.deviceSlots.pointer(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token), sizeClass);
-    }
-
-    /** Whether the pool has device size classes. */
-    public boolean hasDeviceClasses() {
-        return shared.layout.hasDeviceClasses();
-    }
-
-    /**
-     * The CUDA device of the pool's device buffers, in this process's numbering;
-     * {@link IllegalStateException} if the pool has none, {@code CudaUnavailableException} if
-     * CUDA cannot be used here.
-     */
-    public io.xmem.pool.cuda.CudaDevice device() {
-        ensureOpen();
-        if (shared.deviceSlots == null) {
-            throw new IllegalStateException("pool '" + shared.name + "' has no device size classes");
-        }
-        return shared.deviceSlots.device();
+        int sizeClass = refs.sizeClassOfToken(token);
+        long length = refs.attach(token, sizeClass);
+        return new Buffer(refs, mapped.poolId(), token, length, sizeClass);
     }
 
     // ------------------------------------------------------------ token API (no handle objects)
-
-    /** The value the token API returns for "no buffer": no live token is ever 0. */
-    public static final long NO_TOKEN = 0;
 
     /**
      * Like {@link #tryAcquire(long)} without a {@link Buffer} object: returns the token of a
@@ -230,12 +193,11 @@ public final class BufferPool implements AutoCloseable {
      * }</pre>
      */
     public long tryAcquireToken(long size) {
-        int sizeClass = sizeClassFor(size);
-        long token = shared.tryClaimOrReclaim(sizeClass, size);
+        long token = mapped.tryClaimOrReclaim(hostClassFor(size), size);
         if (token == -1) {
             return NO_TOKEN;
         }
-        if (shared.zeroOnAcquire()) {
+        if (layout.zeroOnAcquire) {
             segment(token).fill((byte) 0);
         }
         return token;
@@ -248,8 +210,7 @@ public final class BufferPool implements AutoCloseable {
      */
     public long attachToken(long token) {
         ensureOpen();
-        int sizeClass = shared.sizeClassOfToken(token);
-        return shared.attach(token, sizeClass);
+        return refs.attach(token, refs.sizeClassOfToken(token));
     }
 
     /**
@@ -259,46 +220,38 @@ public final class BufferPool implements AutoCloseable {
      */
     public void releaseToken(long token) {
         ensureOpen();
-        int sizeClass = shared.sizeClassOfToken(token);
-        shared.release(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token),
-            io.xmem.pool.internal.SlotDescriptor.tokenGeneration(token), sizeClass);
+        int sizeClass = refs.sizeClassOfToken(token);
+        refs.release(SlotDescriptor.tokenSlot(token), SlotDescriptor.tokenGeneration(token), sizeClass);
     }
 
     /**
      * The bytes of a buffer this process holds a reference to under {@code token}: exactly its
-     * length. {@link IllegalStateException} if this process holds no reference to it.
+     * length. {@link IllegalStateException} if this process holds no reference to it, or if it
+     * is a device buffer (whose bytes are on the GPU).
      */
     public MemorySegment segment(long token) {
         ensureOpen();
-        int sizeClass = shared.sizeClassOfToken(token);
-        long length = shared.heldLength(token);
-        if (shared.layout.device[sizeClass]) {
+        int sizeClass = refs.sizeClassOfToken(token);
+        long length = refs.heldLength(token);
+        if (layout.device[sizeClass]) {
             throw new IllegalStateException("token 0x" + Long.toHexString(token) + " names a device buffer: its bytes "
-                + "are on the GPU, use devicePointer(token)");
+                + "are on the GPU (use io.xmem.cuda.CudaPool)");
         }
-        int slot = io.xmem.pool.internal.SlotDescriptor.tokenSlot(token);
-        long capacity = shared.layout.bufferSize[sizeClass];
+        int slot = SlotDescriptor.tokenSlot(token);
+        long capacity = layout.bufferSize[sizeClass];
         if (length < 0 || length > capacity) {
-            throw new CorruptPoolException("pool '" + shared.name + "': slot " + slot + " records length " + length
+            throw new CorruptPoolException("pool '" + name() + "': slot " + slot + " records length " + length
                 + " for a buffer of " + capacity + " bytes; another process wrote the slot table");
         }
-        return shared.file().asSlice(shared.bufferOffset(slot, sizeClass), length);
+        return refs.memory().asSlice(layout.bufferOffset(slot, sizeClass), length);
     }
 
-    // ------------------------------------------------------------ handles
-
-    /** A new handle on the buffer {@code token} names; {@link StaleTokenException} if it is gone. */
-    public Buffer attach(long token) {
-        ensureOpen();
-        int sizeClass = shared.sizeClassOfToken(token);
-        long length = shared.attach(token, sizeClass);
-        return new Buffer(shared, token, length, sizeClass);
-    }
+    // ------------------------------------------------------------ the pool as a whole
 
     /** Frees what dead participants held; returns how many buffers became free. */
     public int reclaim() {
         ensureOpen();
-        return shared.reclaim();
+        return mapped.reclaim();
     }
 
     /**
@@ -307,30 +260,30 @@ public final class BufferPool implements AutoCloseable {
      * objects of one pool in one JVM share the process's single join.
      */
     public int reclaimedOnOpen() {
-        return shared.reclaimedOnJoin;
+        return mapped.reclaimedOnJoin();
     }
 
     /** A snapshot of the pool's classes and participants. */
     public PoolStats stats() {
         ensureOpen();
-        int[] free = shared.freeCounts();
+        int[] free = mapped.freeCounts();
         List<PoolStats.SizeClassStats> classes = new ArrayList<>(free.length);
         for (int c = 0; c < free.length; c++) {
-            int total = shared.layout.count[c];
-            classes.add(new PoolStats.SizeClassStats(shared.layout.bufferSize[c], total, free[c], total - free[c],
-                shared.layout.device[c]));
+            int total = layout.count[c];
+            classes.add(new PoolStats.SizeClassStats(layout.bufferSize[c], total, free[c], total - free[c],
+                layout.device[c]));
         }
         List<PoolStats.Participant> participants = new ArrayList<>();
-        for (SharedPool.ParticipantRow r : shared.participantRows()) {
+        for (Participants.Row r : mapped.participantRows()) {
             participants.add(new PoolStats.Participant(r.index(), r.pid(), r.startMillis(), r.alive(), r.self(),
                 r.buffersHeld()));
         }
-        return new PoolStats(shared.name, List.copyOf(classes), List.copyOf(participants));
+        return new PoolStats(name(), List.copyOf(classes), List.copyOf(participants));
     }
 
     /**
      * A scope of scratch allocations sliced from pool buffers, all released by its
-     * {@code close()}; plugs into every FFM API that takes a {@link java.lang.foreign.SegmentAllocator}.
+     * {@code close()}; plugs into every FFM API that takes a {@link SegmentAllocator}.
      */
     public PoolScope scope() {
         ensureOpen();
@@ -339,7 +292,7 @@ public final class BufferPool implements AutoCloseable {
 
     /** The index of this process's participant entry (its bit in every holder mask). */
     public int participantIndex() {
-        return shared.me;
+        return mapped.participantIndex();
     }
 
     /**
@@ -347,28 +300,29 @@ public final class BufferPool implements AutoCloseable {
      * free), whatever the token's generation. For diagnostics and tests.
      */
     public long holders(long token) {
-        int slot = io.xmem.pool.internal.SlotDescriptor.tokenSlot(token);
-        if (slot >= shared.layout.slotCount) {
-            throw new StaleTokenException("token 0x" + Long.toHexString(token) + " is not a token of pool '" + shared.name + "'");
+        int slot = SlotDescriptor.tokenSlot(token);
+        if (slot >= layout.slotCount) {
+            throw new StaleTokenException("token 0x" + Long.toHexString(token) + " is not a token of pool '" + name()
+                + "'");
         }
-        return io.xmem.pool.internal.SlotDescriptor.holders(shared.slotState(slot));
+        return SlotDescriptor.holders(refs.slotState(slot));
+    }
+
+    /** Whether the pool has device (GPU) size classes. */
+    public boolean hasDeviceClasses() {
+        return layout.hasDeviceClasses();
     }
 
     /** Largest host buffer size this pool offers; 0 if it has only device classes. */
     public long maxBufferSize() {
-        int hostClasses = shared.layout.firstDeviceClass;
-        return hostClasses == 0 ? 0 : shared.layout.bufferSize[hostClasses - 1];
-    }
-
-    /** Largest device buffer size this pool offers; 0 if it has no device classes. */
-    public long maxDeviceBufferSize() {
-        return hasDeviceClasses() ? shared.layout.bufferSize[shared.layout.sizeClassCount() - 1] : 0;
+        int hostClasses = layout.firstDeviceClass;
+        return hostClasses == 0 ? 0 : layout.bufferSize[hostClasses - 1];
     }
 
     /** Buffer size of the host class that would serve {@code size}, or -1 if none fits. */
     public long classSizeFor(long size) {
-        int c = shared.sizeClassFor(size);
-        return c < 0 ? -1 : shared.layout.bufferSize[c];
+        int c = mapped.sizeClassFor(size);
+        return c < 0 ? -1 : layout.bufferSize[c];
     }
 
     @Override
@@ -379,61 +333,90 @@ public final class BufferPool implements AutoCloseable {
             }
             closed = true;
         }
-        PoolRegistry.close(shared);
+        mapped.release();
     }
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("pool '" + shared.name + "' is closed");
+            throw new IllegalStateException("pool '" + name() + "' is closed");
         }
     }
 
-    private int sizeClassFor(long size) {
-        ensureOpen();
-        if (size < 0) {
-            throw new NoSizeClassException("buffer size must not be negative, was " + size);
-        }
-        int sizeClass = shared.sizeClassFor(size);
+    private int hostClassFor(long size) {
+        checkSize(size);
+        int sizeClass = mapped.sizeClassFor(size);
         if (sizeClass < 0) {
-            throw new NoSizeClassException("pool '" + shared.name + "' has no size class for " + size + " bytes (its "
+            throw new NoSizeClassException("pool '" + name() + "' has no size class for " + size + " bytes (its "
                 + "largest holds " + maxBufferSize() + "): create the pool with a larger PoolConfig.sizeClass");
         }
         return sizeClass;
     }
 
-    private int deviceSizeClassFor(long size) {
-        ensureOpen();
-        if (size < 0) {
-            throw new NoSizeClassException("buffer size must not be negative, was " + size);
-        }
-        int sizeClass = shared.deviceSizeClassFor(size);
+    private int deviceClassFor(long size) {
+        checkSize(size);
+        int sizeClass = mapped.deviceSizeClassFor(size);
         if (sizeClass < 0) {
-            throw new NoSizeClassException("pool '" + shared.name + "' has no device size class for " + size + " bytes"
-                + (hasDeviceClasses() ? " (its largest holds " + maxDeviceBufferSize() + ")" : "")
-                + ": create the pool with PoolConfig.deviceSizeClass");
+            throw new NoSizeClassException("pool '" + name() + "' has no device size class for " + size + " bytes"
+                + (hasDeviceClasses() ? " (its largest holds " + layout.bufferSize[layout.sizeClassCount() - 1] + ")"
+                : "") + ": create the pool with PoolConfig.deviceSizeClass");
         }
         return sizeClass;
     }
 
-    private Buffer newBuffer(long token, long size, int sizeClass) {
-        Buffer buffer = new Buffer(shared, token, size, sizeClass);
-        if (shared.zeroOnAcquire()) {
-            if (buffer.isDevice()) {
-                shared.deviceSlots.zero(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token), sizeClass, size);
-            } else {
-                buffer.segment().fill((byte) 0);
-            }
+    private void checkSize(long size) {
+        ensureOpen();
+        if (size < 0) {
+            throw new NoSizeClassException("buffer size must not be negative, was " + size);
         }
-        return buffer;
     }
 
     private PoolExhaustedException exhausted(int c) {
-        long classSize = shared.layout.bufferSize[c];
-        int count = shared.layout.count[c];
-        String kind = shared.layout.device[c] ? "device " : "";
-        return new PoolExhaustedException("pool '" + shared.name + "': all " + count + " " + kind + "buffers of " + classSize
-            + " bytes are held; release some, wait with acquire" + (kind.isEmpty() ? "" : "Device")
-            + "(size, timeout), or create the pool with more (PoolConfig." + (kind.isEmpty() ? "sizeClass" : "deviceSizeClass")
-            + "(" + classSize + ", n))");
+        long classSize = layout.bufferSize[c];
+        int count = layout.count[c];
+        boolean device = layout.device[c];
+        return new PoolExhaustedException("pool '" + name() + "': all " + count + " " + (device ? "device " : "")
+            + "buffers of " + classSize + " bytes are held; release some, wait with acquire(size, timeout), or create "
+            + "the pool with more (PoolConfig." + (device ? "deviceSizeClass" : "sizeClass") + "(" + classSize
+            + ", n))");
+    }
+
+    /** What xmem's other modules reach through {@link PoolAccess}. */
+    private static final class Access implements PoolAccess.Accessor {
+        @Override
+        public MappedPool mapped(BufferPool pool) {
+            return pool.mapped;
+        }
+
+        @Override
+        public Buffer tryAcquireDevice(BufferPool pool, long size) {
+            return pool.tryAcquireIn(pool.deviceClassFor(size), size);
+        }
+
+        @Override
+        public Buffer acquireDevice(BufferPool pool, long size, Duration timeout) {
+            return pool.acquireWaiting(pool.deviceClassFor(size), size, timeout);
+        }
+
+        @Override
+        public long tryAcquireDeviceToken(BufferPool pool, long size) {
+            long token = pool.mapped.tryClaimOrReclaim(pool.deviceClassFor(size), size);
+            if (token == -1) {
+                return NO_TOKEN;
+            }
+            if (pool.layout.zeroOnAcquire) {
+                pool.mapped.device().zero(SlotDescriptor.tokenSlot(token), size);
+            }
+            return token;
+        }
+
+        @Override
+        public int slot(Buffer buffer) {
+            return buffer.slot();
+        }
+
+        @Override
+        public void beforeRelease(Buffer buffer, Runnable action) {
+            buffer.beforeRelease(action);
+        }
     }
 }

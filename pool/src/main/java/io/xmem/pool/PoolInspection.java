@@ -1,27 +1,21 @@
 package io.xmem.pool;
 
-import io.xmem.pool.internal.FileIo;
+import io.xmem.pool.internal.MappedPool;
 import io.xmem.pool.internal.ParticipantDescriptor;
 import io.xmem.pool.internal.Participants;
 import io.xmem.pool.internal.PoolFiles;
 import io.xmem.pool.internal.PoolHeaderDescriptor;
 import io.xmem.pool.internal.PoolLayout;
-import io.xmem.pool.internal.PoolRegistry;
-import io.xmem.pool.internal.SharedPool;
 import io.xmem.pool.internal.SlotDescriptor;
 import io.xmem.pool.internal.SlotTable;
+import io.xmem.pool.internal.shm.MappedFile;
+import io.xmem.pool.internal.shm.OpenFiles;
 
-import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -57,58 +51,21 @@ public final class PoolInspection {
      * {@link IncompatibleLayoutException} if the file is not a valid pool (or not READY within 5 s).
      */
     public static PoolSnapshot inspect(String name, Path directory) {
-        PoolFiles.Mapped mapped = PoolFiles.openReadOnly(name, directory);
+        MappedFile<PoolLayout> mapped = PoolFiles.openReadOnly(name, directory);
         try {
-            Path path = PoolFiles.poolPath(directory, name);
-            Path lockPath = PoolFiles.lockPath(directory, name);
-            // Under the registry's lock: no pool of this JVM opens or closes while we hold a lock channel.
-            return PoolRegistry.withOpen(name, path, open -> open != null
-                ? snapshot(name, path, mapped, liveInThisJvm(open), open.me)
-                : probingLockFile(name, path, lockPath, mapped));
+            // Liveness through this JVM's lock channel of the pool if it has one (its own entry
+            // reads as alive), else through a read-only channel of our own.
+            return OpenFiles.withLocks(PoolFiles.FORMAT, directory, name, (locks, open) -> snapshot(name, mapped,
+                locks::isHeld, open instanceof MappedPool pool ? pool.participantIndex() : -1));
         } finally {
             mapped.close();
         }
     }
 
-    /** Liveness through a lock channel of our own: the pool is not open in this JVM. */
-    private static PoolSnapshot probingLockFile(String name, Path path, Path lockPath, PoolFiles.Mapped mapped) {
-        FileChannel lockChannel;
-        try {
-            lockChannel = FileChannel.open(lockPath, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            // Every participant locks a byte of this file while it lives: with no file, nobody can.
-            return snapshot(name, path, mapped, index -> false, -1);
-        } catch (IOException e) {
-            throw new XmemException("cannot open " + lockPath + " to test which participants live: " + e.getMessage(), e);
-        }
-        try {
-            Participants probe = new Participants(mapped.file(), mapped.layout(), lockChannel);
-            return snapshot(name, path, mapped, index -> {
-                FileLock lock = probe.tryLock(index, true);
-                if (lock == null) {
-                    return true; // its owner holds it
-                }
-                Participants.unlock(lock);
-                return false;
-            }, -1);
-        } finally {
-            FileIo.closeQuietly(lockChannel);
-        }
-    }
-
-    /** This JVM is a participant: ask its pool, which probes through the one lock channel it owns. */
-    private static IntPredicate liveInThisJvm(SharedPool open) {
-        Map<Integer, Boolean> alive = new HashMap<>();
-        for (SharedPool.ParticipantRow row : open.participantRows()) {
-            alive.put(row.index(), row.alive());
-        }
-        // An entry it did not list was empty when it looked and has been taken since: a live joiner.
-        return index -> alive.getOrDefault(index, true);
-    }
-
-    private static PoolSnapshot snapshot(String name, Path path, PoolFiles.Mapped mapped, IntPredicate alive, int self) {
+    private static PoolSnapshot snapshot(String name, MappedFile<PoolLayout> mapped, IntPredicate alive, int self) {
         PoolLayout layout = mapped.layout();
-        var file = mapped.file();
+        MemorySegment file = mapped.segment();
+        Path path = mapped.path();
         SlotTable slots = new SlotTable(file, layout.slotTableOffset);
         int entries = layout.maxParticipants;
         long validBits = (1L << entries) - 1; // entries <= 40: PoolLayout.read checked it
@@ -117,7 +74,7 @@ public final class PoolInspection {
         long marked = 0;
         int corrupt = 0;
         for (int s = 0; s < states.length; s++) {
-            long state = slots.state(s);
+            long state = slots.stateVolatile(s);
             long holders = SlotDescriptor.holders(state);
             if ((holders & ~validBits) != 0) {
                 corrupt++;
@@ -134,7 +91,7 @@ public final class PoolInspection {
         List<PoolSnapshot.Participant> participants = new ArrayList<>();
         long deadBits = 0;
         for (int i = 0; i < entries; i++) {
-            boolean active = table.state(i) == ParticipantDescriptor.STATE_ACTIVE;
+            boolean active = table.stateAcquire(i) == ParticipantDescriptor.STATE_ACTIVE;
             if (!active && (marked & (1L << i)) == 0) {
                 continue;
             }
@@ -142,7 +99,8 @@ public final class PoolInspection {
             if (!live) {
                 deadBits |= 1L << i;
             }
-            participants.add(new PoolSnapshot.Participant(i, active, table.pid(i), table.startMillis(i), live, i == self,
+            participants.add(new PoolSnapshot.Participant(i, active, table.pidPlain(i), table.startMillisPlain(i), live,
+                i == self,
                 held[i]));
         }
         List<PoolSnapshot.SizeClass> classes = new ArrayList<>();

@@ -1,7 +1,7 @@
 package io.xmem.pool;
 
-import io.xmem.pool.internal.PoolInternals;
-import io.xmem.pool.internal.SharedPool;
+import io.xmem.pool.internal.BufferPins;
+import io.xmem.pool.internal.PoolAccess;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +26,7 @@ class PinTest {
     @Test
     void aPinKeepsTheBufferAfterEveryHandleIsClosed() {
         BufferPool pool = fx.create(config());
-        SharedPool shared = PoolInternals.shared(pool);
+        BufferPins shared = PoolAccess.pins(pool);
         long token;
         try (Buffer b = pool.acquire(100)) {
             token = b.token();
@@ -46,7 +46,7 @@ class PinTest {
     @Test
     void unpinOfTheLastReferenceFreesTheBuffer() {
         BufferPool pool = fx.create(config());
-        SharedPool shared = PoolInternals.shared(pool);
+        BufferPins shared = PoolAccess.pins(pool);
         long token;
         try (Buffer b = pool.acquire(100)) {
             token = b.token();
@@ -62,7 +62,7 @@ class PinTest {
     @Test
     void pinsAreBoundedAndNeedAHeldReference() {
         BufferPool pool = fx.create(config());
-        SharedPool shared = PoolInternals.shared(pool);
+        BufferPins shared = PoolAccess.pins(pool);
         try (Buffer b = pool.acquire(100)) {
             for (int i = 0; i < 255; i++) {
                 assertTrue(shared.pin(b.token()));
@@ -96,7 +96,7 @@ class PinTest {
             assertEquals(512, b.length());
             assertEquals(crc, Long.toHexString(Patterns.crc(b.segment())), "the bytes are intact");
         }
-        assertTrue(PoolInternals.shared(pool).unpin(token));
+        assertTrue(PoolAccess.pins(pool).unpin(token));
         assertEquals(4, pool.stats().totalFree());
     }
 }

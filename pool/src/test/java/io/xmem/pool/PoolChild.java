@@ -1,5 +1,7 @@
 package io.xmem.pool;
 
+import io.xmem.pool.internal.PoolAccess;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -32,16 +34,11 @@ import java.util.Map;
  * WATCH ms                     OK count          (calls stats() for ms, like a monitoring tool)
  * STRESS mailbox threads ms size   OK key=value ... ({@link StressWorkload})
  * CLOSEPOOL                    OK
- * DACQUIRE size                OK token          (a device buffer)
- * DFILL token frame            OK                (pattern kernel on the child's stream, then recordReady)
- * DCHECK token frame           OK mismatches     (waitReady, then the check kernel, on the child's stream)
  * EXIT                         OK, then exits
  * </pre>
  */
 public final class PoolChild {
     private BufferPool pool;
-    private io.xmem.pool.cuda.CudaStream stream;
-    private io.xmem.pool.cuda.PatternKernels kernels;
     private final Map<Long, Deque<Buffer>> handles = new HashMap<>();
 
     public static void main(String[] args) throws IOException {
@@ -103,7 +100,7 @@ public final class PoolChild {
             case "FILL" -> Long.toHexString(Patterns.fill(newest(c[1]).segment(), Long.parseLong(c[2])));
             case "CRC" -> Long.toHexString(Patterns.crc(newest(c[1]).segment()));
             case "HOLDERS" -> Long.toHexString(pool.holders(ChildJvm.token(c[1])));
-            case "PIN" -> Boolean.toString(io.xmem.pool.internal.PoolInternals.shared(pool).pin(ChildJvm.token(c[1])));
+            case "PIN" -> Boolean.toString(PoolAccess.pins(pool).pin(ChildJvm.token(c[1])));
             case "FREE" -> {
                 StringBuilder sb = new StringBuilder();
                 for (PoolStats.SizeClassStats s : pool.stats().sizeClasses()) {
@@ -131,29 +128,8 @@ public final class PoolChild {
                 pool.close();
                 yield "";
             }
-            case "DACQUIRE" -> keep(pool.acquireDevice(Long.parseLong(c[1])));
-            case "DFILL" -> {
-                Buffer b = newest(c[1]);
-                gpu();
-                kernels.fill(b.devicePointer(), b.length(), Integer.parseInt(c[2]), stream);
-                b.recordReady(stream);
-                yield "";
-            }
-            case "DCHECK" -> {
-                Buffer b = newest(c[1]);
-                gpu();
-                b.waitReady(stream);
-                yield Long.toString(kernels.mismatches(b.devicePointer(), b.length(), Integer.parseInt(c[2]), stream));
-            }
             default -> throw new IllegalArgumentException("unknown command " + c[0]);
         };
-    }
-
-    private void gpu() {
-        if (stream == null) {
-            stream = io.xmem.pool.cuda.CudaStream.create(pool.device());
-            kernels = io.xmem.pool.cuda.PatternKernels.load(pool.device());
-        }
     }
 
     private String keep(Buffer b) {

@@ -24,6 +24,8 @@ public final class DeviceHandleDescriptor {
     public static final int LENGTH = 128;
     public static final int MEM_HANDLE_OFFSET = 0;
     public static final int EVENT_HANDLE_OFFSET = 64;
+    /** Bytes of each handle: CUDA's {@code CU_IPC_HANDLE_SIZE}. */
+    public static final int HANDLE_LENGTH = 64;
 
     private DeviceHandleDescriptor() {
     }

@@ -4,7 +4,9 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * This process's reference counts, one word per slot, in Java heap memory (never shared).
+ * This process's reference counts, one word per slot, in Java heap memory (never shared);
+ * per-JVM state of one pool. Accessors: volatile load, CAS, and a release store that ends a
+ * transition.
  *
  * <pre>
  *   bit 63      TRANSITION: a thread is moving this process's holder bit for the slot
@@ -19,7 +21,7 @@ import java.lang.invoke.VarHandle;
  * knows the bit is set and the slot cannot be recycled under it (the race the design
  * warns of: 1→0 clearing the bit while another thread goes 0→1 believing it still set).
  */
-public final class LocalRefs {
+final class LocalRefs {
     private static final VarHandle WORD = MethodHandles.arrayElementVarHandle(long[].class).withInvokeExactBehavior();
 
     public static final long TRANSITION = Long.MIN_VALUE;
@@ -28,7 +30,7 @@ public final class LocalRefs {
 
     private final long[] words;
 
-    public LocalRefs(int slots) {
+    LocalRefs(int slots) {
         this.words = new long[slots];
     }
 
@@ -44,7 +46,7 @@ public final class LocalRefs {
         return ((word >>> 32) & GEN_MASK) == (generation & GEN_MASK);
     }
 
-    public long get(int slot) {
+    public long getVolatile(int slot) {
         return (long) WORD.getVolatile(words, slot);
     }
 
@@ -53,11 +55,8 @@ public final class LocalRefs {
     }
 
     /** Ends a transition: publishes the final word. */
-    public void set(int slot, long word) {
+    public void setRelease(int slot, long word) {
         WORD.setRelease(words, slot, word);
     }
 
-    public int slots() {
-        return words.length;
-    }
 }

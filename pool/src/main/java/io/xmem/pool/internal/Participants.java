@@ -1,28 +1,27 @@
 package io.xmem.pool.internal;
 
+import io.xmem.pool.PoolConfig;
 import io.xmem.pool.TooManyParticipantsException;
-import io.xmem.pool.XmemException;
+import io.xmem.pool.internal.shm.ByteLocks;
 
-import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.xmem.pool.internal.ParticipantDescriptor.*;
 
 /**
- * The participant table and the lock file that says who is alive. Entry {@code i} belongs
- * to whoever holds an exclusive lock on byte {@code i} of the lock file; the OS drops the
- * lock when that process dies, however it dies, so {@code tryLock} succeeding on someone
- * else's byte proves the owner gone.
+ * Flyweight over the participant table, with the lock file that says who is alive: entry
+ * {@code i} belongs to whoever holds byte {@code i} of {@code NAME.pool.lock} (see
+ * {@link ByteLocks}). Besides the entries themselves it knows what the dead leave behind: their
+ * bits in the slot table, which {@link #reclaim} clears.
  *
- * <p>Java file locks are held per JVM, and closing any channel of a file may drop all of a
- * process's locks on it: so each JVM opens a pool's lock file through exactly one channel,
- * owned by the one {@link SharedPool} of that pool in the JVM, and every probe goes
- * through it (serialised by the caller).
+ * <p>Access modes: an entry's state is stored with release after its other fields and loaded
+ * with acquire; the other fields are plain and only ever diagnostics.
  */
 public final class Participants {
     private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
@@ -31,12 +30,13 @@ public final class Participants {
 
     private final MemorySegment file;
     private final PoolLayout layout;
-    private final FileChannel lockChannel;
+    /** Null for a table that is only read (an inspection probes through its own locks). */
+    private final ByteLocks locks;
 
-    public Participants(MemorySegment file, PoolLayout layout, FileChannel lockChannel) {
+    public Participants(MemorySegment file, PoolLayout layout, ByteLocks locks) {
         this.file = file;
         this.layout = layout;
-        this.lockChannel = lockChannel;
+        this.locks = locks;
     }
 
     public int capacity() {
@@ -44,15 +44,15 @@ public final class Participants {
     }
 
     /** Entry fields as stored; diagnostics only, never trusted for decisions. */
-    public int state(int index) {
+    public int stateAcquire(int index) {
         return (int) INT.getAcquire(file, layout.participantOffset(index) + STATE_OFFSET);
     }
 
-    public long pid(int index) {
+    public long pidPlain(int index) {
         return file.get(ValueLayout.JAVA_LONG, layout.participantOffset(index) + PID_OFFSET);
     }
 
-    public long startMillis(int index) {
+    public long startMillisPlain(int index) {
         return file.get(ValueLayout.JAVA_LONG, layout.participantOffset(index) + START_MILLIS_OFFSET);
     }
 
@@ -71,17 +71,17 @@ public final class Participants {
         long pause = 50_000;
         do {
             for (int i = 0; i < layout.maxParticipants; i++) {
-                FileLock lock = tryLock(i, false);
+                FileLock lock = locks.tryLock(i);
                 if (lock != null) {
                     return new Claim(i, lock);
                 }
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            LockSupport.parkNanos(pause);
             pause = Math.min(pause * 2, 20_000_000);
         } while (System.nanoTime() - deadline < 0);
         throw new TooManyParticipantsException("pool '" + poolName + "' already has " + layout.maxParticipants
             + " live participants (its maxParticipants): close a process using it, or recreate the pool with a higher "
-            + "PoolConfig.maxParticipants (at most " + io.xmem.pool.PoolConfig.MAX_PARTICIPANTS + ")");
+            + "PoolConfig.maxParticipants (at most " + PoolConfig.MAX_PARTICIPANTS + ")");
     }
 
     /** Fills the entry and marks it ACTIVE (release: the fields are visible before the state). */
@@ -99,27 +99,93 @@ public final class Participants {
         INT.setRelease(file, layout.participantOffset(index) + STATE_OFFSET, STATE_EMPTY);
     }
 
+    /** Whether the owner of entry {@code index} (not this JVM's) is alive: a shared probe. */
+    public boolean isAlive(int index) {
+        return locks.isHeld(index);
+    }
+
     /**
-     * Probes entry {@code index}, which must not be this JVM's own: returns the entry's lock if
-     * its owner is dead (the caller then holds it and must release it), or {@code null} while
-     * the owner lives. With {@code shared} the probe takes a shared lock, enough to test
-     * liveness without blocking a concurrent claim for longer than the probe.
+     * Frees the references of every dead participant but {@code self}: each entry that is in
+     * use (ACTIVE, or with bits left in {@code slots}) and whose lock can be taken belongs to a
+     * dead process; its bits are cleared from every slot, then it is marked EMPTY and its lock
+     * dropped. Returns how many slots that freed.
      */
-    public FileLock tryLock(int index, boolean shared) {
+    public int reclaim(SlotTable slots, int self) {
+        long present = 0; // bits set anywhere: an EMPTY entry with bits left over is a candidate too
+        for (int slot = 0; slot < layout.slotCount; slot++) {
+            present |= SlotDescriptor.holders(slots.stateVolatile(slot));
+        }
+        List<FileLock> dead = new ArrayList<>();
+        long deadBits = 0;
         try {
-            return lockChannel.tryLock(index, 1, shared);
-        } catch (OverlappingFileLockException e) {
-            throw new IllegalStateException("participant " + index + " is already locked by this JVM", e);
-        } catch (IOException e) {
-            throw new XmemException("cannot lock byte " + index + " of the pool's lock file: " + e.getMessage(), e);
+            for (int i = 0; i < layout.maxParticipants; i++) {
+                if (i == self || (stateAcquire(i) == STATE_EMPTY && (present & (1L << i)) == 0)) {
+                    continue;
+                }
+                FileLock lock = locks.tryLock(i);
+                if (lock != null) {
+                    dead.add(lock);
+                    deadBits |= 1L << i;
+                }
+            }
+            int freed = deadBits == 0 ? 0 : sweep(slots, deadBits);
+            for (FileLock lock : dead) {
+                deactivate((int) lock.position());
+            }
+            return freed;
+        } finally {
+            dead.forEach(ByteLocks::unlock);
         }
     }
 
-    public static void unlock(FileLock lock) {
-        try {
-            lock.release();
-        } catch (IOException e) {
-            throw new XmemException("cannot release a participant lock: " + e.getMessage(), e);
+    /**
+     * Clears {@code bits} in every slot; returns how many slots that freed. The classes' cursors
+     * are left alone: a claim that misses finds the freed slots on its walk.
+     */
+    public int sweep(SlotTable slots, long bits) {
+        int freed = 0;
+        for (int slot = 0; slot < layout.slotCount; slot++) {
+            if (slots.clearHolders(slot, bits) == 0) {
+                freed++;
+            }
         }
+        return freed;
+    }
+
+    /** Whether any participant other than {@code self} is alive. */
+    public boolean othersAlive(int self) {
+        for (int i = 0; i < layout.maxParticipants; i++) {
+            if (i != self && stateAcquire(i) != STATE_EMPTY && isAlive(i)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One row per participant entry in use. */
+    public record Row(int index, long pid, long startMillis, boolean alive, boolean self, int buffersHeld) {
+    }
+
+    /** The entries in use (ACTIVE, or holding bits in {@code slots}), with liveness probed. */
+    public List<Row> rows(SlotTable slots, int self) {
+        int[] held = new int[layout.maxParticipants];
+        for (int s = 0; s < layout.slotCount; s++) {
+            for (long h = SlotDescriptor.holders(slots.stateVolatile(s)); h != 0; h &= h - 1) {
+                int bit = Long.numberOfTrailingZeros(h);
+                if (bit < held.length) {
+                    held[bit]++;
+                }
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < layout.maxParticipants; i++) {
+            boolean isSelf = i == self;
+            if (!isSelf && stateAcquire(i) == STATE_EMPTY && held[i] == 0) {
+                continue;
+            }
+            boolean alive = isSelf || isAlive(i);
+            rows.add(new Row(i, pidPlain(i), startMillisPlain(i), alive, isSelf, held[i]));
+        }
+        return rows;
     }
 }

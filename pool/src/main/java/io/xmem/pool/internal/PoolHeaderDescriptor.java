@@ -1,5 +1,7 @@
 package io.xmem.pool.internal;
 
+import io.xmem.pool.internal.shm.FilePrefixDescriptor;
+
 /**
  * Offsets of the pool file's header, the first structure of the file.
  *
@@ -53,16 +55,16 @@ public final class PoolHeaderDescriptor {
     public static final int LAYOUT_VERSION = 1;
     public static final int LENGTH = 256;
 
-    public static final int STATE_INITIALISING = 0;
-    public static final int STATE_READY = 1;
+    public static final int STATE_INITIALISING = FilePrefixDescriptor.STATE_INITIALISING;
+    public static final int STATE_READY = FilePrefixDescriptor.STATE_READY;
     public static final int FLAG_ZERO_ON_ACQUIRE = 1;
 
-    public static final int MAGIC_OFFSET = 0;
-    public static final int VERSION_OFFSET = 8;
-    public static final int HEADER_LENGTH_OFFSET = 12;
-    public static final int STATE_OFFSET = 16;
-    public static final int FLAGS_OFFSET = 20;
-    public static final int FILE_LENGTH_OFFSET = 24;
+    public static final int MAGIC_OFFSET = FilePrefixDescriptor.MAGIC_OFFSET;
+    public static final int VERSION_OFFSET = FilePrefixDescriptor.VERSION_OFFSET;
+    public static final int HEADER_LENGTH_OFFSET = FilePrefixDescriptor.HEADER_LENGTH_OFFSET;
+    public static final int STATE_OFFSET = FilePrefixDescriptor.STATE_OFFSET;
+    public static final int FLAGS_OFFSET = FilePrefixDescriptor.FLAGS_OFFSET;
+    public static final int FILE_LENGTH_OFFSET = FilePrefixDescriptor.FILE_LENGTH_OFFSET;
     public static final int POOL_ID_OFFSET = 32;
     public static final int CREATOR_PID_OFFSET = 40;
     public static final int CREATED_MILLIS_OFFSET = 48;

@@ -1,7 +1,9 @@
 package io.xmem.pool.internal;
 
 import io.xmem.pool.IncompatibleLayoutException;
+import io.xmem.pool.InvalidConfigException;
 import io.xmem.pool.PoolConfig;
+import io.xmem.pool.internal.shm.Align;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -60,20 +62,20 @@ public final class PoolLayout {
         for (int c = 0; c < classes; c++) {
             firstSlot[c] = slots;
             slots += count[c];
-            stride[c] = device[c] ? DeviceHandleDescriptor.LENGTH : alignUp(bufferSize[c], alignment);
+            stride[c] = device[c] ? DeviceHandleDescriptor.LENGTH : Align.up(bufferSize[c], alignment);
         }
         this.slotCount = slots;
         this.firstDeviceSlot = firstDevice < classes ? firstSlot[firstDevice] : slots;
         this.participantTableOffset = LENGTH;
         this.sizeClassTableOffset = participantTableOffset + (long) maxParticipants * ParticipantDescriptor.LENGTH;
         this.slotTableOffset = sizeClassTableOffset + (long) classes * SizeClassDescriptor.LENGTH;
-        this.dataOffset = alignUp(slotTableOffset + (long) slots * SlotDescriptor.LENGTH, PoolConfig.PAGE_SIZE);
+        this.dataOffset = Align.up(slotTableOffset + (long) slots * SlotDescriptor.LENGTH, PoolConfig.PAGE_SIZE);
         long offset = dataOffset;
         for (int c = 0; c < classes; c++) {
             classDataOffset[c] = offset;
             offset = Math.addExact(offset, Math.multiplyExact(stride[c], (long) count[c]));
         }
-        this.dataLength = alignUp(offset, PoolConfig.PAGE_SIZE) - dataOffset;
+        this.dataLength = Align.up(offset, PoolConfig.PAGE_SIZE) - dataOffset;
         this.fileLength = dataOffset + dataLength;
     }
 
@@ -92,7 +94,7 @@ public final class PoolLayout {
             return new PoolLayout(config.alignment(), config.maxParticipants(), config.zeroOnAcquire(), sizes, counts,
                 device);
         } catch (ArithmeticException e) {
-            throw new io.xmem.pool.InvalidConfigException("the pool would exceed 2^63 bytes: reduce buffer sizes or counts", e);
+            throw new InvalidConfigException("the pool would exceed 2^63 bytes: reduce buffer sizes or counts", e);
         }
     }
 
@@ -121,6 +123,14 @@ public final class PoolLayout {
         return sizeClassTableOffset + (long) sizeClass * SizeClassDescriptor.LENGTH;
     }
 
+    /**
+     * Where the buffer of {@code slot} (of class {@code sizeClass}) starts in the file; in a device
+     * class, where the slot's handle record starts.
+     */
+    public long bufferOffset(int slot, int sizeClass) {
+        return classDataOffset[sizeClass] + (long) (slot - firstSlot[sizeClass]) * stride[sizeClass];
+    }
+
     /** The size class whose slots include {@code slot}; {@code slot} must be in range. */
     public int sizeClassOf(int slot) {
         int c = firstSlot.length - 1;
@@ -131,14 +141,10 @@ public final class PoolLayout {
     }
 
     /**
-     * Writes everything but the state word, the magic last of all (so an opener that sees the
-     * magic sees a whole header); the caller then stores READY.
+     * Writes the header's own fields and the tables: everything but the 32-byte prefix, which
+     * {@link io.xmem.pool.internal.shm.SharedFile} writes (magic and READY after this).
      */
     public void writeTo(MemorySegment file, long poolId, long creatorPid, long createdMillis) {
-        file.set(ValueLayout.JAVA_INT, VERSION_OFFSET, LAYOUT_VERSION);
-        file.set(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET, LENGTH);
-        file.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, zeroOnAcquire ? FLAG_ZERO_ON_ACQUIRE : 0);
-        file.set(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
         file.set(ValueLayout.JAVA_LONG, POOL_ID_OFFSET, poolId);
         file.set(ValueLayout.JAVA_LONG, CREATOR_PID_OFFSET, creatorPid);
         file.set(ValueLayout.JAVA_LONG, CREATED_MILLIS_OFFSET, createdMillis);
@@ -166,29 +172,18 @@ public final class PoolLayout {
                 file.set(ValueLayout.JAVA_INT, slotLineOffset(s) + SlotDescriptor.DEVICE_KIND_OFFSET, kind);
             }
         }
-        file.set(ValueLayout.JAVA_LONG, MAGIC_OFFSET, MAGIC);
     }
 
     /**
-     * Reads and validates the layout of a READY file of {@code actualSize} bytes. Every value
+     * Reads and validates the layout of a READY file of {@code actualSize} bytes, whose prefix
+     * (magic, version, header length, file length) the shared-file layer has checked. Every value
      * is checked against the others and against the file's real size; the result is what this
      * process will use from now on.
      */
     public static PoolLayout read(MemorySegment file, long actualSize, String what) {
-        int version = file.get(ValueLayout.JAVA_INT, VERSION_OFFSET);
-        if (version != LAYOUT_VERSION) {
-            throw new IncompatibleLayoutException(what + " has layout version " + version + "; this xmem reads version "
-                + LAYOUT_VERSION + ": open it with the xmem version that created it, or delete and recreate it");
-        }
-        int headerLength = file.get(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET);
-        check(headerLength == LENGTH, what, "header length " + headerLength);
         int flags = file.get(ValueLayout.JAVA_INT, FLAGS_OFFSET);
         check((flags & ~FLAG_ZERO_ON_ACQUIRE) == 0, what, "unknown flags 0x" + Integer.toHexString(flags));
-        long fileLength = file.get(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET);
-        if (fileLength != actualSize) {
-            throw new IncompatibleLayoutException(what + " is " + actualSize + " bytes but its header says " + fileLength
-                + ": the file was truncated or damaged; delete and recreate the pool");
-        }
+        long fileLength = actualSize;
         int alignment = file.get(ValueLayout.JAVA_INT, ALIGNMENT_OFFSET);
         check(alignment >= 8 && alignment <= PoolConfig.PAGE_SIZE && Integer.bitCount(alignment) == 1, what,
             "alignment " + alignment);
@@ -257,7 +252,4 @@ public final class PoolLayout {
         }
     }
 
-    static long alignUp(long value, long alignment) {
-        return Math.addExact(value, alignment - 1) & -alignment;
-    }
 }

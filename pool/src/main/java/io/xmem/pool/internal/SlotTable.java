@@ -7,11 +7,11 @@ import java.lang.invoke.VarHandle;
 import static io.xmem.pool.internal.SlotDescriptor.*;
 
 /**
- * Flyweight over the slot table of a mapped pool file. Access modes: the state word is read
- * volatile and changed only by CAS (it carries the reference protocol, see
- * {@link SlotDescriptor}); the generation is written with release by the sole owner of a
- * fresh incarnation and read with acquire by attachers; the other fields are plain, written
- * by the acquirer before its token is published.
+ * Flyweight over the slot table of a mapped pool file. Access modes, named in each accessor: the
+ * state word is read volatile and changed only by CAS (it carries the reference protocol, see
+ * {@link SlotDescriptor}); the generation is stored with release by the sole owner of a fresh
+ * incarnation and loaded with acquire by attachers; the length is plain, written by the
+ * acquirer before its token leaves the process.
  */
 public final class SlotTable {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
@@ -25,10 +25,10 @@ public final class SlotTable {
     }
 
     private long line(int slot) {
-        return tableOffset + ((long) slot << 6);
+        return tableOffset + (long) slot * SlotDescriptor.LENGTH;
     }
 
-    public long state(int slot) {
+    public long stateVolatile(int slot) {
         return (long) LONG.getVolatile(file, line(slot) + STATE_OFFSET);
     }
 
@@ -36,29 +36,29 @@ public final class SlotTable {
         return (boolean) LONG.compareAndSet(file, line(slot) + STATE_OFFSET, expected, update);
     }
 
-    public long generation(int slot) {
+    public long generationAcquire(int slot) {
         return (long) LONG.getAcquire(file, line(slot) + GENERATION_OFFSET);
     }
 
-    public void publishGeneration(int slot, long generation) {
+    public void generationRelease(int slot, long generation) {
         LONG.setRelease(file, line(slot) + GENERATION_OFFSET, generation);
     }
 
-    public long length(int slot) {
+    public long lengthPlain(int slot) {
         return file.get(ValueLayout.JAVA_LONG, line(slot) + LENGTH_OFFSET);
     }
 
-    public void length(int slot, long length) {
+    public void lengthPlain(int slot, long length) {
         file.set(ValueLayout.JAVA_LONG, line(slot) + LENGTH_OFFSET, length);
     }
 
     /**
-     * Clears {@code bits} from the slot's holder mask; returns the holder and pin bits left (0:
-     * the slot is now free), or -1 if none of {@code bits} was set (nothing changed).
+     * Clears {@code bits} from the slot's holder mask by CAS; returns the holder and pin bits left
+     * (0: the slot is now free), or -1 if none of {@code bits} was set (nothing changed).
      */
     public long clearHolders(int slot, long bits) {
         while (true) {
-            long state = state(slot);
+            long state = stateVolatile(slot);
             if ((state & bits) == 0) {
                 return -1;
             }

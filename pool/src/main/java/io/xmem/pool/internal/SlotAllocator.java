@@ -7,7 +7,7 @@ import java.lang.invoke.VarHandle;
 import static io.xmem.pool.internal.SlotDescriptor.*;
 
 /**
- * How this process finds and takes a free slot. There is no list: a slot is free exactly when
+ * How this process finds and takes a free slot (so, not a free list: there is no list): a slot is free exactly when
  * its holder mask and pin count are zero, and taking it is one CAS on its state word (see
  * {@link SlotDescriptor}), so a process killed at any instant cannot leave a slot half-taken or
  * listed twice. What makes it fast is each class's cursor, a shared hint naming the slot most
@@ -17,7 +17,7 @@ import static io.xmem.pool.internal.SlotDescriptor.*;
  * <p>Lock-free: a failed CAS means another participant made progress. ABA-safe: the state
  * word carries the low bits of the generation, which every acquire advances.
  */
-final class FreeList {
+final class SlotAllocator {
     private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
 
     private final MemorySegment file;
@@ -28,7 +28,7 @@ final class FreeList {
     /** File offset of each class's cursor word. */
     private final long[] cursorOffset;
 
-    FreeList(MemorySegment file, PoolLayout layout, SlotTable slots, LocalRefs refs, long myBit) {
+    SlotAllocator(MemorySegment file, PoolLayout layout, SlotTable slots, LocalRefs refs, long myBit) {
         this.file = file;
         this.layout = layout;
         this.slots = slots;
@@ -50,7 +50,7 @@ final class FreeList {
      */
     long claim(int sizeClass, long length) {
         int n = layout.count[sizeClass];
-        long hint = (long) LONG.getOpaque(file, cursorOffset[sizeClass]);
+        long hint = cursorOpaque(sizeClass);
         int index = hint >= 0 && hint < n ? (int) hint : 0; // a hint from shared memory: any value is survivable
         long token = claimSlot(layout.firstSlot[sizeClass] + index, length);
         return token != -1 ? token : scan(sizeClass, index, length);
@@ -66,10 +66,10 @@ final class FreeList {
                 index = 0;
             }
             int slot = first + index;
-            if (!inUse(slots.state(slot)) && refs.get(slot) == 0) {
+            if (!inUse(slots.stateVolatile(slot)) && refs.getVolatile(slot) == 0) {
                 long token = claimSlot(slot, length);
                 if (token != -1) {
-                    LONG.setOpaque(file, cursorOffset[sizeClass], (long) (index + 1 == n ? 0 : index + 1));
+                    cursorOpaque(sizeClass, index + 1 == n ? 0 : index + 1);
                     return token;
                 }
             }
@@ -79,25 +79,34 @@ final class FreeList {
 
     /** One attempt at one slot: free → held by this process alone, with a new generation. */
     private long claimSlot(int slot, long length) {
-        long state = slots.state(slot);
+        long state = slots.stateVolatile(slot);
         if (inUse(state) || !refs.cas(slot, 0, LocalRefs.TRANSITION)) {
             return -1;
         }
         long update = SlotDescriptor.state(stateGeneration(state) + 1, myBit);
         if (!slots.casState(slot, state, update)) {
-            refs.set(slot, 0);
+            refs.setRelease(slot, 0);
             return -1;
         }
         // Sole owner of a fresh incarnation: no token for it exists yet.
-        long generation = nextGeneration(slots.generation(slot), stateGeneration(update));
-        slots.length(slot, length);
-        slots.publishGeneration(slot, generation);
-        refs.set(slot, LocalRefs.word(generation, 1));
+        long generation = nextGeneration(slots.generationAcquire(slot), stateGeneration(update));
+        slots.lengthPlain(slot, length);
+        slots.generationRelease(slot, generation);
+        refs.setRelease(slot, LocalRefs.word(generation, 1));
         return token(slot, generation);
     }
 
     /** A slot of {@code sizeClass} became free: point the class's cursor at it. */
     void freed(int slot, int sizeClass) {
-        LONG.setOpaque(file, cursorOffset[sizeClass], (long) (slot - layout.firstSlot[sizeClass]));
+        cursorOpaque(sizeClass, slot - layout.firstSlot[sizeClass]);
+    }
+
+    /** The cursor is a hint: opaque, since any value (even a stale or damaged one) is safe. */
+    private long cursorOpaque(int sizeClass) {
+        return (long) LONG.getOpaque(file, cursorOffset[sizeClass]);
+    }
+
+    private void cursorOpaque(int sizeClass, long index) {
+        LONG.setOpaque(file, cursorOffset[sizeClass], index);
     }
 }

@@ -1,4 +1,4 @@
-package io.xmem.pool.internal;
+package io.xmem.pool.internal.shm;
 
 import io.xmem.pool.XmemException;
 
