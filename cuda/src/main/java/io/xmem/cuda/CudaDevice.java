@@ -1,6 +1,6 @@
-package io.xmem.pool.cuda;
+package io.xmem.cuda;
 
-import io.xmem.pool.internal.CudaDriver;
+import io.xmem.cuda.internal.CudaDriver;
 
 import java.util.HexFormat;
 import java.util.concurrent.ConcurrentHashMap;

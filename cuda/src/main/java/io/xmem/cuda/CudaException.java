@@ -1,4 +1,4 @@
-package io.xmem.pool.cuda;
+package io.xmem.cuda;
 
 import io.xmem.pool.XmemException;
 

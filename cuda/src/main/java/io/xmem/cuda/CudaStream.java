@@ -1,10 +1,10 @@
-package io.xmem.pool.cuda;
+package io.xmem.cuda;
 
-import io.xmem.pool.internal.CudaDriver;
+import io.xmem.cuda.internal.CudaDriver;
 
 /**
  * A CUDA stream: work queued on it runs in order. Device buffers order their producer and
- * consumer work through streams (see {@link io.xmem.pool.Buffer#recordReady}).
+ * consumer work through streams (see {@link CudaPool#recordReady}).
  */
 public final class CudaStream implements AutoCloseable {
     private final CudaDevice device;

@@ -1,10 +1,16 @@
-package io.xmem.pool;
+package io.xmem.cuda;
 
-import io.xmem.pool.cuda.Cuda;
-import io.xmem.pool.cuda.CudaDevice;
-import io.xmem.pool.cuda.CudaStream;
-import io.xmem.pool.cuda.CudaUnavailableException;
-import io.xmem.pool.cuda.PatternKernels;
+import io.xmem.pool.Buffer;
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.InvalidConfigException;
+import io.xmem.pool.PoolConfig;
+import io.xmem.pool.PoolExhaustedException;
+import io.xmem.pool.PoolInspection;
+import io.xmem.pool.PoolSnapshot;
+import io.xmem.pool.PoolStats;
+import io.xmem.pool.StaleTokenException;
+import io.xmem.pool.XmemException;
+import io.xmem.pool.testing.LineChildJvm;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,7 +37,7 @@ class DevicePoolTest {
     private static final int FRAMES = 4;
 
     @RegisterExtension
-    final PoolFixture fx = new PoolFixture();
+    final GpuFixture fx = new GpuFixture();
 
     private static PoolConfig config() {
         return PoolConfig.builder().sizeClass(4096, 8).deviceSizeClass(FRAME, FRAMES).build();
@@ -80,14 +86,10 @@ class DevicePoolTest {
     void deviceCallsOnAHostPoolFailClearly() {
         BufferPool pool = fx.create(PoolConfig.builder().sizeClass(4096, 2).build());
         assertFalse(pool.hasDeviceClasses());
-        assertEquals(0, pool.maxDeviceBufferSize());
-        NoSizeClassException e = assertThrows(NoSizeClassException.class, () -> pool.acquireDevice(100));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> CudaPool.of(pool));
         assertTrue(e.getMessage().contains("deviceSizeClass"), e.getMessage());
-        assertThrows(IllegalStateException.class, pool::device);
         try (Buffer b = pool.acquire(100)) {
             assertFalse(b.isDevice());
-            assertThrows(IllegalStateException.class, b::devicePointer);
-            assertThrows(IllegalStateException.class, () -> pool.devicePointer(b.token()));
         }
     }
 
@@ -96,8 +98,8 @@ class DevicePoolTest {
         assumeFalse(Cuda.isAvailable(), "this machine has a GPU; the no-GPU path is tested where there is none");
         CudaUnavailableException e = assertThrows(CudaUnavailableException.class, () -> fx.create(config()));
         assertTrue(e.getMessage().contains(fx.name()) && e.getMessage().contains("CUDA is unavailable"), e.getMessage());
-        assertFalse(Files.exists(PoolFixture.poolFile(fx.name())));
-        assertFalse(Files.exists(PoolFixture.lockFile(fx.name())));
+        assertFalse(Files.exists(GpuFixture.poolFile(fx.name())));
+        assertFalse(Files.exists(GpuFixture.lockFile(fx.name())));
     }
 
     // ------------------------------------------------------------------ on a GPU
@@ -117,24 +119,25 @@ class DevicePoolTest {
     void deviceBuffersRecycleWithTokensAndKernelsSeeTheirBytes() {
         assumeGpu();
         BufferPool pool = fx.create(config());
+        CudaPool gpu = CudaPool.of(pool);
         assertTrue(pool.hasDeviceClasses());
-        assertEquals(FRAME, pool.maxDeviceBufferSize());
+        assertEquals(FRAME, gpu.maxBufferSize());
         assertEquals(4096, pool.maxBufferSize());
-        try (CudaStream stream = CudaStream.create(pool.device());
-             PatternKernels kernels = PatternKernels.load(pool.device())) {
+        try (CudaStream stream = CudaStream.create(gpu.device());
+             PatternKernels kernels = PatternKernels.load(gpu.device())) {
             long firstPointer;
             long firstToken;
-            try (Buffer frame = pool.acquireDevice(FRAME)) {
+            try (Buffer frame = gpu.acquire(FRAME)) {
                 assertTrue(frame.isDevice());
                 assertThrows(IllegalStateException.class, frame::segment);
                 assertThrows(IllegalStateException.class, () -> pool.segment(frame.token()));
-                firstPointer = frame.devicePointer();
+                firstPointer = gpu.pointer(frame);
                 firstToken = frame.token();
-                assertEquals(firstPointer, pool.devicePointer(frame.token()));
-                kernels.fill(frame.devicePointer(), FRAME, 7, stream);
-                frame.recordReady(stream);
-                assertEquals(0, kernels.mismatches(frame.devicePointer(), FRAME, 7, stream));
-                assertEquals(FRAME / 4, kernels.mismatches(frame.devicePointer(), FRAME, 8, stream),
+                assertEquals(firstPointer, gpu.pointer(frame.token()));
+                kernels.fill(gpu.pointer(frame), FRAME, 7, stream);
+                gpu.recordReady(frame, stream);
+                assertEquals(0, kernels.mismatches(gpu.pointer(frame), FRAME, 7, stream));
+                assertEquals(FRAME / 4, kernels.mismatches(gpu.pointer(frame), FRAME, 8, stream),
                     "the check kernel must see every word of another frame as wrong");
                 PoolStats.SizeClassStats deviceClass = pool.stats().sizeClasses().get(1);
                 assertTrue(deviceClass.device());
@@ -147,18 +150,18 @@ class DevicePoolTest {
             // All FRAMES slots, then exhaustion, then recycling with a fresh generation.
             Buffer[] all = new Buffer[FRAMES];
             for (int i = 0; i < FRAMES; i++) {
-                all[i] = pool.acquireDevice(FRAME / 2);
+                all[i] = gpu.acquire(FRAME / 2);
             }
-            assertThrows(PoolExhaustedException.class, () -> pool.acquireDevice(FRAME));
-            assertThrows(PoolExhaustedException.class, () -> pool.acquireDevice(FRAME, Duration.ofMillis(20)));
+            assertThrows(PoolExhaustedException.class, () -> gpu.acquire(FRAME));
+            assertThrows(PoolExhaustedException.class, () -> gpu.acquire(FRAME, Duration.ofMillis(20)));
             for (Buffer b : all) {
                 assertNotEquals(firstToken, b.token(), "a recycled slot carries a new generation");
                 b.close();
             }
             assertThrows(StaleTokenException.class, () -> pool.attach(firstToken));
-            long token = pool.tryAcquireDeviceToken(FRAME);
+            long token = gpu.tryAcquireToken(FRAME);
             assertNotEquals(BufferPool.NO_TOKEN, token);
-            assertTrue(pool.devicePointer(token) != 0);
+            assertTrue(gpu.pointer(token) != 0);
             pool.releaseToken(token);
         }
     }
@@ -167,22 +170,23 @@ class DevicePoolTest {
     void anotherProcessMapsTheFrameAndChecksItOnTheDevice() {
         assumeGpu();
         BufferPool pool = fx.create(config());
-        ChildJvm child = fx.childInPool();
-        try (CudaStream stream = CudaStream.create(pool.device());
-             PatternKernels kernels = PatternKernels.load(pool.device());
-             Buffer frame = pool.acquireDevice(FRAME)) {
-            kernels.fill(frame.devicePointer(), FRAME, 41, stream);
-            frame.recordReady(stream); // no host synchronisation: the child's stream waits on the event
-            String token = ChildJvm.hex(frame.token());
+        CudaPool gpu = CudaPool.of(pool);
+        GpuFixture.Child child = fx.childInPool();
+        try (CudaStream stream = CudaStream.create(gpu.device());
+             PatternKernels kernels = PatternKernels.load(gpu.device());
+             Buffer frame = gpu.acquire(FRAME)) {
+            kernels.fill(gpu.pointer(frame), FRAME, 41, stream);
+            gpu.recordReady(frame, stream); // no host synchronisation: the child's stream waits on the event
+            String token = LineChildJvm.hex(frame.token());
             child.ok("ATTACH " + token);
             assertEquals("0", child.ok("DCHECK " + token + " 41"));
             assertEquals(Long.toString(FRAME / 4), child.ok("DCHECK " + token + " 40"));
             // And back: the child renders into a buffer of its own, the parent checks it.
             String theirs = child.ok("DACQUIRE " + FRAME);
             child.ok("DFILL " + theirs + " 99");
-            try (Buffer b = pool.attach(ChildJvm.token(theirs))) {
-                b.waitReady(stream);
-                assertEquals(0, kernels.mismatches(b.devicePointer(), FRAME, 99, stream));
+            try (Buffer b = pool.attach(LineChildJvm.token(theirs))) {
+                gpu.waitReady(b, stream);
+                assertEquals(0, kernels.mismatches(gpu.pointer(b), FRAME, 99, stream));
             }
             child.ok("CLOSE " + token);
         }
@@ -192,34 +196,36 @@ class DevicePoolTest {
     void aKilledHolderOfADeviceBufferIsReclaimedAndTheSlotServesAgain() {
         assumeGpu();
         BufferPool pool = fx.create(config());
-        ChildJvm child = fx.childInPool();
+        CudaPool gpu = CudaPool.of(pool);
+        GpuFixture.Child child = fx.childInPool();
         for (int i = 0; i < FRAMES; i++) {
             String token = child.ok("DACQUIRE " + FRAME);
             child.ok("DFILL " + token + " " + i); // the child maps the slot and has GPU work on it when killed
         }
-        assertThrows(PoolExhaustedException.class, () -> pool.acquireDevice(FRAME));
+        assertThrows(PoolExhaustedException.class, () -> gpu.acquire(FRAME));
         child.kill9();
         assertEquals(FRAMES, pool.reclaim());
-        try (CudaStream stream = CudaStream.create(pool.device());
-             PatternKernels kernels = PatternKernels.load(pool.device());
-             Buffer frame = pool.acquireDevice(FRAME)) {
-            kernels.fill(frame.devicePointer(), FRAME, 3, stream);
-            assertEquals(0, kernels.mismatches(frame.devicePointer(), FRAME, 3, stream));
+        try (CudaStream stream = CudaStream.create(gpu.device());
+             PatternKernels kernels = PatternKernels.load(gpu.device());
+             Buffer frame = gpu.acquire(FRAME)) {
+            kernels.fill(gpu.pointer(frame), FRAME, 3, stream);
+            assertEquals(0, kernels.mismatches(gpu.pointer(frame), FRAME, 3, stream));
         }
     }
 
     @Test
     void theCreatorKeepsDeviceMemoryWhileOthersUseItAndReleasesItLast() {
         assumeGpu();
-        BufferPool creator = BufferPool.create(fx.name(), config());
-        ChildJvm child = fx.childInPool();
+        BufferPool creator = BufferPool.create(fx.name(), config()); // closed by the test itself
+        CudaPool gpu = CudaPool.of(creator);
+        GpuFixture.Child child = fx.childInPool();
         String token;
-        try (CudaStream stream = CudaStream.create(creator.device());
-             PatternKernels kernels = PatternKernels.load(creator.device());
-             Buffer frame = creator.acquireDevice(FRAME)) {
-            kernels.fill(frame.devicePointer(), FRAME, 5, stream);
-            frame.recordReady(stream);
-            token = ChildJvm.hex(frame.token());
+        try (CudaStream stream = CudaStream.create(gpu.device());
+             PatternKernels kernels = PatternKernels.load(gpu.device());
+             Buffer frame = gpu.acquire(FRAME)) {
+            kernels.fill(gpu.pointer(frame), FRAME, 5, stream);
+            gpu.recordReady(frame, stream);
+            token = LineChildJvm.hex(frame.token());
             child.ok("ATTACH " + token);
         }
         creator.close(); // the child is alive: the memory must stay
@@ -227,13 +233,15 @@ class DevicePoolTest {
         child.ok("CLOSEPOOL");
         // Reopened in the creating process: it uses its own allocations again.
         try (BufferPool again = BufferPool.open(fx.name())) {
-            try (Buffer b = again.acquireDevice(FRAME)) {
-                assertTrue(b.devicePointer() != 0);
+            CudaPool gpuAgain = CudaPool.of(again);
+            try (Buffer b = gpuAgain.acquire(FRAME)) {
+                assertTrue(gpuAgain.pointer(b) != 0);
             }
         } // last participant, and the creator: frees the memory and marks the pool released
         try (BufferPool late = BufferPool.open(fx.name())) {
-            Buffer b = late.acquireDevice(FRAME);
-            XmemException e = assertThrows(XmemException.class, b::devicePointer);
+            CudaPool gpuLate = CudaPool.of(late);
+            Buffer b = gpuLate.acquire(FRAME);
+            XmemException e = assertThrows(XmemException.class, () -> gpuLate.pointer(b));
             assertTrue(e.getMessage().contains("released by its creator"), e.getMessage());
             b.close();
         }

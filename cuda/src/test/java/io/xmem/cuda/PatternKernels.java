@@ -1,6 +1,6 @@
-package io.xmem.pool.cuda;
+package io.xmem.cuda;
 
-import io.xmem.pool.internal.CudaDriver;
+import io.xmem.cuda.internal.CudaDriver;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +15,7 @@ import java.lang.foreign.ValueLayout;
  * {@code i} of frame {@code f} holds {@link #expected(long, int)}. Both run on a stream and
  * never copy the frame to the host.
  *
- * <p>The kernels ship as PTX ({@code pattern.ptx}, generated from {@code pool/src/main/cuda/pattern.cu});
+ * <p>The kernels ship as PTX ({@code pattern.ptx}, generated from {@code cuda/src/test/cuda/pattern.cu});
  * the driver compiles it for the GPU at load time.
  */
 public final class PatternKernels implements AutoCloseable {

@@ -1,14 +1,16 @@
-package io.xmem.ring;
+package io.xmem.cuda;
 
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
-import io.xmem.pool.cuda.Cuda;
-import io.xmem.pool.cuda.CudaStream;
-import io.xmem.pool.cuda.PatternKernels;
+import io.xmem.ring.Publication;
+import io.xmem.ring.Ring;
+import io.xmem.ring.RingConfig;
+import io.xmem.ring.Subscription;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,9 +28,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class RingDeviceReferenceTest {
     private static final long FRAME = 1 << 20;
+    private final String poolName = "xmem-test-gpuring-pool-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+    private final String ringName = "xmem-test-gpuring-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
 
-    @RegisterExtension
-    final RingFixture fx = new RingFixture();
+    @AfterEach
+    void deleteFiles() {
+        Ring.delete(ringName);
+        BufferPool.delete(poolName);
+    }
 
     @Test
     void deviceReferencesArriveAsDeviceMessagesAndHoldTheSlot() {
@@ -36,19 +43,25 @@ class RingDeviceReferenceTest {
             assertTrue(Cuda.isAvailable(), () -> "a GPU was required: " + Cuda.unavailableReason().orElse("?"));
         }
         assumeTrue(Cuda.isAvailable(), () -> "no CUDA GPU here: " + Cuda.unavailableReason().orElse("?"));
-        String poolName = fx.pool();
-        BufferPool pool = fx.track(BufferPool.create(poolName,
-            PoolConfig.builder().sizeClass(4096, 4).deviceSizeClass(FRAME, 2).build()));
-        Ring ring = fx.track(Ring.create(fx.ring(), RingConfig.builder().capacity(4096).pool(poolName).build()));
+        try (BufferPool pool = BufferPool.create(poolName,
+                PoolConfig.builder().sizeClass(4096, 4).deviceSizeClass(FRAME, 2).build());
+             Ring ring = Ring.create(ringName, RingConfig.builder().capacity(4096).pool(poolName).build())) {
+            CudaPool gpu = CudaPool.of(pool);
+            publishAndRead(pool, gpu, ring);
+            assertEquals(2, pool.stats().sizeClasses().get(1).free(), "passed by the only subscriber: unpinned");
+        }
+    }
+
+    private static void publishAndRead(BufferPool pool, CudaPool gpu, Ring ring) {
         try (Subscription sub = ring.subscription();
              Publication pub = ring.publication();
-             CudaStream stream = CudaStream.create(pool.device());
-             PatternKernels kernels = PatternKernels.load(pool.device())) {
+             CudaStream stream = CudaStream.create(gpu.device());
+             PatternKernels kernels = PatternKernels.load(gpu.device())) {
             long pointer;
-            try (Buffer frame = pool.acquireDevice(FRAME)) {
-                pointer = frame.devicePointer();
+            try (Buffer frame = gpu.acquire(FRAME)) {
+                pointer = gpu.pointer(frame);
                 kernels.fill(pointer, FRAME, 12, stream);
-                frame.recordReady(stream);
+                gpu.recordReady(frame, stream);
                 assertTrue(pub.offer(frame, 0, FRAME, 111, 12) >= 0);
             }
             assertEquals(1, pool.stats().sizeClasses().get(1).held(), "the ring's pin holds the device slot");
@@ -57,11 +70,11 @@ class RingDeviceReferenceTest {
                 assertTrue(m.isDevice());
                 assertFalse(m.isInline());
                 assertThrows(IllegalStateException.class, m::segment);
-                assertEquals(pointer, m.devicePointer());
+                assertEquals(pointer, gpu.pointer(m));
                 assertEquals(111, m.timestamp());
                 try (Buffer b = m.retain()) {
-                    b.waitReady(stream);
-                    mismatches.add(kernels.mismatches(m.devicePointer(), m.length(), (int) m.tag(), stream));
+                    gpu.waitReady(b, stream);
+                    mismatches.add(kernels.mismatches(gpu.pointer(m), m.length(), (int) m.tag(), stream));
                 }
             }, 10);
             assertEquals(1, n);
@@ -73,10 +86,9 @@ class RingDeviceReferenceTest {
             }
             assertEquals(1, sub.poll(m -> {
                 assertFalse(m.isDevice());
-                assertEquals(7, m.segment().get(java.lang.foreign.ValueLayout.JAVA_BYTE, 63));
-                assertThrows(IllegalStateException.class, m::devicePointer);
+                assertEquals(7, m.segment().get(ValueLayout.JAVA_BYTE, 63));
+                assertThrows(IllegalStateException.class, () -> gpu.pointer(m));
             }, 10));
         }
-        assertEquals(2, pool.stats().sizeClasses().get(1).free(), "passed by the only subscriber: unpinned");
     }
 }

@@ -1,15 +1,14 @@
-package io.xmem.pool.internal;
+package io.xmem.cuda.internal;
 
+import io.xmem.cuda.Cuda;
+import io.xmem.cuda.CudaDevice;
+import io.xmem.cuda.CudaException;
+import io.xmem.cuda.CudaUnavailableException;
 import io.xmem.pool.XmemException;
-import io.xmem.pool.cuda.Cuda;
-import io.xmem.pool.cuda.CudaDevice;
-import io.xmem.pool.cuda.CudaException;
-import io.xmem.pool.cuda.CudaStream;
-import io.xmem.pool.cuda.CudaUnavailableException;
+import io.xmem.pool.device.DeviceMemory;
+import io.xmem.pool.device.DeviceRecords;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -18,13 +17,13 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * The GPU side of a pool's device size classes, as one process sees it.
  *
  * <p><b>Ownership.</b> The pool's creator allocates every device slot once ({@code cuMemAlloc})
- * and one interprocess event per slot, writes their IPC handles into the slot's
- * {@link DeviceHandleDescriptor} record before the pool becomes READY, and keeps them for the
- * pool's life. Slots recycle like host slots (same states, tokens, references and reclaim);
- * the memory itself never moves. The allocations belong to the creating process: <b>device
- * memory lives while the creating process lives</b>. When the creator leaves the pool while no
- * other participant is alive, it frees them and marks the header "released"; while others are
- * alive it keeps them until it exits (the driver frees a process's memory when it ends).
+ * and one interprocess event per slot, writes their IPC handles into the slot's handle record
+ * before the pool becomes READY, and keeps them for the pool's life. Slots recycle like host
+ * slots (same states, tokens, references and reclaim); the memory itself never moves. The
+ * allocations belong to the creating process: <b>device memory lives while the creating
+ * process lives</b>. When the creator leaves the pool while no other participant is alive, it
+ * frees them and marks the header "released"; while others are alive it keeps them until it
+ * exits (the driver frees a process's memory when it ends).
  *
  * <p><b>Mapping.</b> Another process opens a slot's handle the first time it needs the slot's
  * address ({@code cuIpcOpenMemHandle}) and caches the address for as long as it is in the
@@ -34,83 +33,65 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <p>Thread-safe: the caches are filled under this object's lock and read without it.
  */
-public final class DeviceSlots {
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
-
+public final class CudaDeviceMemory implements DeviceMemory {
     /** Allocations this process made as a pool's creator, by pool id; they outlive a close while others use them. */
     private static final Map<Long, Owned> OWNED = new ConcurrentHashMap<>();
 
     private record Owned(CudaDevice device, long[] pointers, long[] events) {
     }
 
-    private final String poolName;
-    private final MemorySegment file;
-    private final PoolLayout layout;
-    private final long poolId;
+    private final DeviceRecords records;
     private final AtomicLongArray pointers;
     private final AtomicLongArray events;
     private volatile CudaDevice device;
-    private volatile Owned owned;
+    private final Owned owned;
     private boolean closed;
 
-    DeviceSlots(String poolName, MemorySegment file, PoolLayout layout, long poolId) {
-        this.poolName = poolName;
-        this.file = file;
-        this.layout = layout;
-        this.poolId = poolId;
-        this.pointers = new AtomicLongArray(layout.slotCount);
-        this.events = new AtomicLongArray(layout.slotCount);
-        this.owned = OWNED.get(poolId);
+    CudaDeviceMemory(DeviceRecords records) {
+        this.records = records;
+        this.pointers = new AtomicLongArray(records.slotCount());
+        this.events = new AtomicLongArray(records.slotCount());
+        this.owned = OWNED.get(records.poolId());
     }
 
     // ------------------------------------------------------------------ creation
 
     /**
      * Allocates every device slot of a new pool on device {@code ordinal} and writes the IPC
-     * handles and the device's identity into {@code file}; called by the creator before READY.
-     * On failure frees what it allocated and throws (the caller deletes the file).
+     * handles and the device's identity through {@code records}; called by the creator before
+     * READY. On failure frees what it allocated and throws (the caller deletes the file).
      */
-    static void allocate(String poolName, MemorySegment file, PoolLayout layout, int ordinal, long poolId) {
+    static CudaDeviceMemory allocate(DeviceRecords records, int ordinal) {
         if (!Cuda.isAvailable()) {
-            throw new CudaUnavailableException("pool '" + poolName + "' has device size classes but CUDA is unavailable "
-                + "here: " + Cuda.unavailableReason().orElse("unknown reason"));
+            throw new CudaUnavailableException("pool '" + records.poolName() + "' has device size classes but CUDA is "
+                + "unavailable here: " + Cuda.unavailableReason().orElse("unknown reason"));
         }
         CudaDevice device = Cuda.device(ordinal);
         device.makeCurrent();
-        long[] pointers = new long[layout.slotCount];
-        long[] events = new long[layout.slotCount];
+        long[] pointers = new long[records.slotCount()];
+        long[] events = new long[records.slotCount()];
         boolean done = false;
         try {
-            byte[] uuid = device.uuid();
-            for (int c = layout.firstDeviceClass; c < layout.sizeClassCount(); c++) {
-                long entry = layout.sizeClassOffset(c);
-                file.set(ValueLayout.JAVA_INT, entry + SizeClassDescriptor.DEVICE_ORDINAL_OFFSET, ordinal);
-                MemorySegment.copy(MemorySegment.ofArray(uuid), 0, file, entry + SizeClassDescriptor.DEVICE_UUID_OFFSET,
-                    SizeClassDescriptor.DEVICE_UUID_LENGTH);
-                for (int s = layout.firstSlot[c]; s < layout.firstSlot[c] + layout.count[c]; s++) {
-                    long record = handleRecord(layout, s, c);
-                    pointers[s] = CudaDriver.memAlloc(layout.bufferSize[c]);
-                    CudaDriver.ipcGetMemHandle(file.asSlice(record + DeviceHandleDescriptor.MEM_HANDLE_OFFSET,
-                        CudaDriver.IPC_HANDLE_BYTES), pointers[s]);
+            records.writeDevice(ordinal, device.uuid());
+            for (int c = records.firstDeviceClass(); c < records.classCount(); c++) {
+                for (int s = records.firstSlot(c); s < records.firstSlot(c) + records.count(c); s++) {
+                    pointers[s] = CudaDriver.memAlloc(records.bufferSize(c));
+                    CudaDriver.ipcGetMemHandle(records.memoryHandle(s), pointers[s]);
                     events[s] = CudaDriver.eventCreate(CudaDriver.EVENT_INTERPROCESS | CudaDriver.EVENT_DISABLE_TIMING);
-                    CudaDriver.ipcGetEventHandle(file.asSlice(record + DeviceHandleDescriptor.EVENT_HANDLE_OFFSET,
-                        CudaDriver.IPC_HANDLE_BYTES), events[s]);
+                    CudaDriver.ipcGetEventHandle(records.eventHandle(s), events[s]);
                 }
             }
-            OWNED.put(poolId, new Owned(device, pointers, events));
+            OWNED.put(records.poolId(), new Owned(device, pointers, events));
             done = true;
+            return new CudaDeviceMemory(records);
         } catch (CudaException e) {
-            throw new XmemException("pool '" + poolName + "': cannot allocate its device buffers on " + device + ": "
-                + e.getMessage(), e);
+            throw new XmemException("pool '" + records.poolName() + "': cannot allocate its device buffers on " + device
+                + ": " + e.getMessage(), e);
         } finally {
             if (!done) {
                 free(pointers, events);
             }
         }
-    }
-
-    private static long handleRecord(PoolLayout layout, int slot, int sizeClass) {
-        return layout.classDataOffset[sizeClass] + (long) (slot - layout.firstSlot[sizeClass]) * layout.stride[sizeClass];
     }
 
     private static void free(long[] pointers, long[] events) {
@@ -150,117 +131,100 @@ public final class DeviceSlots {
     }
 
     private CudaDevice resolveDevice() {
-        Owned mine = owned;
-        if (mine != null) {
-            return mine.device();
+        if (owned != null) {
+            return owned.device();
         }
         if (!Cuda.isAvailable()) {
-            throw new CudaUnavailableException("pool '" + poolName + "' holds device buffers but CUDA is unavailable in "
-                + "this process: " + Cuda.unavailableReason().orElse("unknown reason"));
+            throw new CudaUnavailableException("pool '" + records.poolName() + "' holds device buffers but CUDA is "
+                + "unavailable in this process: " + Cuda.unavailableReason().orElse("unknown reason"));
         }
-        byte[] uuid = file.asSlice(layout.sizeClassOffset(layout.firstDeviceClass) + SizeClassDescriptor.DEVICE_UUID_OFFSET,
-            SizeClassDescriptor.DEVICE_UUID_LENGTH).toArray(ValueLayout.JAVA_BYTE);
-        int ordinal = file.get(ValueLayout.JAVA_INT,
-            layout.sizeClassOffset(layout.firstDeviceClass) + SizeClassDescriptor.DEVICE_ORDINAL_OFFSET);
-        return Cuda.deviceByUuid(uuid).orElseThrow(() -> new XmemException("pool '" + poolName + "' holds its device "
-            + "buffers on a GPU this process cannot see (device " + ordinal + " of its creator, UUID "
-            + java.util.HexFormat.of().formatHex(uuid) + "): check CUDA_VISIBLE_DEVICES"));
+        byte[] uuid = records.deviceUuid();
+        return Cuda.deviceByUuid(uuid).orElseThrow(() -> new XmemException("pool '" + records.poolName() + "' holds "
+            + "its device buffers on a GPU this process cannot see (device " + records.deviceOrdinal() + " of its "
+            + "creator, UUID " + HexFormat.of().formatHex(uuid) + "): check CUDA_VISIBLE_DEVICES"));
     }
 
-    /** The device address of {@code slot} (a device slot) in this process's context. */
-    public long pointer(int slot, int sizeClass) {
+    @Override
+    public long pointer(int slot) {
         long p = pointers.get(slot);
-        return p != 0 ? p : map(slot, sizeClass, true);
+        return p != 0 ? p : map(slot, true);
     }
 
     /** This process's handle on {@code slot}'s interprocess event. */
-    public long event(int slot, int sizeClass) {
+    private long event(int slot) {
         long e = events.get(slot);
-        return e != 0 ? e : map(slot, sizeClass, false);
+        return e != 0 ? e : map(slot, false);
     }
 
-    private synchronized long map(int slot, int sizeClass, boolean memory) {
+    private synchronized long map(int slot, boolean memory) {
         if (closed) {
-            throw new IllegalStateException("pool '" + poolName + "' is closed");
+            throw new IllegalStateException("pool '" + records.poolName() + "' is closed");
         }
         AtomicLongArray cache = memory ? pointers : events;
         long cached = cache.get(slot);
         if (cached != 0) {
             return cached;
         }
-        if (!layout.device[sizeClass]) {
-            throw new IllegalStateException("slot " + slot + " of pool '" + poolName + "' is host memory");
+        if (!records.isDeviceSlot(slot)) {
+            throw new IllegalStateException("slot " + slot + " of pool '" + records.poolName() + "' is host memory");
         }
         CudaDevice d = device();
-        Owned mine = owned;
-        long value;
-        if (mine != null) {
-            value = memory ? mine.pointers()[slot] : mine.events()[slot];
-        } else {
-            int state = (int) INT.getAcquire(file, (long) PoolHeaderDescriptor.DEVICE_MEMORY_OFFSET);
-            if (state != PoolHeaderDescriptor.DEVICE_MEMORY_LIVE) {
-                throw new XmemException("pool '" + poolName + "': its device memory was released by its creator (pid "
-                    + file.get(ValueLayout.JAVA_LONG, PoolHeaderDescriptor.CREATOR_PID_OFFSET) + ", device memory state "
-                    + state + "): device buffers live as long as the process that created the pool; recreate the pool");
-            }
-            d.makeCurrent();
-            long record = handleRecord(layout, slot, sizeClass);
-            try {
-                value = memory
-                    ? CudaDriver.ipcOpenMemHandle(file.asSlice(record + DeviceHandleDescriptor.MEM_HANDLE_OFFSET,
-                        CudaDriver.IPC_HANDLE_BYTES))
-                    : CudaDriver.ipcOpenEventHandle(file.asSlice(record + DeviceHandleDescriptor.EVENT_HANDLE_OFFSET,
-                        CudaDriver.IPC_HANDLE_BYTES));
-            } catch (CudaException e) {
-                throw new XmemException("pool '" + poolName + "': cannot map device slot " + slot + " (" + e.getMessage()
-                    + "); device buffers live as long as the pool's creator (pid "
-                    + file.get(ValueLayout.JAVA_LONG, PoolHeaderDescriptor.CREATOR_PID_OFFSET)
-                    + "): if it exited, recreate the pool", e);
-            }
-        }
+        long value = owned != null ? (memory ? owned.pointers()[slot] : owned.events()[slot]) : open(d, slot, memory);
         cache.set(slot, value);
         return value;
     }
 
-    /** Fills the first {@code bytes} of a device slot with zeros; synchronous. */
-    public void zero(int slot, int sizeClass, long bytes) {
-        long p = pointer(slot, sizeClass);
+    private long open(CudaDevice d, int slot, boolean memory) {
+        if (!records.memoryLive()) {
+            throw new XmemException("pool '" + records.poolName() + "': its device memory was released by its creator "
+                + "(pid " + records.creatorPid() + "): device buffers live as long as the process that created the "
+                + "pool; recreate the pool");
+        }
+        d.makeCurrent();
+        try {
+            return memory ? CudaDriver.ipcOpenMemHandle(records.memoryHandle(slot))
+                : CudaDriver.ipcOpenEventHandle(records.eventHandle(slot));
+        } catch (CudaException e) {
+            throw new XmemException("pool '" + records.poolName() + "': cannot map device slot " + slot + " ("
+                + e.getMessage() + "); device buffers live as long as the pool's creator (pid " + records.creatorPid()
+                + "): if it exited, recreate the pool", e);
+        }
+    }
+
+    @Override
+    public void zero(int slot, long bytes) {
+        long p = pointer(slot);
         device().makeCurrent();
         CudaDriver.memset(p, (byte) 0, bytes);
     }
 
-    /** Records the slot's event on {@code stream}: the buffer is ready once the stream's work so far is done. */
-    public void recordReady(int slot, int sizeClass, CudaStream stream) {
-        long event = event(slot, sizeClass);
+    @Override
+    public void recordReady(int slot, long stream) {
+        long event = event(slot);
         device().makeCurrent();
-        CudaDriver.eventRecord(event, stream.handle());
+        CudaDriver.eventRecord(event, stream);
     }
 
-    /** Makes {@code stream}'s later work wait for the work recorded with {@link #recordReady}, in any process. */
-    public void waitReady(int slot, int sizeClass, CudaStream stream) {
-        long event = event(slot, sizeClass);
+    @Override
+    public void waitReady(int slot, long stream) {
+        long event = event(slot);
         device().makeCurrent();
-        CudaDriver.streamWaitEvent(stream.handle(), event);
+        CudaDriver.streamWaitEvent(stream, event);
     }
 
     // ------------------------------------------------------------------ leaving
 
-    /**
-     * Called when this process leaves the pool. Closes this process's mappings; the creator
-     * frees the allocations if {@code othersAlive} is false, and marks the header released.
-     */
-    synchronized void close(boolean othersAlive) {
+    @Override
+    public synchronized void close(boolean othersAlive) {
         if (closed) {
             return;
         }
         closed = true;
-        Owned mine = owned;
-        if (mine != null) {
-            if (!othersAlive && OWNED.remove(poolId, mine)) {
-                INT.setRelease(file, (long) PoolHeaderDescriptor.DEVICE_MEMORY_OFFSET,
-                    PoolHeaderDescriptor.DEVICE_MEMORY_RELEASED);
-                mine.device().makeCurrent();
-                free(mine.pointers(), mine.events());
+        if (owned != null) {
+            if (!othersAlive && OWNED.remove(records.poolId(), owned)) {
+                records.markMemoryReleased();
+                owned.device().makeCurrent();
+                free(owned.pointers(), owned.events());
             }
             return;
         }
@@ -268,7 +232,7 @@ public final class DeviceSlots {
             return; // never mapped anything
         }
         device.makeCurrent();
-        for (int s = 0; s < layout.slotCount; s++) {
+        for (int s = 0; s < pointers.length(); s++) {
             long p = pointers.getAndSet(s, 0);
             long e = events.getAndSet(s, 0);
             try {

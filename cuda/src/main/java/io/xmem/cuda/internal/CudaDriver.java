@@ -1,7 +1,7 @@
-package io.xmem.pool.internal;
+package io.xmem.cuda.internal;
 
-import io.xmem.pool.cuda.CudaException;
-import io.xmem.pool.cuda.CudaUnavailableException;
+import io.xmem.cuda.CudaException;
+import io.xmem.cuda.CudaUnavailableException;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
