@@ -2,10 +2,10 @@ package io.xmem.ring;
 
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
-import io.xmem.pool.internal.SharedPool;
-import io.xmem.pool.internal.SlotDescriptor;
+import io.xmem.pool.internal.BufferPins;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A record as a handler sees it: either inline bytes in the ring's log, or a reference to a
@@ -15,7 +15,8 @@ import java.lang.foreign.MemorySegment;
  */
 public final class Message {
     private MemorySegment bytes;
-    private final SharedPool pool;
+    /** The ring's pool; null for an inline-only ring. */
+    private final BufferPins pins;
     private final BufferPool bufferPool;
     private boolean inline;
     private boolean device;
@@ -28,9 +29,9 @@ public final class Message {
     /** Referenced payload's file offset in the pool, once checked; -1 until then. */
     private long resolved = -1;
 
-    Message(BufferPool bufferPool, SharedPool pool) {
+    Message(BufferPool bufferPool, BufferPins pins) {
         this.bufferPool = bufferPool;
-        this.pool = pool;
+        this.pins = pins;
     }
 
     void wrapInline(long position, MemorySegment bytes, long offset, long length) {
@@ -64,8 +65,8 @@ public final class Message {
     }
 
     /**
-     * Whether the record refers to a device (GPU) buffer: its bytes are reached through
-     * {@link #devicePointer()}, and {@link #segment()} refuses.
+     * Whether the record refers to a device (GPU) buffer: its bytes are reached through the
+     * {@code xmem-cuda} module ({@code CudaPool.pointer(message)}), and {@link #segment()} refuses.
      */
     public boolean isDevice() {
         return device;
@@ -79,6 +80,15 @@ public final class Message {
     /** The payload's length in bytes. */
     public long length() {
         return length;
+    }
+
+    /**
+     * Where the payload starts in the referenced buffer (the offset the publisher gave); 0 for an
+     * inline message. A handle from {@link #retain()} covers the whole buffer: the payload is
+     * {@link #length()} bytes from here.
+     */
+    public long bufferOffset() {
+        return inline ? 0 : offset;
     }
 
     /** The referenced buffer's token; 0 for an inline message. */
@@ -106,12 +116,12 @@ public final class Message {
         }
         if (device) {
             resolve(); // a record whose token names a host buffer is damage, not a usage error
-            throw new IllegalStateException("the message refers to a device buffer: use devicePointer()");
+            throw new IllegalStateException("the message refers to a device buffer: use io.xmem.cuda.CudaPool");
         }
         if (resolved < 0) {
             resolved = resolve();
         }
-        return pool.file().asSlice(resolved, length);
+        return pins.memory().asSlice(resolved, length);
     }
 
     /**
@@ -123,7 +133,7 @@ public final class Message {
             throw new IndexOutOfBoundsException("getLong(" + at + ") outside a payload of " + length + " bytes");
         }
         if (inline) {
-            return bytes.get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, offset + at);
+            return bytes.get(ValueLayout.JAVA_LONG_UNALIGNED, offset + at);
         }
         if (device) {
             resolve();
@@ -132,38 +142,22 @@ public final class Message {
         if (resolved < 0) {
             resolved = resolve();
         }
-        return pool.file().get(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, resolved + at);
-    }
-
-    /**
-     * The device address of the payload (the referenced device buffer's address in this
-     * process's CUDA context, plus the record's offset). Order reads after the producer's work
-     * through a handle: {@code retain()} then {@code Buffer.waitReady(stream)}.
-     */
-    public long devicePointer() {
-        if (!device) {
-            throw new IllegalStateException(inline ? "an inline message has no device pointer"
-                : "the message refers to a host buffer: use segment()");
-        }
-        if (resolved < 0) {
-            resolved = resolve(); // checks the pin, the kind and the bounds
-        }
-        return pool.deviceSlots.pointer(SlotDescriptor.tokenSlot(token), pool.sizeClassOfToken(token)) + offset;
+        return pins.memory().get(ValueLayout.JAVA_LONG_UNALIGNED, resolved + at);
     }
 
     /** File offset of a referenced payload in the pool, after checking the pin and the bounds. */
     private long resolve() {
-        int sizeClass = pool.sizeClassOfToken(token);
-        if (pool.layout.device[sizeClass] != device) {
+        int sizeClass = pins.sizeClassOfToken(token);
+        if (pins.isDeviceClass(sizeClass) != device) {
             throw new CorruptRingException("record at position " + position + " says a " + (device ? "device" : "host")
                 + " buffer but its token names a " + (device ? "host" : "device") + " buffer: the ring was damaged");
         }
-        long bufferLength = pool.pinnedLength(token, sizeClass);
+        long bufferLength = pins.pinnedLength(token, sizeClass);
         if (offset < 0 || length < 0 || offset > bufferLength - length) {
             throw new CorruptRingException("record at position " + position + " refers to bytes " + offset + ".."
                 + (offset + length) + " of a buffer of " + bufferLength + ": the ring was damaged");
         }
-        return pool.bufferOffset(SlotDescriptor.tokenSlot(token), sizeClass) + offset;
+        return pins.bufferOffset(token, sizeClass) + offset;
     }
 
     /**
@@ -180,6 +174,7 @@ public final class Message {
     @Override
     public String toString() {
         return inline ? "Message[inline, position=" + position + ", length=" + length + "]"
-            : "Message[" + (device ? "device " : "") + "buffer 0x" + Long.toHexString(token) + ", position=" + position + ", length=" + length + "]";
+            : "Message[" + (device ? "device " : "") + "buffer 0x" + Long.toHexString(token) + ", position=" + position
+                + ", length=" + length + "]";
     }
 }

@@ -2,23 +2,22 @@ package io.xmem.ring;
 
 import io.xmem.pool.Buffer;
 import io.xmem.pool.XmemException;
-import io.xmem.ring.internal.RingHeaderDescriptor;
-import io.xmem.ring.internal.RingLog;
-import io.xmem.ring.internal.SharedRing;
+import io.xmem.pool.internal.BufferPins;
+import io.xmem.ring.internal.MappedRing;
+import io.xmem.ring.internal.PinReleaser;
+import io.xmem.ring.internal.RecordLog;
+import io.xmem.ring.internal.RingCounters;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.channels.FileLock;
 
 import static io.xmem.ring.internal.RecordDescriptor.*;
 
 /**
- * The publishing side of a ring. An <em>exclusive</em> publication ({@link Ring#publication()})
- * has the ring to itself and is used by one thread: no atomic operation on the way. A
- * <em>concurrent</em> one ({@link Ring#concurrentPublication()}) may be used by many threads,
- * and many processes may each have one: they take turns through a lock word in the ring,
- * one record at a time, and a process that dies holding it is found by its OS lock and
- * passed over. Publishes small messages inline (copied into the log) and buffers by
+ * The publishing side of a ring, of one of two kinds: an {@link ExclusivePublication}
+ * ({@link Ring#publication()}) has the ring to itself and is used by one thread, with no
+ * atomic operation and no lock on the way; a {@link ConcurrentPublication}
+ * ({@link Ring#concurrentPublication()}) may be used by many threads, and many processes may
+ * each have one. Both publish small messages inline (copied into the log) and buffers by
  * reference (the ring pins the buffer until every subscriber has passed the record; the caller
  * still closes its own handle).
  *
@@ -36,8 +35,9 @@ import static io.xmem.ring.internal.RecordDescriptor.*;
  * <p>Results are the new stream position, or a negative code in Aeron's spirit. A publisher
  * that dies leaves at most an uncommitted record, which no subscriber can see; the next
  * publisher starts at the ring's tail, after the last committed record, and writes over it.
+ * Publishing follows {@code ring/LAYOUT.md}, <i>Publishing</i>, step by step.
  */
-public final class Publication implements AutoCloseable {
+public abstract sealed class Publication implements AutoCloseable permits ExclusivePublication, ConcurrentPublication {
     /** No subscriber is connected: nothing was published. */
     public static final long NOT_CONNECTED = -1;
     /** The slowest subscriber is a whole log behind: nothing was published; try again. */
@@ -45,146 +45,46 @@ public final class Publication implements AutoCloseable {
     /** The publication or its ring is closed. */
     public static final long CLOSED = -4;
 
-    private static final long PROBE_INTERVAL_NANOS = 1_000_000L;
-
-    private final Ring ring;
-    private final RingLog log;
-    private final SharedRing shared;
-    /** Concurrent publications: this one's id byte, and Java-level turn-taking for its threads. */
-    private final boolean concurrent;
-    private final FileLock idLock;
-    private final long id;
-    private final java.util.concurrent.locks.ReentrantLock threads = new java.util.concurrent.locks.ReentrantLock();
-    private final int maxInline;
-    private final boolean lossy;
+    final Ring ring;
+    final MappedRing mapped;
+    final RecordLog log;
+    final RingCounters counters;
+    /** The ring's pool, or null for an inline-only ring. */
+    private final BufferPins pins;
+    private final PinReleaser releaser;
+    private final FlowControl flow;
     private final boolean wakeups;
-    private long tail;
+    private final int maxInline;
+    /** The claim {@link #tryClaim(int)} fills. */
+    private final RecordClaim ownClaim = new RecordClaim();
+    /** Position after the last record this publication committed (in the turn it holds, for a concurrent one). */
+    long tail;
     /** Sequence number of the next record (records that are not padding, from 0). */
-    private long sequence;
-    /** Positions below this may be written without looking at the subscribers again. */
-    private long limit;
-    private long lastProbe = System.nanoTime() - PROBE_INTERVAL_NANOS;
-    /** The ring's membership count when this publication last looked at the subscribers. */
-    private long membership = -1;
-    /** Length of the open claim's message, or -1 when none is open. */
-    private int claimLength = -1;
-    private boolean closed;
+    long sequence;
+    /** The claim open on this publication, or null. */
+    RecordClaim openClaim;
+    boolean closed;
 
-    Publication(Ring ring, RingLog log, boolean concurrent) {
+    Publication(Ring ring, MappedRing mapped) {
         this.ring = ring;
-        this.log = new RingLog(log.ring); // its own flyweight: release batches are per user
-        this.shared = log.ring;
-        this.concurrent = concurrent;
-        this.lossy = shared.layout.lossy();
-        this.wakeups = shared.layout.wakeups();
-        this.maxInline = shared.layout.maxInlineLength();
-        if (!shared.enterPublishing(concurrent)) {
-            throw new XmemException("ring '" + shared.name + "' already has " + (concurrent
-                ? "an exclusive publication (pid " + log.counter(RingHeaderDescriptor.PUBLISHER_PID_OFFSET)
-                  + "): concurrent ones can join once it closes"
-                : "a publication: an exclusive one needs the ring to itself; use concurrentPublication() to share it"));
-        }
-        FileLock idLock = null;
-        int k = 0;
-        if (concurrent) {
-            for (; k < SharedRing.MAX_CONCURRENT_PUBLICATIONS && idLock == null; k++) {
-                idLock = shared.tryLock(SharedRing.PUBLISHER_LOCK + 1 + k, false);
-            }
-            if (idLock == null) {
-                shared.leavePublishing(true);
-                throw new XmemException("ring '" + shared.name + "' already has " + SharedRing.MAX_CONCURRENT_PUBLICATIONS
-                    + " concurrent publications: close some");
-            }
-        }
-        this.idLock = idLock;
-        this.id = k; // k + 1 after the loop's last increment: ids start at 1, 0 means "free"
-        this.tail = log.tail();
-        this.sequence = log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
-        if (!concurrent) {
-            recover();
-        } else if (log.publishLockOwner() == id) {
-            // The word names our id, whose byte we now hold: its previous holder died (or closed
-            // mid-claim) holding the turn. Finish its business and free the word.
-            recover();
-            log.releasePublishLock();
-        }
-        log.file.set(ValueLayout.JAVA_LONG, RingHeaderDescriptor.PUBLISHER_PID_OFFSET, ProcessHandle.current().pid());
+        this.mapped = mapped;
+        this.log = mapped.log();
+        this.counters = mapped.counters();
+        this.pins = mapped.pins();
+        this.releaser = mapped.newReleaser(); // its own batch: release batches are per user
+        this.wakeups = mapped.layout().wakeups();
+        this.maxInline = mapped.layout().maxInlineLength();
+        this.flow = FlowControl.of(mapped.layout().lossy(), mapped.subscribers(), counters, releaser, mapped.locks(),
+            log.capacity(), mapped.name());
     }
 
-    /**
-     * Concurrent publications: waits for the ring's publish lock (threads of this process first
-     * through a Java lock), then takes the tail and the count from the ring. A holder whose
-     * process died is found by its unlocked id byte; the lock is taken over and the stream
-     * resumes after its last committed record.
-     */
-    private void enter() {
-        if (!concurrent) {
-            return;
-        }
-        threads.lock();
-        long spins = 0;
-        while (!log.casPublishLock(0, id)) {
-            Thread.onSpinWait();
-            if (++spins % 4096 == 0) {
-                long owner = log.publishLockOwner();
-                if (owner != 0 && ownerDead(owner) && log.casPublishLock(owner, id)) {
-                    tail = log.tail();
-                    sequence = log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
-                    recover(); // it may have committed without moving the tail
-                    return;
-                }
-                Thread.yield();
-            }
-        }
-        tail = log.tail();
-        sequence = log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
-    }
-
-    private boolean ownerDead(long owner) {
-        if (owner < 1 || owner > SharedRing.MAX_CONCURRENT_PUBLICATIONS) {
-            return true; // no publication has that id: a damaged word, take it over
-        }
-        FileLock probe = shared.tryLock(SharedRing.PUBLISHER_LOCK + owner, false);
-        if (probe == null) {
-            return false; // held by a live process (or by this JVM)
-        }
-        SharedRing.unlock(probe);
-        return true;
-    }
-
-    private void exit() {
-        if (!concurrent) {
-            return;
-        }
-        log.releasePublishLock();
-        threads.unlock();
-    }
+    // ------------------------------------------------------------ the API
 
     /** Copies {@code message} into the ring; {@link MessageTooLongException} if it is too long. */
-    public long offer(MemorySegment message) {
-        long length = message.byteSize();
-        if (length > maxInline) {
-            throw new MessageTooLongException("ring '" + shared.name + "': inline message of " + length
-                + " bytes exceeds the ring's maximum of " + maxInline + "; put it in a pool buffer and offer the buffer");
-        }
-        int recordLength = HEADER_LENGTH + (int) length;
-        ensureNoClaim();
-        enter();
-        try {
-            long position = reserve(recordLength);
-            if (position < 0) {
-                return position;
-            }
-            long record = log.recordAt(position);
-            MemorySegment.copy(message, 0, log.file, record + HEADER_LENGTH, length);
-            return commit(record, position, recordLength, TYPE_INLINE);
-        } finally {
-            exit();
-        }
-    }
+    public abstract long offer(MemorySegment message);
 
     /** Publishes a reference to the whole of {@code buffer}. */
-    public long offer(Buffer buffer) {
+    public final long offer(Buffer buffer) {
         return offer(buffer, 0, buffer.length(), 0, 0);
     }
 
@@ -193,10 +93,10 @@ public final class Publication implements AutoCloseable {
      * two user values (a timestamp, a frame number...). The ring pins the buffer; the caller
      * still closes its handle whenever it likes.
      */
-    public long offer(Buffer buffer, long offset, long length, long timestamp, long tag) {
-        if (shared.sharedPool != null && buffer.poolId() != shared.layout.poolId()) {
-            throw new XmemException("buffer " + buffer + " is not from pool '" + shared.layout.poolName()
-                + "', the pool of ring '" + shared.name + "'");
+    public final long offer(Buffer buffer, long offset, long length, long timestamp, long tag) {
+        if (pins != null && buffer.poolId() != pins.poolId()) {
+            throw new XmemException("buffer " + buffer + " is not from pool '" + pins.poolName()
+                + "', the pool of ring '" + mapped.name() + "'");
         }
         return offer(buffer.token(), offset, length, timestamp, tag);
     }
@@ -206,145 +106,147 @@ public final class Publication implements AutoCloseable {
      * ({@code BufferPool.tryAcquireToken}): this process must hold a reference to it in the
      * ring's pool. Otherwise as {@link #offer(Buffer, long, long, long, long)}.
      */
-    public long offer(long token, long offset, long length, long timestamp, long tag) {
-        if (shared.sharedPool == null) {
-            throw new XmemException("ring '" + shared.name + "' has no pool: create it with RingConfig.pool(name) to "
-                + "publish buffers");
-        }
-        long held = shared.sharedPool.heldLength(token); // throws unless this process holds it
-        if (offset < 0 || length < 0 || offset > held - length) {
-            throw new IndexOutOfBoundsException("offset " + offset + " + length " + length + " outside the buffer's "
-                + held + " bytes");
-        }
-        ensureNoClaim();
-        enter();
-        try {
-            long position = reserve(REF_RECORD_LENGTH);
-            if (position < 0) {
-                return position;
-            }
-            if (!shared.sharedPool.pin(token)) {
-                log.addCounter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
-                return BACK_PRESSURED; // 255 records already refer to this buffer
-            }
-            long record = log.recordAt(position);
-            log.file.set(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET, token);
-            log.file.set(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET, offset);
-            log.file.set(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET, length);
-            log.file.set(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET, timestamp);
-            log.file.set(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET, tag);
-            boolean device = shared.sharedPool.layout.isDeviceSlot(io.xmem.pool.internal.SlotDescriptor.tokenSlot(token));
-            return commit(record, position, REF_RECORD_LENGTH, device ? TYPE_DEVICE_REFERENCE : TYPE_REFERENCE);
-        } finally {
-            exit();
-        }
-    }
+    public abstract long offer(long token, long offset, long length, long timestamp, long tag);
 
     /**
-     * Claims room for an inline message of {@code length} bytes to be written in place, through
-     * {@link #claimed()}; nothing is visible until {@link #commit()}, and {@link #abort()}
-     * gives the room back. Returns the position the record will end at, or a negative code (no
-     * claim is then open). One claim at a time; offers wait until it is committed or aborted.
+     * Claims room for an inline message of {@code length} bytes to be written in place through
+     * {@code claim}, a flyweight the caller keeps and reuses (no object is made per claim);
+     * nothing is visible until {@link RecordClaim#commit()}, and {@link RecordClaim#abort()} gives
+     * the room back. Returns the position the record will end at, or a negative code (the claim
+     * is then not open). One claim at a time; a concurrent publication holds its turn, and every
+     * other thread's offers wait, until the claim is committed or aborted.
      *
      * <pre>{@code
-     * if (pub.tryClaim(24) > 0) {
-     *     MemorySegment m = pub.claimed();
-     *     m.set(JAVA_LONG, 0, price); m.set(JAVA_LONG, 8, qty); m.set(JAVA_LONG, 16, time);
-     *     pub.commit();
+     * RecordClaim claim = new RecordClaim();                        // once
+     * if (pub.tryClaim(24, claim) > 0) {
+     *     claim.putLong(0, price).putLong(8, qty).putLong(16, time);
+     *     claim.commit();
      * }
      * }</pre>
      *
      * A publisher killed between claim and commit leaves a record no subscriber can see; the
      * next publisher writes over it.
      */
-    public long tryClaim(int length) {
-        ensureNoClaim();
-        if (length < 0 || length > maxInline) {
-            throw new MessageTooLongException("ring '" + shared.name + "': a claim of " + length
-                + " bytes is outside 0.." + maxInline + " (the ring's maximum inline length)");
-        }
-        enter(); // a concurrent publication holds its turn until commit() or abort()
-        long position;
-        try {
-            position = reserve(HEADER_LENGTH + length);
-        } catch (RuntimeException | Error e) {
-            exit();
-            throw e;
-        }
-        if (position < 0) {
-            exit();
-            return position;
-        }
-        claimLength = length;
-        return position + aligned(HEADER_LENGTH + length);
+    public abstract long tryClaim(int length, RecordClaim claim);
+
+    /** {@link #tryClaim(int, RecordClaim)} with the publication's own claim, reached by {@link #claimed()}, {@link #commit()}, {@link #abort()}. */
+    public final long tryClaim(int length) {
+        return tryClaim(length, ownClaim);
     }
 
-    private void ensureNoClaim() {
-        if (claimLength >= 0) {
-            throw new IllegalStateException("a claim is open: commit() or abort() it first");
-        }
+    /** The bytes of the claim {@link #tryClaim(int)} opened, as a segment (a slice: an object per call). */
+    public final MemorySegment claimed() {
+        return ownClaim.segment();
     }
 
-    /** The bytes of the open claim, to be written before {@link #commit()}. */
-    public MemorySegment claimed() {
-        if (claimLength < 0) {
-            throw new IllegalStateException("no claim is open");
-        }
-        return log.file.asSlice(log.recordAt(tail) + HEADER_LENGTH, claimLength);
+    /** Publishes the claim {@link #tryClaim(int)} opened; returns the new position. */
+    public final long commit() {
+        return ownClaim.commit();
     }
 
-    /** Publishes the open claim; returns the new position. */
-    public long commit() {
-        if (claimLength < 0) {
-            throw new IllegalStateException("no claim is open");
-        }
-        int length = claimLength;
-        claimLength = -1;
-        try {
-            return commit(log.recordAt(tail), tail, HEADER_LENGTH + length, TYPE_INLINE);
-        } finally {
-            exit();
-        }
-    }
-
-    /** Gives the open claim's room back, publishing nothing. */
-    public void abort() {
-        if (claimLength < 0) {
-            throw new IllegalStateException("no claim is open");
-        }
-        claimLength = -1;
-        exit();
-    }
-
-    /**
-     * A previous publisher killed after committing a record but before moving the tail (or the
-     * count) past it left a record that subscribers may already have read: carry on after it,
-     * never over it, and number the next record after its number.
-     */
-    private void recover() {
-        for (int i = 0; i < log.capacity / ALIGNMENT; i++) {
-            long record = log.recordAt(tail);
-            if (log.commitAcquire(record) != tail) {
-                return;
-            }
-            int length = log.checkedLength(record, tail);
-            if (log.file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET) != TYPE_PADDING) {
-                sequence = log.file.get(ValueLayout.JAVA_LONG, record + SEQUENCE_OFFSET) + 1;
-            }
-            tail += aligned(length);
-            log.setCounter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET, sequence); // count before tail
-            log.tail(tail);
-        }
+    /** Gives the room of the claim {@link #tryClaim(int)} opened back, publishing nothing. */
+    public final void abort() {
+        ownClaim.abort();
     }
 
     /** Longest inline message this ring takes. */
-    public int maxInlineLength() {
+    public final int maxInlineLength() {
         return maxInline;
     }
 
     /** The position after the last record this publication committed. */
-    public long position() {
+    public final long position() {
         return tail;
+    }
+
+    /** Gives up the ring's publisher lock; records already published stay for the subscribers. */
+    @Override
+    public abstract void close();
+
+    // ------------------------------------------------------------ checks before the turn
+
+    /** The record length of an inline message; {@link MessageTooLongException} if it is too long. */
+    final int inlineRecordLength(MemorySegment message) {
+        long length = message.byteSize();
+        if (length > maxInline) {
+            throw new MessageTooLongException("ring '" + mapped.name() + "': inline message of " + length
+                + " bytes exceeds the ring's maximum of " + maxInline + "; put it in a pool buffer and offer the buffer");
+        }
+        return HEADER_LENGTH + (int) length;
+    }
+
+    final void checkReference(long token, long offset, long length) {
+        if (pins == null) {
+            throw new XmemException("ring '" + mapped.name() + "' has no pool: create it with RingConfig.pool(name) to "
+                + "publish buffers");
+        }
+        long held = pins.heldLength(token); // throws unless this process holds it
+        if (offset < 0 || length < 0 || offset > held - length) {
+            throw new IndexOutOfBoundsException("offset " + offset + " + length " + length + " outside the buffer's "
+                + held + " bytes");
+        }
+    }
+
+    final void checkClaimLength(int length) {
+        if (length < 0 || length > maxInline) {
+            throw new MessageTooLongException("ring '" + mapped.name() + "': a claim of " + length
+                + " bytes is outside 0.." + maxInline + " (the ring's maximum inline length)");
+        }
+    }
+
+    final void ensureNoClaim() {
+        if (openClaim != null) {
+            throw new IllegalStateException("a claim is open: commit() or abort() it first");
+        }
+    }
+
+    // ------------------------------------------------------------ writing, with the turn held
+
+    final long writeInline(MemorySegment message, int recordLength) {
+        long position = reserve(recordLength);
+        if (position < 0) {
+            return position;
+        }
+        long record = log.recordAt(position);
+        MemorySegment.copy(message, 0, log.file(), record + HEADER_LENGTH, recordLength - HEADER_LENGTH);
+        return commitRecord(record, position, recordLength, TYPE_INLINE);
+    }
+
+    final long writeReference(long token, long offset, long length, long timestamp, long tag) {
+        long position = reserve(REF_RECORD_LENGTH);
+        if (position < 0) {
+            return position;
+        }
+        if (!pins.pin(token)) {
+            counters.incrementBackPressuredOpaque();
+            return BACK_PRESSURED; // 255 records already refer to this buffer
+        }
+        long record = log.recordAt(position);
+        log.reference(record, token, offset, length, timestamp, tag);
+        return commitRecord(record, position, REF_RECORD_LENGTH,
+            pins.isDeviceToken(token) ? TYPE_DEVICE_REFERENCE : TYPE_REFERENCE);
+    }
+
+    /** Reserves room for a claim and opens {@code claim} on it; returns where the record will end, or a code. */
+    final long openClaim(int length, RecordClaim claim) {
+        long position = reserve(HEADER_LENGTH + length);
+        if (position < 0) {
+            return position;
+        }
+        claim.wrap(this, log.file(), log.recordAt(position) + HEADER_LENGTH, length, position);
+        openClaim = claim;
+        return position + aligned(HEADER_LENGTH + length);
+    }
+
+    /** Commits an open claim's record; the claim has let go of it. */
+    abstract long commitClaim(long position, int length);
+
+    /** Drops an open claim, publishing nothing; the claim has let go of it. */
+    abstract void abortClaim();
+
+    final long finishClaim(long position, int length) {
+        openClaim = null;
+        return commitRecord(log.recordAt(position), position, HEADER_LENGTH + length, TYPE_INLINE);
     }
 
     /**
@@ -352,127 +254,71 @@ public final class Publication implements AutoCloseable {
      * would wrap, and returns the position the record goes to, or a negative code.
      */
     private long reserve(int recordLength) {
-        if (closed || shared.isClosed()) {
+        if (closed || mapped.isClosed()) {
             return CLOSED;
         }
-        if (claimLength >= 0) {
-            throw new IllegalStateException("a claim is open: commit() or abort() it before offering");
-        }
         int aligned = aligned(recordLength);
-        int offset = (int) (tail & log.mask);
-        int padding = offset + aligned > log.capacity ? log.capacity - offset : 0;
-        // The commit also voids the commit word of the next record's place (see RingLog.commit):
+        int offset = log.offsetInLog(tail);
+        int padding = offset + aligned > log.capacity() ? log.capacity() - offset : 0;
+        // The commit also voids the commit word of the next record's place (see RecordLog.commit):
         // our reach is one alignment unit past the record's end.
-        long reach = tail + padding + aligned + ALIGNMENT;
-        long members = log.membership();
-        if (reach > limit || members != membership) { // a subscriber joined or left: look again
-            membership = members;
-            long result = lossy ? refreshConnected(reach) : refreshLimit(reach);
-            if (result < 0) {
-                return result;
-            }
-        }
-        if (lossy) {
-            if (shared.sharedPool != null) {
-                log.releaseUpTo(reach - log.capacity); // skipped references are released all the same
-            }
-            log.announceWrite(reach);
+        long admitted = flow.admit(tail, tail + padding + aligned + ALIGNMENT);
+        if (admitted < 0) {
+            return admitted;
         }
         if (padding > 0) {
             log.commit(log.recordAt(tail), tail, padding, TYPE_PADDING, 0);
             tail += padding;
-            log.tail(tail);
+            counters.tailRelease(tail);
         }
         return tail;
     }
 
-    /**
-     * Lossy rings: nobody holds the publisher back, but with no subscriber at all nothing is
-     * published (as in a reliable ring). Looked at again every quarter of the log.
-     */
-    private long refreshConnected(long end) {
-        long now = System.nanoTime();
-        boolean probe = now - lastProbe > PROBE_INTERVAL_NANOS;
-        if (probe) {
-            lastProbe = now;
-        }
-        if (log.minSubscriberPosition(probe) == Long.MAX_VALUE) {
-            if (shared.sharedPool != null) {
-                log.releaseUpTo(tail); // nobody will read what is there: give its buffers back
-            }
-            limit = 0;
-            return NOT_CONNECTED;
-        }
-        limit = end + log.capacity / 4;
-        return 0;
-    }
-
-    /** Looks at the subscribers again; releases the pins of every record they have all passed. */
-    private long refreshLimit(long end) {
-        long now = System.nanoTime();
-        boolean probe = now - lastProbe > PROBE_INTERVAL_NANOS; // liveness probes cost syscalls
-        long min = log.minSubscriberPosition(false);
-        if (min == Long.MAX_VALUE || end - log.capacity > min) {
-            if (probe) {
-                lastProbe = now;
-                min = log.minSubscriberPosition(true); // a dead subscriber no longer holds us back
-            }
-        }
-        if (min == Long.MAX_VALUE) {
-            if (shared.sharedPool != null) {
-                log.releaseUpTo(tail); // nobody will read what is there: give its buffers back
-            }
-            limit = 0; // look again next time
-            return NOT_CONNECTED;
-        }
-        if (min > tail) {
-            throw new io.xmem.ring.CorruptRingException("ring '" + shared.name + "': a subscriber claims position " + min
-                + " beyond the publisher's " + tail + "; the subscriber table was damaged");
-        }
-        if (shared.sharedPool != null) {
-            log.releaseUpTo(min); // records everyone passed: drop their pins before their space is reused
-        }
-        limit = min + log.capacity;
-        if (end > limit) {
-            log.addCounter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
-            return BACK_PRESSURED;
-        }
-        return 0;
-    }
-
-    private long commit(long record, long position, int recordLength, int type) {
+    private long commitRecord(long record, long position, int recordLength, int type) {
         log.commit(record, position, recordLength, type, sequence++);
         // The count (the next sequence) before the tail: a successor resumes from the tail and
         // corrects both from any record it finds committed there (see recover()).
-        log.setCounter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET, sequence);
+        counters.publishedOpaque(sequence);
         tail = position + aligned(recordLength);
-        log.tail(tail);
+        counters.tailRelease(tail);
         if (wakeups) {
-            log.wakeSleepers();
+            counters.fenceThenWakeSleepers();
         }
         return tail;
     }
 
-    /** Gives up the ring's publisher lock; records already published stay for the subscribers. */
-    @Override
-    public void close() {
-        if (closed) {
-            return;
-        }
-        if (claimLength >= 0) {
-            abort(); // gives the turn back (concurrent) and publishes nothing
-        }
-        closed = true;
-        if (!shared.isClosed()) {
-            if (idLock != null) {
-                SharedRing.unlock(idLock);
+    /** Takes the stream's position and count from the ring: where this publication, or its turn, starts. */
+    final void resume() {
+        tail = counters.tailAcquire();
+        sequence = counters.publishedOpaque();
+    }
+
+    /**
+     * A previous publisher killed after committing a record but before moving the tail (or the
+     * count) past it left a record that subscribers may already have read: carry on after it,
+     * never over it, and number the next record after its number.
+     */
+    final void recover() {
+        for (int i = 0; i < log.capacity() / ALIGNMENT; i++) {
+            long record = log.recordAt(tail);
+            if (log.commitAcquire(record) != tail) {
+                return;
             }
-            shared.leavePublishing(concurrent);
-            if (shared.sharedPool != null && log.minSubscriberPosition(false) == Long.MAX_VALUE) {
-                log.releaseUpTo(log.tail()); // no subscriber will read what is left: unpin it
+            int length = log.checkedLength(record, tail);
+            if (log.typePlain(record) != TYPE_PADDING) {
+                sequence = log.sequencePlain(record) + 1;
             }
-            log.wakeAll(); // sleepers look again (and find the ring without a publisher)
+            tail += aligned(length);
+            counters.publishedOpaque(sequence); // count before tail
+            counters.tailRelease(tail);
         }
-        ring.forget(this);
+    }
+
+    /** What every close does once the publishing byte is given back: unpin what nobody will read, wake sleepers. */
+    final void closed() {
+        if (releaser != null && mapped.subscribers().minPosition(null) == Long.MAX_VALUE) {
+            releaser.releaseUpTo(counters.tailAcquire()); // no subscriber will read what is left: unpin it
+        }
+        counters.wakeAll(); // sleepers look again (and find the ring without a publisher)
     }
 }

@@ -2,10 +2,11 @@ package io.xmem.ring;
 
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
-import io.xmem.ring.internal.RingHeaderDescriptor;
-import io.xmem.ring.internal.RingLog;
-import io.xmem.ring.internal.SharedRing;
+import io.xmem.pool.XmemException;
+import io.xmem.ring.internal.MappedRing;
+import io.xmem.ring.internal.RingCounters;
 import io.xmem.ring.internal.SubscriberDescriptor;
+import io.xmem.ring.internal.SubscriberTable;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,19 +33,21 @@ import java.util.List;
  * {@link Subscription#await}.
  */
 public final class Ring implements AutoCloseable {
-    private final SharedRing shared;
-    private final RingLog log;
+    private final MappedRing mapped;
+    private final RingCounters counters;
+    private final SubscriberTable subscribers;
     private final List<AutoCloseable> children = new ArrayList<>();
     private boolean closed;
 
-    private Ring(SharedRing shared) {
-        this.shared = shared;
-        this.log = new RingLog(shared);
+    private Ring(MappedRing mapped) {
+        this.mapped = mapped;
+        this.counters = mapped.counters();
+        this.subscribers = mapped.subscribers();
     }
 
     /** Creates a ring file; {@link RingExistsException} if one exists. Its pool must exist. */
     public static Ring create(String name, RingConfig config) {
-        return new Ring(SharedRing.create(name, config));
+        return new Ring(MappedRing.create(name, config));
     }
 
     /** Opens a ring in {@code /dev/shm}. */
@@ -54,7 +57,7 @@ public final class Ring implements AutoCloseable {
 
     /** Opens a ring and the pool it refers to; {@link RingNotFoundException} if absent. */
     public static Ring open(String name, Path directory) {
-        return new Ring(SharedRing.open(name, directory));
+        return new Ring(MappedRing.open(name, directory));
     }
 
     /** Unlinks a ring in {@code /dev/shm}; false if there was none. */
@@ -63,29 +66,29 @@ public final class Ring implements AutoCloseable {
     }
 
     public static boolean delete(String name, Path directory) {
-        return SharedRing.delete(name, directory);
+        return MappedRing.delete(name, directory);
     }
 
     public String name() {
-        return shared.name;
+        return mapped.name();
     }
 
     /** The pool its buffer references belong to, or {@code null} for an inline-only ring. */
     public BufferPool pool() {
-        return shared.pool;
+        return mapped.pool();
     }
 
     public int capacity() {
-        return shared.layout.capacity();
+        return mapped.layout().capacity();
     }
 
     /**
      * The exclusive publication of this ring: the fastest way to publish, for one thread, while
      * no other publication is open anywhere ({@code XmemException} otherwise).
      */
-    public synchronized Publication publication() {
+    public synchronized ExclusivePublication publication() {
         ensureOpen();
-        Publication p = new Publication(this, log, false);
+        ExclusivePublication p = new ExclusivePublication(this, mapped);
         children.add(p);
         return p;
     }
@@ -94,9 +97,9 @@ public final class Ring implements AutoCloseable {
      * A concurrent publication: safe for many threads, and many processes may each open one at
      * the same time (up to 64); records never interleave. Not alongside an exclusive one.
      */
-    public synchronized Publication concurrentPublication() {
+    public synchronized ConcurrentPublication concurrentPublication() {
         ensureOpen();
-        Publication p = new Publication(this, log, true);
+        ConcurrentPublication p = new ConcurrentPublication(this, mapped);
         children.add(p);
         return p;
     }
@@ -104,59 +107,55 @@ public final class Ring implements AutoCloseable {
     /** A new subscription, starting after the last record published so far. */
     public synchronized Subscription subscription() {
         ensureOpen();
-        Subscription s = new Subscription(this, log);
+        Subscription s = new Subscription(this, mapped);
         children.add(s);
         return s;
     }
 
     /** Position after the last committed record. */
     public long tail() {
-        return log.tail();
+        return counters.tailAcquire();
     }
 
     /** Records published since the ring was created. */
     public long publishedCount() {
-        return log.counter(RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
+        return counters.publishedOpaque();
     }
 
     /** Times a publisher found no room because of a slow subscriber. */
     public long backPressuredCount() {
-        return log.counter(RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET);
+        return counters.backPressuredOpaque();
     }
 
     /** Times a subscriber of a lossy ring was overtaken by the publisher. */
     public long lapCount() {
-        return log.counter(RingHeaderDescriptor.LAPS_OFFSET);
+        return counters.lapsOpaque();
     }
 
     /** A snapshot of the ring's counters and subscribers; liveness is probed through the OS locks. */
     public RingStats stats() {
         ensureOpen();
-        long tail = log.tail();
+        long tail = counters.tailAcquire();
         List<RingStats.SubscriberStats> subs = new ArrayList<>();
-        for (int i = 0; i < shared.layout.maxSubscribers(); i++) {
-            if (log.subscriberState(i) != SubscriberDescriptor.STATE_ACTIVE) {
+        for (int i = 0; i < subscribers.capacity(); i++) {
+            if (subscribers.stateAcquire(i) != SubscriberDescriptor.STATE_ACTIVE) {
                 continue;
             }
-            java.nio.channels.FileLock probe = shared.tryLock(i, true);
-            boolean alive = probe == null;
-            if (probe != null) {
-                SharedRing.unlock(probe);
-            }
-            long position = log.subscriberPosition(i);
-            subs.add(new RingStats.SubscriberStats(i, log.subscriberPid(i), alive, position, Math.max(0, tail - position),
-                log.subscriberLost(i)));
+            boolean alive = mapped.locks().isHeld(i);
+            long position = subscribers.positionAcquire(i);
+            subs.add(new RingStats.SubscriberStats(i, subscribers.pidPlain(i), alive, position,
+                Math.max(0, tail - position), subscribers.lostOpaque(i)));
         }
-        return new RingStats(shared.name, shared.layout.capacity(), shared.layout.lossy(), tail, publishedCount(),
+        return new RingStats(name(), capacity(), mapped.layout().lossy(), tail, publishedCount(),
             backPressuredCount(), lapCount(), List.copyOf(subs));
     }
 
     /** Positions of the subscribers that are ACTIVE in the table (live or not yet found dead). */
     public long[] subscriberPositions() {
         List<Long> positions = new ArrayList<>();
-        for (int i = 0; i < shared.layout.maxSubscribers(); i++) {
-            if (log.subscriberState(i) == SubscriberDescriptor.STATE_ACTIVE) {
-                positions.add(log.subscriberPosition(i));
+        for (int i = 0; i < subscribers.capacity(); i++) {
+            if (subscribers.stateAcquire(i) == SubscriberDescriptor.STATE_ACTIVE) {
+                positions.add(subscribers.positionAcquire(i));
             }
         }
         return positions.stream().mapToLong(Long::longValue).toArray();
@@ -168,7 +167,7 @@ public final class Ring implements AutoCloseable {
 
     private void ensureOpen() {
         if (closed) {
-            throw new IllegalStateException("ring '" + shared.name + "' is closed");
+            throw new IllegalStateException("ring '" + name() + "' is closed");
         }
     }
 
@@ -189,13 +188,13 @@ public final class Ring implements AutoCloseable {
                 c.close();
             } catch (Exception e) { // close the rest, and the mapping, all the same
                 if (failure == null) {
-                    failure = new io.xmem.pool.XmemException("closing ring '" + shared.name + "': " + e.getMessage(), e);
+                    failure = new XmemException("closing ring '" + name() + "': " + e.getMessage(), e);
                 } else {
                     failure.addSuppressed(e);
                 }
             }
         }
-        SharedRing.close(shared);
+        mapped.release();
         if (failure != null) {
             throw failure;
         }

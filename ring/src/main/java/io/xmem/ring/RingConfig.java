@@ -2,6 +2,8 @@ package io.xmem.ring;
 
 import io.xmem.pool.InvalidConfigException;
 import io.xmem.pool.PoolConfig;
+import io.xmem.pool.internal.shm.SharedFile;
+import io.xmem.ring.internal.RecordDescriptor;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -40,9 +42,17 @@ public final class RingConfig {
         this.capacity = b.capacity;
         this.pool = b.pool;
         this.maxSubscribers = b.maxSubscribers;
-        this.maxInlineLength = b.maxInlineLength < 0 ? capacity / 8 - 24 : b.maxInlineLength;
+        this.maxInlineLength = b.maxInlineLength < 0 ? maxInlineLimit(capacity) : b.maxInlineLength;
         this.directory = b.directory;
         this.permissions = Set.copyOf(b.permissions);
+    }
+
+    /**
+     * The longest inline payload a ring of {@code capacity} bytes takes: a record (24-byte header
+     * and payload) is at most an eighth of the log, so a wrap never pads away more than that.
+     */
+    public static int maxInlineLimit(int capacity) {
+        return capacity / 8 - RecordDescriptor.HEADER_LENGTH;
     }
 
     public static Builder builder() {
@@ -171,12 +181,12 @@ public final class RingConfig {
         }
 
         public RingConfig build() {
-            if (maxInlineLength > capacity / 8 - 24) {
+            if (maxInlineLength > maxInlineLimit(capacity)) {
                 throw new InvalidConfigException("maxInlineLength " + maxInlineLength + " exceeds capacity / 8 - 24 = "
-                    + (capacity / 8 - 24) + ": raise the capacity");
+                    + maxInlineLimit(capacity) + ": raise the capacity");
             }
             if (pool != null) {
-                io.xmem.pool.internal.PoolFiles.validateName(pool);
+                SharedFile.checkName(pool);
             }
             return new RingConfig(this);
         }

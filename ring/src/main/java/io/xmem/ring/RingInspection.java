@@ -2,24 +2,16 @@ package io.xmem.ring;
 
 import io.xmem.pool.IncompatibleLayoutException;
 import io.xmem.pool.PoolConfig;
-import io.xmem.pool.XmemException;
-import io.xmem.pool.internal.FileIo;
-import io.xmem.ring.internal.RingHeaderDescriptor;
+import io.xmem.pool.internal.shm.MappedFile;
+import io.xmem.pool.internal.shm.OpenFiles;
+import io.xmem.pool.internal.shm.SharedFile;
+import io.xmem.ring.internal.RingCounters;
+import io.xmem.ring.internal.RingFiles;
 import io.xmem.ring.internal.RingLayout;
-import io.xmem.ring.internal.SharedRing;
 import io.xmem.ring.internal.SubscriberDescriptor;
+import io.xmem.ring.internal.SubscriberTable;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntPredicate;
@@ -37,9 +29,6 @@ import java.util.function.IntPredicate;
  * }</pre>
  */
 public final class RingInspection {
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle().withInvokeExactBehavior();
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle().withInvokeExactBehavior();
-
     private RingInspection() {
     }
 
@@ -53,89 +42,33 @@ public final class RingInspection {
      * {@link IncompatibleLayoutException} if the file is not a valid ring (or not READY within 5 s).
      */
     public static RingSnapshot inspect(String name, Path directory) {
-        Path path = SharedRing.ringPath(directory, name);
-        SharedRing.waitReady(name, path);
-        String what = "ring file " + path;
-        try (Arena arena = Arena.ofConfined(); FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = channel.size();
-            if (size < RingHeaderDescriptor.LENGTH) {
-                throw new IncompatibleLayoutException(what + " is only " + size + " bytes: truncated; delete and recreate it");
-            }
-            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            RingLayout layout = RingLayout.read(file, size, what);
-            Path lockPath = SharedRing.lockPath(directory, name);
-            // Under the ring registry's lock: no ring of this JVM opens or closes while we hold a lock channel.
-            return SharedRing.withOpen(name, path, open -> open != null
-                ? snapshot(name, path, file, layout, index -> isHeld(open, index))
-                : probingLockFile(name, path, lockPath, file, layout));
-        } catch (NoSuchFileException e) {
-            throw new RingNotFoundException("ring '" + name + "' does not exist (no " + path + ")", e);
-        } catch (IOException e) {
-            throw new XmemException("cannot read ring '" + name + "' at " + path + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static RingSnapshot probingLockFile(String name, Path path, Path lockPath, MemorySegment file,
-                                                RingLayout layout) {
-        FileChannel lockChannel;
+        MappedFile<RingLayout> mapped = SharedFile.open(RingFiles.FORMAT, directory, name, true, RingLayout::read);
         try {
-            lockChannel = FileChannel.open(lockPath, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            return snapshot(name, path, file, layout, index -> false); // no lock file: nobody holds a byte of it
-        } catch (IOException e) {
-            throw new XmemException("cannot open " + lockPath + " to test which subscribers live: " + e.getMessage(), e);
-        }
-        try {
-            return snapshot(name, path, file, layout, index -> {
-                try {
-                    FileLock lock = lockChannel.tryLock(index, 1, true);
-                    if (lock == null) {
-                        return true;
-                    }
-                    lock.release();
-                    return false;
-                } catch (OverlappingFileLockException e) {
-                    return true; // this JVM holds it
-                } catch (IOException e) {
-                    throw new XmemException("cannot probe byte " + index + " of " + lockPath + ": " + e.getMessage(), e);
-                }
-            });
+            // Liveness through this JVM's lock channel of the ring if it has one, else a read-only one of our own.
+            return OpenFiles.withLocks(RingFiles.FORMAT, directory, name,
+                (locks, open) -> snapshot(name, mapped, locks::isHeld));
         } finally {
-            FileIo.closeQuietly(lockChannel);
+            mapped.close();
         }
     }
 
-    private static boolean isHeld(SharedRing open, int index) {
-        FileLock lock = open.tryLock(index, true);
-        if (lock == null) {
-            return true;
-        }
-        SharedRing.unlock(lock);
-        return false;
-    }
-
-    private static RingSnapshot snapshot(String name, Path path, MemorySegment file, RingLayout layout, IntPredicate alive) {
-        long tail = (long) LONG.getAcquire(file, (long) RingHeaderDescriptor.TAIL_OFFSET);
+    private static RingSnapshot snapshot(String name, MappedFile<RingLayout> mapped, IntPredicate alive) {
+        RingLayout layout = mapped.layout();
+        RingCounters counters = new RingCounters(mapped.segment());
+        SubscriberTable table = new SubscriberTable(mapped.segment(), layout);
+        long tail = counters.tailAcquire();
         List<RingStats.SubscriberStats> subscribers = new ArrayList<>();
-        for (int i = 0; i < layout.maxSubscribers(); i++) {
-            long entry = layout.subscriberOffset(i);
-            if ((int) INT.getAcquire(file, entry + SubscriberDescriptor.STATE_OFFSET) != SubscriberDescriptor.STATE_ACTIVE) {
+        for (int i = 0; i < table.capacity(); i++) {
+            if (table.stateAcquire(i) != SubscriberDescriptor.STATE_ACTIVE) {
                 continue;
             }
-            long position = (long) LONG.getAcquire(file, entry + SubscriberDescriptor.POSITION_OFFSET);
-            subscribers.add(new RingStats.SubscriberStats(i, file.get(ValueLayout.JAVA_LONG, entry + SubscriberDescriptor.PID_OFFSET),
-                alive.test(i), position, Math.max(0, tail - position),
-                file.get(ValueLayout.JAVA_LONG, entry + SubscriberDescriptor.LOST_OFFSET)));
+            long position = table.positionAcquire(i);
+            subscribers.add(new RingStats.SubscriberStats(i, table.pidPlain(i), alive.test(i), position,
+                Math.max(0, tail - position), table.lostOpaque(i)));
         }
-        RingStats stats = new RingStats(name, layout.capacity(), layout.lossy(), tail, counter(file,
-            RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET), counter(file, RingHeaderDescriptor.BACK_PRESSURED_COUNT_OFFSET),
-            counter(file, RingHeaderDescriptor.LAPS_OFFSET), List.copyOf(subscribers));
-        return new RingSnapshot(path, layout.poolName(), layout.poolId(), layout.wakeups(),
-            (long) LONG.getVolatile(file, (long) RingHeaderDescriptor.RELEASE_POSITION_OFFSET),
-            counter(file, RingHeaderDescriptor.PUBLISHER_PID_OFFSET), stats);
-    }
-
-    private static long counter(MemorySegment file, int offset) {
-        return (long) LONG.getOpaque(file, (long) offset);
+        RingStats stats = new RingStats(name, layout.capacity(), layout.lossy(), tail, counters.publishedOpaque(),
+            counters.backPressuredOpaque(), counters.lapsOpaque(), List.copyOf(subscribers));
+        return new RingSnapshot(mapped.path(), layout.poolName(), layout.poolId(), layout.wakeups(),
+            counters.releasePositionVolatile(), counters.publisherPidOpaque(), stats);
     }
 }

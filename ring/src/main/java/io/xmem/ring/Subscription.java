@@ -1,13 +1,22 @@
 package io.xmem.ring;
 
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.StaleTokenException;
 import io.xmem.pool.XmemException;
-import io.xmem.ring.internal.RingLog;
-import io.xmem.ring.internal.SharedRing;
+import io.xmem.pool.internal.shm.ByteLocks;
+import io.xmem.ring.internal.MappedRing;
+import io.xmem.ring.internal.PinReleaser;
+import io.xmem.ring.internal.RecordLog;
+import io.xmem.ring.internal.RingCounters;
 import io.xmem.ring.internal.SubscriberDescriptor;
+import io.xmem.ring.internal.SubscriberTable;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
 import java.nio.channels.FileLock;
+import java.time.Duration;
+import java.util.concurrent.locks.LockSupport;
 
 import static io.xmem.ring.internal.RecordDescriptor.*;
 
@@ -27,14 +36,20 @@ import static io.xmem.ring.internal.RecordDescriptor.*;
  * }</pre>
  *
  * <p>Its entry in the ring's subscriber table is held by an OS lock: if the process dies, the
- * publisher stops waiting for it.
+ * publisher stops waiting for it. Reading follows {@code ring/LAYOUT.md}, <i>Reading</i>.
  */
 public final class Subscription implements AutoCloseable {
     /** Liveness probes of the other subscribers cost syscalls: at most this often. */
     private static final long PROBE_INTERVAL_NANOS = 50_000_000L;
+
     private final Ring ring;
-    private final RingLog log;
-    private final SharedRing shared;
+    private final MappedRing mapped;
+    private final RecordLog log;
+    private final RingCounters counters;
+    private final SubscriberTable subscribers;
+    /** Null for an inline-only ring. */
+    private final PinReleaser releaser;
+    private final BufferPool pool;
     private final FileLock lock;
     private final int index;
     private final Message message;
@@ -57,142 +72,232 @@ public final class Subscription implements AutoCloseable {
     private long lastProbe = System.nanoTime() - PROBE_INTERVAL_NANOS;
     private volatile boolean closed; // read by a thread blocked in await()
 
-    Subscription(Ring ring, RingLog log) {
+    Subscription(Ring ring, MappedRing mapped) {
         this.ring = ring;
-        this.log = new RingLog(log.ring); // its own flyweight: release batches are per user
-        this.shared = log.ring;
-        FileLock taken = null;
-        int at = -1;
-        for (int i = 0; i < shared.layout.maxSubscribers() && taken == null; i++) {
-            taken = shared.tryLock(i, false);
-            at = i;
+        this.mapped = mapped;
+        this.log = mapped.log();
+        this.counters = mapped.counters();
+        this.subscribers = mapped.subscribers();
+        this.releaser = mapped.newReleaser(); // its own batch: release batches are per user
+        this.pool = mapped.pool();
+        this.lock = takeEntry(mapped);
+        this.index = (int) lock.position();
+        this.maxInline = mapped.layout().maxInlineLength();
+        this.lossy = mapped.layout().lossy();
+        this.scratch = lossy ? Arena.ofAuto().allocate(Math.max(maxInline, 1), 8) : null;
+        this.message = new Message(pool, mapped.pins());
+        join();
+        this.released = position;
+    }
+
+    private static FileLock takeEntry(MappedRing mapped) {
+        for (int i = 0; i < mapped.layout().maxSubscribers(); i++) {
+            FileLock taken = mapped.locks().tryLock(i);
+            if (taken != null) {
+                return taken;
+            }
         }
-        if (taken == null) {
-            throw new XmemException("ring '" + shared.name + "' already has " + shared.layout.maxSubscribers()
-                + " live subscribers (its maxSubscribers): close one, or recreate the ring with a higher "
-                + "RingConfig.maxSubscribers");
-        }
-        this.lock = taken;
-        this.index = at;
-        this.maxInline = shared.layout.maxInlineLength();
-        this.lossy = shared.layout.lossy();
-        this.scratch = lossy ? java.lang.foreign.Arena.ofAuto().allocate(Math.max(maxInline, 1), 8) : null;
-        this.message = new Message(shared.pool, shared.sharedPool);
-        // Start at the tail: records before it were published before we joined. The count, read
-        // after the tail, numbers the first record we must see: the publisher stores the count
-        // before the tail, so every record numbered from here on lies at or after this position
-        // (the few before it that are numbered lower were published before we joined: skipped).
-        this.position = log.tail();
-        this.expected = log.counter(io.xmem.ring.internal.RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
-        log.subscriberPid(index, ProcessHandle.current().pid());
-        log.subscriberPosition(index, position);
-        log.subscriberState(index, SubscriberDescriptor.STATE_ACTIVE); // release: position first
+        throw new XmemException("ring '" + mapped.name() + "' already has " + mapped.layout().maxSubscribers()
+            + " live subscribers (its maxSubscribers): close one, or recreate the ring with a higher "
+            + "RingConfig.maxSubscribers");
+    }
+
+    /**
+     * Starts at the tail: records before it were published before we joined. The count, read
+     * after the tail, numbers the first record we must see: the publisher stores the count
+     * before the tail, so every record numbered from here on lies at or after this position
+     * (the few before it that are numbered lower were published before we joined: skipped).
+     */
+    private void join() {
+        position = counters.tailAcquire();
+        expected = counters.publishedOpaque();
+        subscribers.pidPlain(index, ProcessHandle.current().pid());
+        subscribers.positionRelease(index, position);
+        subscribers.stateRelease(index, SubscriberDescriptor.STATE_ACTIVE); // position first
         // Until the publisher and the other subscribers saw us ACTIVE, they could run a whole
         // log past the tail we read, overwriting and releasing it. Now that we are visible
         // (fence), read the tail again: from here on nobody passes our stored position by more
         // than a log, and whatever was published in between counts as before we joined.
-        java.lang.invoke.VarHandle.fullFence();
-        position = log.tail();
-        expected = log.counter(io.xmem.ring.internal.RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET);
-        log.subscriberPosition(index, position);
-        log.membershipChanged();
-        this.released = position;
+        VarHandle.fullFence();
+        position = counters.tailAcquire();
+        expected = counters.publishedOpaque();
+        subscribers.positionRelease(index, position);
+        counters.incrementMembership();
     }
 
     /**
      * Delivers up to {@code limit} records to {@code handler}, in order; returns how many. 0 means
      * nothing new (or the subscription is closed). In a lossy ring, a subscription that was
      * overtaken by a whole log skips to the newest record and adds what it missed to
-     * {@link #lostRecords()}.
+     * {@link #lostRecords()}. A record counts as consumed once its handler is called: if the
+     * handler throws, the subscription's position still moves past it, for the publisher and
+     * for the release of buffers, before the exception leaves.
      */
     public int poll(MessageHandler handler, int limit) {
-        if (closed || shared.isClosed()) {
+        if (closed || mapped.isClosed()) {
             return 0;
         }
-        int delivered = 0;
         long start = position;
+        try {
+            return lossy ? pollLossy(handler, limit) : pollReliable(handler, limit);
+        } finally {
+            if (position != start) {
+                subscribers.positionRelease(index, position); // we are done with everything before it
+            }
+            if (releaser != null) {
+                releasePassed(start);
+            }
+        }
+    }
+
+    /** Reliable rings: nobody writes over a record before every live subscriber has passed it. */
+    private int pollReliable(MessageHandler handler, int limit) {
+        int delivered = 0;
         while (delivered < limit) {
             long pos = position;
             long record = log.recordAt(pos);
-            if (lossy && log.writeHead() - log.capacity > pos) {
-                lapped();
-                continue;
-            }
             if (log.commitAcquire(record) != pos) {
                 break; // not yet published
             }
-            int length = log.file.get(ValueLayout.JAVA_INT, record + LENGTH_OFFSET);
-            int type = log.file.get(ValueLayout.JAVA_INT, record + TYPE_OFFSET);
-            long seq = log.file.get(ValueLayout.JAVA_LONG, record + SEQUENCE_OFFSET);
-            boolean validLength = log.fits(pos, length);
-            if (type == TYPE_INLINE && validLength && length - HEADER_LENGTH <= maxInline) {
-                if (lossy) { // copy first: the bytes may be overwritten while we look at them
-                    MemorySegment.copy(log.file, record + HEADER_LENGTH, scratch, 0, length - HEADER_LENGTH);
-                    message.wrapInline(pos, scratch, 0, length - HEADER_LENGTH);
-                } else {
-                    message.wrapInline(pos, log.file, record + HEADER_LENGTH, length - HEADER_LENGTH);
-                }
-            } else if (isReference(type) && length == REF_RECORD_LENGTH && shared.sharedPool != null) {
-                message.wrapReference(pos, type == TYPE_DEVICE_REFERENCE,
-                    log.file.get(ValueLayout.JAVA_LONG, record + REF_TOKEN_OFFSET),
-                    log.file.get(ValueLayout.JAVA_LONG, record + REF_OFFSET_OFFSET),
-                    log.file.get(ValueLayout.JAVA_LONG, record + REF_LENGTH_OFFSET),
-                    log.file.get(ValueLayout.JAVA_LONG, record + REF_TIMESTAMP_OFFSET),
-                    log.file.get(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET));
+            int length = log.lengthPlain(record);
+            if (!log.fits(pos, length)) {
+                throw corrupt(pos, "of length " + length + ", which does not fit the log");
             }
-            if (lossy && log.writeHead() - log.capacity > pos) {
+            int type = log.typePlain(record);
+            long next = pos + aligned(length);
+            if (type == TYPE_PADDING) {
+                checkPadding(pos, length);
+                position = next;
+                continue;
+            }
+            wrap(record, pos, length, type);
+            position = next; // the record counts as consumed even if the handler throws
+            if (sequenced(log.sequencePlain(record), pos)) {
+                handler.onMessage(message);
+                delivered++;
+            }
+        }
+        return delivered;
+    }
+
+    /**
+     * Lossy rings: the publisher may write over a record while we read it. What we need is
+     * copied (inline bytes) or attached (a buffer reference) first, then the write head tells
+     * whether the copy is whole; if not, it is discarded and the subscription counts itself
+     * lapped (see {@code RecordDescriptor}, <i>Lossy rings</i>).
+     */
+    private int pollLossy(MessageHandler handler, int limit) {
+        int delivered = 0;
+        while (delivered < limit) {
+            long pos = position;
+            if (counters.fenceThenWriteHeadOpaque() - log.capacity() > pos) {
+                lapped();
+                continue;
+            }
+            long record = log.recordAt(pos);
+            if (log.commitAcquire(record) != pos) {
+                break; // not yet published
+            }
+            int length = log.lengthPlain(record);
+            int type = log.typePlain(record);
+            long seq = log.sequencePlain(record);
+            boolean validLength = log.fits(pos, length);
+            boolean copied = validLength && copy(record, pos, length, type);
+            if (counters.fenceThenWriteHeadOpaque() - log.capacity() > pos) {
                 lapped(); // what we read may be torn: discard it
                 continue;
             }
-            // From here the record is whole (reliable: nobody writes over it before we pass).
+            // From here what we read is whole.
             if (!validLength) {
                 throw corrupt(pos, "of length " + length + ", which does not fit the log");
             }
             long next = pos + aligned(length);
             if (type == TYPE_PADDING) {
-                if ((pos & log.mask) + length != log.capacity) {
-                    throw corrupt(pos, "padding that does not end at the end of the log");
-                }
+                checkPadding(pos, length);
                 position = next;
                 continue;
             }
-            if (type == TYPE_INLINE) {
-                if (length - HEADER_LENGTH > maxInline) {
-                    throw corrupt(pos, "an inline message of " + (length - HEADER_LENGTH) + " bytes");
-                }
-            } else if (!isReference(type) || length != REF_RECORD_LENGTH || shared.sharedPool == null) {
-                throw corrupt(pos, "of type " + type + " and length " + length);
+            if (!copied) {
+                throw invalid(pos, length, type);
             }
             passedReference |= isReference(type);
-            if (!sequenced(seq, pos)) {
-                position = next;
-                continue;
+            position = next;
+            if (sequenced(seq, pos)) {
+                delivered += deliverLossy(handler) ? 1 : 0;
             }
-            deliver(handler, next);
-            delivered++;
-        }
-        if (position != start) {
-            log.subscriberPosition(index, position); // release: we are done with everything before it
-        }
-        // If we were the slowest, records we passed may now give their buffers back: at once
-        // when we passed a buffer reference, otherwise in batches (every eighth of the log) or
-        // when idle, not per inline record; the publisher also releases when it needs the room.
-        if (shared.sharedPool != null && position != released
-            && (passedReference || position - released >= log.capacity / 8 || position == start)) {
-            released = position;
-            passedReference = false;
-            // Our position store above must be visible before we read the others', or two
-            // subscribers finishing together could each think the other behind.
-            java.lang.invoke.VarHandle.fullFence();
-            long now = System.nanoTime();
-            boolean probe = now - lastProbe > PROBE_INTERVAL_NANOS; // a dead subscriber must not pin forever
-            if (probe) {
-                lastProbe = now;
-            }
-            long min = log.minSubscriberPosition(probe);
-            log.releaseUpTo(min == Long.MAX_VALUE ? position : min);
         }
         return delivered;
+    }
+
+    /** Lossy rings: takes what a valid record says before the write head is checked; false if it is not valid. */
+    private boolean copy(long record, long pos, int length, int type) {
+        if (type == TYPE_INLINE && length - HEADER_LENGTH <= maxInline) {
+            MemorySegment.copy(log.file(), record + HEADER_LENGTH, scratch, 0, length - HEADER_LENGTH);
+            message.wrapInline(pos, scratch, 0, length - HEADER_LENGTH);
+            return true;
+        }
+        if (isReference(type) && length == REF_RECORD_LENGTH && pool != null) {
+            wrapReference(record, pos, type);
+            return true;
+        }
+        return false;
+    }
+
+    /** Points the message at a whole record, validated; {@link CorruptRingException} if it is damaged. */
+    private void wrap(long record, long pos, int length, int type) {
+        if (type == TYPE_INLINE) {
+            if (length - HEADER_LENGTH > maxInline) {
+                throw invalid(pos, length, type);
+            }
+            message.wrapInline(pos, log.file(), record + HEADER_LENGTH, length - HEADER_LENGTH);
+        } else if (isReference(type) && length == REF_RECORD_LENGTH && pool != null) {
+            wrapReference(record, pos, type);
+            passedReference = true;
+        } else {
+            throw invalid(pos, length, type);
+        }
+    }
+
+    private CorruptRingException invalid(long pos, int length, int type) {
+        return type == TYPE_INLINE ? corrupt(pos, "an inline message of " + (length - HEADER_LENGTH) + " bytes")
+            : corrupt(pos, "of type " + type + " and length " + length);
+    }
+
+    private void wrapReference(long record, long pos, int type) {
+        message.wrapReference(pos, type == TYPE_DEVICE_REFERENCE, log.referencePlain(record, REF_TOKEN_OFFSET),
+            log.referencePlain(record, REF_OFFSET_OFFSET), log.referencePlain(record, REF_LENGTH_OFFSET),
+            log.referencePlain(record, REF_TIMESTAMP_OFFSET), log.referencePlain(record, REF_TAG_OFFSET));
+    }
+
+    private void checkPadding(long pos, int length) {
+        if (log.offsetInLog(pos) + length != log.capacity()) {
+            throw corrupt(pos, "padding that does not end at the end of the log");
+        }
+    }
+
+    /**
+     * If we were the slowest, records we passed may now give their buffers back: at once when we
+     * passed a buffer reference, otherwise in batches (every eighth of the log) or when idle, not
+     * per inline record; the publisher also releases when it needs the room.
+     */
+    private void releasePassed(long start) {
+        if (position == released
+            || !(passedReference || position - released >= log.capacity() / 8 || position == start)) {
+            return;
+        }
+        released = position;
+        passedReference = false;
+        // Our position store must be visible before we read the others', or two subscribers
+        // finishing together could each think the other behind.
+        VarHandle.fullFence();
+        long now = System.nanoTime();
+        ByteLocks probe = null; // a dead subscriber must not pin forever
+        if (now - lastProbe > PROBE_INTERVAL_NANOS) {
+            lastProbe = now;
+            probe = mapped.locks();
+        }
+        long min = subscribers.minPosition(probe);
+        releaser.releaseUpTo(min == Long.MAX_VALUE ? position : min);
     }
 
     /** Checks a record's sequence against the one expected; counts what a lossy ring skipped. */
@@ -211,7 +316,7 @@ public final class Subscription implements AutoCloseable {
                 throw corrupt(pos, "numbered " + seq + " where " + expected + " was due");
             }
             lost += seq - expected;
-            log.subscriberLost(index, lost);
+            subscribers.lostOpaque(index, lost);
         }
         expected = seq + 1;
         return true;
@@ -220,8 +325,33 @@ public final class Subscription implements AutoCloseable {
     /** Overtaken in a lossy ring: resume at the newest record; the next one's number says what we lost. */
     private void lapped() {
         lappedBeforeStart |= !started;
-        log.addLap();
-        position = log.tail();
+        counters.getAndAddLaps();
+        position = counters.tailAcquire();
+    }
+
+    /**
+     * Lossy rings: a buffer reference is attached (a reference of our own) before the handler
+     * sees it, since the ring may drop its pin at any moment; false if the buffer was gone.
+     */
+    private boolean deliverLossy(MessageHandler handler) {
+        if (message.isInline()) {
+            handler.onMessage(message);
+            return true;
+        }
+        long token = message.token();
+        try {
+            pool.attachToken(token);
+        } catch (StaleTokenException e) {
+            lost++;
+            subscribers.lostOpaque(index, lost);
+            return false;
+        }
+        try {
+            handler.onMessage(message);
+        } finally {
+            pool.releaseToken(token);
+        }
+        return true;
     }
 
     /**
@@ -232,32 +362,8 @@ public final class Subscription implements AutoCloseable {
         return lost;
     }
 
-    private void deliver(MessageHandler handler, long next) {
-        long token = 0;
-        if (lossy && !message.isInline()) {
-            // A lossy ring may drop its pin at any moment: take a reference of our own first.
-            token = message.token();
-            try {
-                shared.pool.attachToken(token);
-            } catch (io.xmem.pool.StaleTokenException e) {
-                lost++;
-                log.subscriberLost(index, lost);
-                position = next;
-                return;
-            }
-        }
-        try {
-            position = next; // the record counts as consumed even if the handler throws
-            handler.onMessage(message);
-        } finally {
-            if (token != 0) {
-                shared.pool.releaseToken(token);
-            }
-        }
-    }
-
     private CorruptRingException corrupt(long pos, String what) {
-        return new CorruptRingException("ring '" + shared.name + "': record at position " + pos + " is " + what
+        return new CorruptRingException("ring '" + mapped.name() + "': record at position " + pos + " is " + what
             + "; the ring was damaged");
     }
 
@@ -274,43 +380,44 @@ public final class Subscription implements AutoCloseable {
      * }
      * }</pre>
      */
-    public boolean await(java.time.Duration timeout) {
+    public boolean await(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (ready()) {
                 return true;
             }
-            if (closed || shared.isClosed()) {
+            long left = deadline - System.nanoTime();
+            if (closed || mapped.isClosed() || left <= 0) {
                 return false;
             }
-            if (!shared.layout.wakeups()) { // nobody will wake us: look again in short steps
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, 50_000));
-                continue;
+            if (!mapped.layout().wakeups()) { // nobody will wake us: look again in short steps
+                LockSupport.parkNanos(Math.min(left, 50_000));
+            } else if (sleep(left)) {
+                return true;
             }
-            int sequence = log.wakeSequence();
-            log.addSleeper(1);
-            try {
-                if (ready()) { // checked after registering: a commit now either shows here or wakes us
-                    return true;
-                }
-                long left = deadline - System.nanoTime();
-                if (left <= 0 || closed) {
-                    return false;
-                }
-                log.sleep(sequence, left);
-            } finally {
-                log.addSleeper(-1);
+        }
+    }
+
+    /** Registers as a sleeper, looks once more, then sleeps on the wake sequence; true if a record is ready. */
+    private boolean sleep(long nanos) {
+        int sequence = counters.wakeSequenceVolatile();
+        counters.getAndAddSleepers(1);
+        try {
+            if (ready()) { // checked after registering: a commit now either shows here or wakes us
+                return true;
             }
+            if (!closed) {
+                counters.sleep(sequence, nanos);
+            }
+            return false;
+        } finally {
+            counters.getAndAddSleepers(-1);
         }
     }
 
     /** Whether the record at this subscription's position is committed. */
     private boolean ready() {
-        return !closed && !shared.isClosed() && log.commitAcquire(log.recordAt(position)) == position;
+        return !closed && !mapped.isClosed() && log.commitAcquire(log.recordAt(position)) == position;
     }
 
     /** The position of the next record this subscription will deliver. */
@@ -325,14 +432,14 @@ public final class Subscription implements AutoCloseable {
             return;
         }
         closed = true;
-        if (!shared.isClosed()) {
-            log.wakeAll(); // a thread blocked in await() returns
-            log.subscriberState(index, SubscriberDescriptor.STATE_EMPTY);
-            log.membershipChanged(); // publishers look at the table again
-            SharedRing.unlock(lock);
-            if (shared.sharedPool != null) {
-                long min = log.minSubscriberPosition(false);
-                log.releaseUpTo(min == Long.MAX_VALUE ? log.tail() : min);
+        if (!mapped.isClosed()) {
+            counters.wakeAll(); // a thread blocked in await() returns
+            subscribers.stateRelease(index, SubscriberDescriptor.STATE_EMPTY);
+            counters.incrementMembership(); // publishers look at the table again
+            ByteLocks.unlock(lock);
+            if (releaser != null) {
+                long min = subscribers.minPosition(null);
+                releaser.releaseUpTo(min == Long.MAX_VALUE ? counters.tailAcquire() : min);
             }
         }
         ring.forget(this);

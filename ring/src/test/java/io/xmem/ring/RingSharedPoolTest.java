@@ -3,7 +3,7 @@ package io.xmem.ring;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
-import io.xmem.pool.internal.PoolInternals;
+import io.xmem.pool.internal.PoolAccess;
 import io.xmem.pool.internal.SlotDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,6 +76,6 @@ class RingSharedPoolTest {
     }
 
     private static int pins(BufferPool p, long token) {
-        return SlotDescriptor.pins(PoolInternals.shared(p).slotState(SlotDescriptor.tokenSlot(token)));
+        return SlotDescriptor.pins(PoolAccess.mapped(p).references().slotState(SlotDescriptor.tokenSlot(token)));
     }
 }

@@ -1,5 +1,7 @@
 package io.xmem.ring.internal;
 
+import io.xmem.pool.internal.shm.FilePrefixDescriptor;
+
 /**
  * Offsets of a ring file's header and counters, the first 1,408 bytes of the file.
  *
@@ -79,15 +81,15 @@ public final class RingHeaderDescriptor {
     /** Nobody may sleep on this ring: publishers skip the fence and wake-up check per record. */
     public static final int FLAG_NO_WAKEUPS = 2;
 
-    public static final int STATE_INITIALISING = 0;
-    public static final int STATE_READY = 1;
+    public static final int STATE_INITIALISING = FilePrefixDescriptor.STATE_INITIALISING;
+    public static final int STATE_READY = FilePrefixDescriptor.STATE_READY;
 
-    public static final int MAGIC_OFFSET = 0;
-    public static final int VERSION_OFFSET = 8;
-    public static final int HEADER_LENGTH_OFFSET = 12;
-    public static final int STATE_OFFSET = 16;
-    public static final int FLAGS_OFFSET = 20;
-    public static final int FILE_LENGTH_OFFSET = 24;
+    public static final int MAGIC_OFFSET = FilePrefixDescriptor.MAGIC_OFFSET;
+    public static final int VERSION_OFFSET = FilePrefixDescriptor.VERSION_OFFSET;
+    public static final int HEADER_LENGTH_OFFSET = FilePrefixDescriptor.HEADER_LENGTH_OFFSET;
+    public static final int STATE_OFFSET = FilePrefixDescriptor.STATE_OFFSET;
+    public static final int FLAGS_OFFSET = FilePrefixDescriptor.FLAGS_OFFSET;
+    public static final int FILE_LENGTH_OFFSET = FilePrefixDescriptor.FILE_LENGTH_OFFSET;
     public static final int CAPACITY_OFFSET = 32;
     public static final int MAX_SUBSCRIBERS_OFFSET = 40;
     public static final int MAX_INLINE_OFFSET = 44;

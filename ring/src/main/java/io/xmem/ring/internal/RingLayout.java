@@ -1,6 +1,9 @@
 package io.xmem.ring.internal;
 
 import io.xmem.pool.IncompatibleLayoutException;
+import io.xmem.pool.InvalidNameException;
+import io.xmem.pool.internal.shm.Align;
+import io.xmem.pool.internal.shm.SharedFile;
 import io.xmem.ring.RingConfig;
 
 import java.lang.foreign.MemorySegment;
@@ -19,7 +22,7 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
 
     public static RingLayout of(RingConfig config, long ringId, long poolId) {
         long table = LENGTH;
-        long log = alignUp(table + (long) config.maxSubscribers() * SubscriberDescriptor.LENGTH, 4096);
+        long log = logOffset(config.maxSubscribers());
         return new RingLayout(config.capacity(), config.maxSubscribers(), config.maxInlineLength(), config.lossy(),
             config.wakeups(), ringId, poolId, config.pool(), table, log, log + config.capacity());
     }
@@ -28,12 +31,21 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
         return subscriberTableOffset + (long) index * SubscriberDescriptor.LENGTH;
     }
 
-    /** Writes everything but the state word, the magic last. */
+    /** The log starts after the subscriber table, on a page boundary. */
+    private static long logOffset(int maxSubscribers) {
+        return Align.up(LENGTH + (long) maxSubscribers * SubscriberDescriptor.LENGTH, 4096);
+    }
+
+    /** The header's flags word. */
+    public int flags() {
+        return (lossy ? FLAG_LOSSY : 0) | (wakeups ? 0 : FLAG_NO_WAKEUPS);
+    }
+
+    /**
+     * Writes the header's own fields and primes the log: everything but the 32-byte prefix,
+     * which {@link io.xmem.pool.internal.shm.SharedFile} writes (magic and READY after this).
+     */
     public void writeTo(MemorySegment file, long creatorPid) {
-        file.set(ValueLayout.JAVA_INT, VERSION_OFFSET, LAYOUT_VERSION);
-        file.set(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET, LENGTH);
-        file.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, (lossy ? FLAG_LOSSY : 0) | (wakeups ? 0 : FLAG_NO_WAKEUPS));
-        file.set(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET, fileLength);
         file.set(ValueLayout.JAVA_LONG, CAPACITY_OFFSET, capacity);
         file.set(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET, maxSubscribers);
         file.set(ValueLayout.JAVA_INT, MAX_INLINE_OFFSET, maxInlineLength);
@@ -51,31 +63,23 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
         for (long at = 0; at < capacity; at += RecordDescriptor.ALIGNMENT) {
             file.set(ValueLayout.JAVA_LONG, logOffset + at, -1L);
         }
-        file.set(ValueLayout.JAVA_LONG, MAGIC_OFFSET, MAGIC);
     }
 
-    /** Reads and validates the layout of a READY ring file of {@code actualSize} bytes. */
+    /**
+     * Reads and validates the layout of a READY ring file of {@code actualSize} bytes, whose
+     * prefix (magic, version, header length, file length) the shared-file layer has checked.
+     */
     public static RingLayout read(MemorySegment file, long actualSize, String what) {
-        int version = file.get(ValueLayout.JAVA_INT, VERSION_OFFSET);
-        if (version != LAYOUT_VERSION) {
-            throw new IncompatibleLayoutException(what + " has layout version " + version + "; this xmem reads version "
-                + LAYOUT_VERSION + ": open it with the xmem that created it, or delete and recreate it");
-        }
-        check(file.get(ValueLayout.JAVA_INT, HEADER_LENGTH_OFFSET) == LENGTH, what, "header length");
         int flags = file.get(ValueLayout.JAVA_INT, FLAGS_OFFSET);
         check((flags & ~(FLAG_LOSSY | FLAG_NO_WAKEUPS)) == 0, what, "flags 0x" + Integer.toHexString(flags));
-        long fileLength = file.get(ValueLayout.JAVA_LONG, FILE_LENGTH_OFFSET);
-        if (fileLength != actualSize) {
-            throw new IncompatibleLayoutException(what + " is " + actualSize + " bytes but its header says " + fileLength
-                + ": the file was truncated or damaged; delete and recreate the ring");
-        }
+        long fileLength = actualSize;
         long capacity = file.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET);
         check(capacity >= RingConfig.MIN_CAPACITY && capacity <= RingConfig.MAX_CAPACITY && Long.bitCount(capacity) == 1,
             what, "capacity " + capacity);
         int maxSubscribers = file.get(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET);
         check(maxSubscribers >= 1 && maxSubscribers <= RingConfig.MAX_SUBSCRIBERS, what, "max subscribers " + maxSubscribers);
         int maxInline = file.get(ValueLayout.JAVA_INT, MAX_INLINE_OFFSET);
-        check(maxInline >= 0 && maxInline <= capacity / 8 - 24, what, "max inline length " + maxInline);
+        check(maxInline >= 0 && maxInline <= RingConfig.maxInlineLimit((int) capacity), what, "max inline length " + maxInline);
         int nameLength = file.get(ValueLayout.JAVA_INT, POOL_NAME_LENGTH_OFFSET);
         check(nameLength >= 0 && nameLength <= POOL_NAME_MAX, what, "pool name length " + nameLength);
         byte[] name = new byte[nameLength];
@@ -83,15 +87,16 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
         String poolName = nameLength == 0 ? null : new String(name, StandardCharsets.UTF_8);
         if (poolName != null) {
             try {
-                io.xmem.pool.internal.PoolFiles.validateName(poolName);
-            } catch (io.xmem.pool.InvalidNameException e) {
+                SharedFile.checkName(poolName);
+            } catch (InvalidNameException e) {
                 throw new IncompatibleLayoutException(what + " names an invalid pool: damaged", e);
             }
         }
         long poolId = file.get(ValueLayout.JAVA_LONG, POOL_ID_OFFSET);
-        long logOffset = alignUp(LENGTH + (long) maxSubscribers * SubscriberDescriptor.LENGTH, 4096);
+        long logOffset = logOffset(maxSubscribers);
         RingLayout expected = new RingLayout((int) capacity, maxSubscribers, maxInline, (flags & FLAG_LOSSY) != 0,
-            (flags & FLAG_NO_WAKEUPS) == 0, file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName, LENGTH, logOffset, logOffset + capacity);
+            (flags & FLAG_NO_WAKEUPS) == 0, file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName, LENGTH,
+            logOffset, logOffset + capacity);
         check(file.get(ValueLayout.JAVA_LONG, SUBSCRIBER_TABLE_OFFSET_OFFSET) == expected.subscriberTableOffset, what,
             "subscriber table offset");
         check(file.get(ValueLayout.JAVA_LONG, LOG_OFFSET_OFFSET) == expected.logOffset, what, "log offset");
@@ -104,9 +109,5 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
             throw new IncompatibleLayoutException(what + " has an invalid header (" + field
                 + "): it is damaged or was not written by xmem; delete and recreate the ring");
         }
-    }
-
-    private static long alignUp(long value, long alignment) {
-        return (value + alignment - 1) & -alignment;
     }
 }
