@@ -1,6 +1,6 @@
 package io.xmem.examples;
 
-import io.xmem.pool.cuda.Cuda;
+import io.xmem.cuda.Cuda;
 import org.junit.jupiter.api.Test;
 
 import java.util.regex.Matcher;

@@ -3,11 +3,12 @@ package io.xmem.examples.gpu;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
-import io.xmem.pool.cuda.Cuda;
-import io.xmem.pool.cuda.CudaDevice;
-import io.xmem.pool.cuda.CudaMemory;
-import io.xmem.pool.cuda.CudaStream;
-import io.xmem.pool.cuda.PatternKernels;
+import io.xmem.cuda.Cuda;
+import io.xmem.cuda.CudaDevice;
+import io.xmem.cuda.CudaMemory;
+import io.xmem.cuda.CudaPool;
+import io.xmem.cuda.CudaStream;
+import io.xmem.cuda.PatternKernels;
 import io.xmem.ring.Message;
 import io.xmem.ring.Publication;
 import io.xmem.ring.Ring;
@@ -182,19 +183,20 @@ public final class GpuFrames {
              CudaStream stream = CudaStream.create(gpu);
              PatternKernels kernels = PatternKernels.load(gpu);
              CudaMemory scratch = mode.equals("copy") ? CudaMemory.allocate(gpu, bytes) : null) {
+            CudaPool device = mode.equals("ipc") ? CudaPool.of(pool) : null;
             Map<Long, MemorySegment> pinned = new HashMap<>();
             long[] spent = new long[5]; // acquire, render, offer, close, total
             for (int f = 0; f < frames; f++) {
                 long t0 = System.nanoTime();
-                Buffer frame = mode.equals("ipc") ? pool.acquireDevice(bytes, Duration.ofSeconds(30))
+                Buffer frame = device != null ? device.acquire(bytes, Duration.ofSeconds(30))
                     : pool.acquire(bytes, Duration.ofSeconds(30));
                 long t1 = System.nanoTime();
                 long t2 = t1;
                 long t3 = t1;
                 try {
                     if (mode.equals("ipc")) {
-                        kernels.fill(frame.devicePointer(), bytes, f, stream);
-                        frame.recordReady(stream); // the consumer's stream waits for this, not the CPU
+                        kernels.fill(device.pointer(frame), bytes, f, stream);
+                        device.recordReady(frame, stream); // the consumer's stream waits for this, not the CPU
                     } else {
                         MemorySegment host = frame.segment();
                         pageLock(host, pinned);
@@ -264,6 +266,7 @@ public final class GpuFrames {
              CudaStream stream = CudaStream.create(gpu);
              PatternKernels kernels = PatternKernels.load(gpu);
              CudaMemory scratch = mode.equals("copy") ? CudaMemory.allocate(gpu, bytes) : null) {
+            CudaPool device = mode.equals("ipc") ? CudaPool.of(pool) : null;
             System.out.println("SUBSCRIBED");
             System.out.flush();
             long[] latency = new long[frames];
@@ -281,9 +284,9 @@ public final class GpuFrames {
                     long t2;
                     long bad;
                     if (mode.equals("ipc")) {
-                        frame.waitReady(stream);
+                        device.waitReady(frame, stream);
                         t2 = System.nanoTime();
-                        bad = kernels.mismatches(frame.devicePointer(), bytes, f, stream);
+                        bad = kernels.mismatches(device.pointer(frame), bytes, f, stream);
                     } else {
                         MemorySegment host = frame.segment();
                         pageLock(host, pinned);
