@@ -1,14 +1,14 @@
 package io.xmem.bridge;
 
-import io.xmem.bridge.internal.CountersDescriptor;
+import io.xmem.bridge.internal.CountersFile;
 import io.xmem.pool.XmemException;
+import io.xmem.pool.internal.shm.ByteLocks;
+import io.xmem.pool.internal.shm.OpenFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,16 +67,25 @@ public record BridgeStats(String ring, String role, boolean alive, boolean runni
     /** Reads and checks one counters file; {@link XmemException} if it is not one. */
     public static BridgeStats read(Path file) {
         String name = file.getFileName().toString();
-        int dot = name.lastIndexOf(".bridge-");
-        if (dot <= 0) {
+        if (name.lastIndexOf(".bridge-") <= 0) {
             throw new XmemException(file + " is not a bridge counters file (NAME.bridge-out or NAME.bridge-in)");
         }
+        // A bridge running in this JVM is read through its own mapping: opening and closing the
+        // file here would drop its lock (Java's file locks are per process).
+        return OpenFiles.withLocks(file, file,
+            e -> new XmemException("no bridge counters file " + file + ": is the bridge running?", e),
+            (locks, open) -> open instanceof CountersFile running ? parse(file, running.snapshot(), true)
+                : readFile(file, locks));
+    }
+
+    private static BridgeStats readFile(Path file, ByteLocks locks) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer b = ByteBuffer.allocate(FILE_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
             if (ch.size() != FILE_LENGTH || ch.read(b, 0) != FILE_LENGTH) {
                 throw corrupt(file, "is " + ch.size() + " bytes, not " + FILE_LENGTH);
             }
-            return parse(file, b, probeAlive(ch));
+            // The writer holds an exclusive lock on byte 0 while it runs; a shared probe succeeds once it is gone.
+            return parse(file, b, locks.isHeld(0));
         } catch (NoSuchFileException e) {
             throw new XmemException("no bridge counters file " + file + ": is the bridge running?", e);
         } catch (IOException e) {
@@ -117,21 +126,6 @@ public record BridgeStats(String ring, String role, boolean alive, boolean runni
             b.getInt(STREAM_ID_OFFSET), channel, b.getLong(MESSAGES_OFFSET), b.getLong(BYTES_OFFSET),
             b.getLong(FRAGMENTS_OFFSET), b.getLong(BACK_PRESSURE_OFFSET), b.getLong(DROPS_OFFSET),
             b.getLong(LOST_OFFSET), b.getLong(LAST_SEQUENCE_OFFSET), b.getLong(MALFORMED_OFFSET));
-    }
-
-    /** The writer holds an exclusive lock on byte 0 while it runs; a shared one succeeds once it is gone. */
-    private static boolean probeAlive(FileChannel ch) throws IOException {
-        FileLock probe;
-        try {
-            probe = ch.tryLock(0, 1, true);
-        } catch (OverlappingFileLockException e) {
-            return true; // the bridge runs in this very JVM
-        }
-        if (probe == null) {
-            return true;
-        }
-        probe.release();
-        return false;
     }
 
     private static XmemException corrupt(Path file, String what) {

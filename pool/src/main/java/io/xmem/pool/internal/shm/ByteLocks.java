@@ -49,6 +49,14 @@ public final class ByteLocks implements AutoCloseable {
     }
 
     /**
+     * The byte locks of a file whose channel the caller has opened already (a file that is its
+     * own lock file); closing the result closes that channel.
+     */
+    public static ByteLocks over(Path path, FileChannel channel) {
+        return new ByteLocks(path, channel);
+    }
+
+    /**
      * Opens a lock file read-only, for shared probes only ({@link #isHeld}); a missing file
      * means that no byte is held.
      */
