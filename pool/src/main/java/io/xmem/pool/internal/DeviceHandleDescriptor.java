@@ -6,13 +6,14 @@ package io.xmem.pool.internal;
  * the slot's memory and its event.
  *
  * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +---------------------------------------------------------------+  0
- *  |        CUipcMemHandle (64 bytes) of the slot's cuMemAlloc        |
- *  +---------------------------------------------------------------+ 64
- *  |  CUipcEventHandle (64 bytes) of the slot's interprocess event    |
- *  +---------------------------------------------------------------+ 128
+ *         +---------------------------------------------------------------+
+ *      0  | CUipcMemHandle (64 bytes, to byte 63) of the slot's           |
+ *         | cuMemAlloc                                                    |
+ *         +---------------------------------------------------------------+
+ *     64  | CUipcEventHandle (64 bytes, to byte 127) of the slot's        |
+ *         | interprocess event                                            |
+ *         +---------------------------------------------------------------+
+ *    128
  * </pre>
  *
  * <p>Written once by the pool's creator before the header's state becomes READY; immutable

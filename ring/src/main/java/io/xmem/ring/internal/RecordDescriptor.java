@@ -5,20 +5,26 @@ package io.xmem.ring.internal;
  * wrap: one that would cross the end of the log is preceded by a padding record to the end.
  *
  * <pre>
- *   0                   1                   2                   3
- *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- *  +---------------------------------------------------------------+  0
- *  |    commit (u64): the record's own position, stored last         |
- *  +---------------------------------------------------------------+  8
- *  |  length (i32): header + body bytes  |  type (i32)              |
- *  +---------------------------------------------------------------+ 16
- *  |  sequence (u64): 0, 1, 2... over the records that are not       |
- *  |  padding, so a reader can tell exactly how many it missed       |
- *  +---------------------------------------------------------------+ 24
- *  |  body: inline bytes, or a buffer reference:                     |
- *  |    token (u64) | offset (u64) | length (u64) |                  |
- *  |    timestamp (u64) | tag (u64)                                  |
- *  +---------------------------------------------------------------+
+ *         +---------------------------------------------------------------+
+ *      0  | commit (u64): the record's own position, stored last          |
+ *         +-------------------------------+-------------------------------+
+ *      8  | length (i32): header + body   | type (i32)                    |
+ *         | bytes                         |                               |
+ *         +---------------------------------------------------------------+
+ *     16  | sequence (u64): 0, 1, 2... over the records that are not      |
+ *         | padding                                                       |
+ *         +---------------------------------------------------------------+
+ *     24  | body: inline bytes; or a buffer reference: token (u64)        |
+ *         +---------------------------------------------------------------+
+ *     32  | reference: offset (u64) in the buffer                         |
+ *         +---------------------------------------------------------------+
+ *     40  | reference: length (u64)                                       |
+ *         +---------------------------------------------------------------+
+ *     48  | reference: timestamp (u64, user's)                            |
+ *         +---------------------------------------------------------------+
+ *     56  | reference: tag (u64, user's)                                  |
+ *         +---------------------------------------------------------------+
+ * 64 (a reference; inline: 24 + payload)
  * </pre>
  *
  * <h2>Ordering</h2>
