@@ -70,7 +70,8 @@ public final class Egress extends BridgeEndpoint {
     /** Opens the ring, joins it as a subscriber (from its tail) and adds the Aeron publication. */
     public static Egress launch(BridgeConfig config) {
         return assemble(config, ROLE_EGRESS, (ring, counters, media) -> {
-            ExclusivePublication publication = media.aeron().addExclusivePublication(config.channel(), config.streamId());
+            ExclusivePublication publication = media.aeron().addExclusivePublication(config.channel(),
+                config.streamId());
             if (publication.maxPayloadLength() <= HEADER_LENGTH) {
                 publication.close();
                 throw new XmemException("channel " + config.channel() + " carries " + publication.maxPayloadLength()

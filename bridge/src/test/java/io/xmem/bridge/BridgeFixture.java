@@ -45,7 +45,8 @@ final class BridgeFixture implements AfterEachCallback {
         Files.createDirectories(dir);
         BufferPool pool = track(BufferPool.create("frames", PoolConfig.builder().directory(dir)
             .sizeClass(BIG, 6).sizeClass(HUGE, 2).build()));
-        Ring ring = track(Ring.create("md", RingConfig.builder().directory(dir).pool("frames").capacity(1 << 20).build()));
+        Ring ring = track(Ring.create("md",
+            RingConfig.builder().directory(dir).pool("frames").capacity(1 << 20).build()));
         return new Host(dir, "md", pool, ring);
     }
 

@@ -34,7 +34,8 @@ class BridgeNetnsTest {
         String addrA = "10.250." + subnet + ".1";
         String addrB = "10.250." + subnet + ".2";
         for (String[] step : List.of(
-            new String[] {"ip", "link", "add", vethA, "netns", nsA, "type", "veth", "peer", "name", vethB, "netns", nsB},
+            new String[] {"ip", "link", "add", vethA, "netns", nsA, "type", "veth", "peer", "name", vethB, "netns",
+                nsB},
             new String[] {"ip", "-n", nsA, "addr", "add", addrA + "/30", "dev", vethA},
             new String[] {"ip", "-n", nsB, "addr", "add", addrB + "/30", "dev", vethB},
             new String[] {"ip", "-n", nsA, "link", "set", vethA, "up"},

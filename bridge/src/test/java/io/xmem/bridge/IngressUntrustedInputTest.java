@@ -8,10 +8,12 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -43,7 +45,7 @@ class IngressUntrustedInputTest {
      * An ingress on {@code aeron:ipc} with its embedded driver, fed {@code messages} by a raw Aeron
      * publication on that driver; returns the payloads its ring received, once one has.
      */
-    private List<byte[]> feed(java.util.function.IntFunction<List<UnsafeBuffer>> messages) throws Exception {
+    private List<byte[]> feed(IntFunction<List<UnsafeBuffer>> messages) throws Exception {
         BridgeFixture.Host b = fx.host("b");
         Subscription sub = fx.track(b.ring().subscription());
         ingress = fx.track(Ingress.launch(BridgeConfig.builder().ring(b.ringName()).directory(b.directory())
@@ -60,7 +62,7 @@ class IngressUntrustedInputTest {
         List<byte[]> received = new ArrayList<>();
         while (received.isEmpty() && System.nanoTime() < deadline) {
             ingress.doWork();
-            sub.poll(msg -> received.add(msg.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE)), 10);
+            sub.poll(msg -> received.add(msg.segment().toArray(ValueLayout.JAVA_BYTE)), 10);
         }
         return received;
     }

@@ -8,6 +8,7 @@ import io.xmem.ring.Publication;
 import io.xmem.ring.Subscription;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
+import org.junit.jupiter.api.Assertions;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -15,6 +16,7 @@ import java.lang.foreign.ValueLayout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * The records the bridge tests send, numbered {@code k} from 0: mostly small inline ones (8 to 64
@@ -76,17 +78,18 @@ final class Traffic {
      * Sends records 0 to {@code records − 1} and a 24 MiB one numbered {@code records} from host
      * {@code a} over the link; checks that all arrived in order, intact, with the right header.
      */
-    static void sendAllAndCheck(BridgeFixture.Link link, BridgeFixture.Host a, int records) throws InterruptedException {
+    static void sendAllAndCheck(BridgeFixture.Link link, BridgeFixture.Host a,
+        int records) throws InterruptedException {
         try (Publication pub = a.ring().publication()) {
             publish(pub, a.pool(), 0, records);
             publishBuffer(pub, a.pool(), records, BridgeFixture.HUGE);
         }
         Receiver rx = link.receiver();
-        org.junit.jupiter.api.Assertions.assertTrue(rx.awaitThrough(records, Duration.ofSeconds(60)),
+        Assertions.assertTrue(rx.awaitThrough(records, Duration.ofSeconds(60)),
             () -> "received through " + rx.last() + link.transcripts());
-        org.junit.jupiter.api.Assertions.assertEquals(List.of(), rx.errors());
-        org.junit.jupiter.api.Assertions.assertEquals(records + 1, rx.received());
-        org.junit.jupiter.api.Assertions.assertEquals(records / 1000 + 1, rx.bigOnes());
+        Assertions.assertEquals(List.of(), rx.errors());
+        Assertions.assertEquals(records + 1, rx.received());
+        Assertions.assertEquals(records / 1000 + 1, rx.bigOnes());
     }
 
     /** Publishes records {@code from} (inclusive) to {@code to} (exclusive), waiting out back-pressure. */
@@ -112,13 +115,14 @@ final class Traffic {
         }
     }
 
-    private static void retry(java.util.function.LongSupplier offer) {
+    private static void retry(LongSupplier offer) {
         IdleStrategy idle = new BackoffIdleStrategy();
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         long r;
         while ((r = offer.getAsLong()) < 0) {
             if (r == Publication.CLOSED || System.nanoTime() > deadline) {
-                throw new AssertionError("publishing failed: " + (r == Publication.CLOSED ? "closed" : "60 s of back-pressure"));
+                throw new AssertionError("publishing failed: " + (r == Publication.CLOSED ? "closed"
+                    : "60 s of back-pressure"));
             }
             idle.idle();
         }

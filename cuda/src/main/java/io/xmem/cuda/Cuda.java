@@ -2,7 +2,9 @@ package io.xmem.cuda;
 
 import io.xmem.cuda.internal.CudaDriver;
 
+import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -76,12 +78,12 @@ public final class Cuda {
      * Page-locks host memory ({@code cuMemHostRegister}; a pool buffer's segment works), so that
      * copies between it and a device run at full speed; undo with {@link #unpageLock}.
      */
-    public static void pageLock(java.lang.foreign.MemorySegment host) {
+    public static void pageLock(MemorySegment host) {
         requireAvailable();
         CudaDriver.hostRegister(host);
     }
 
-    public static void unpageLock(java.lang.foreign.MemorySegment host) {
+    public static void unpageLock(MemorySegment host) {
         requireAvailable();
         CudaDriver.hostUnregister(host);
     }
@@ -89,7 +91,7 @@ public final class Cuda {
     /** The device with this UUID in this process's numbering; empty if this process cannot see it. */
     public static Optional<CudaDevice> deviceByUuid(byte[] uuid) {
         for (CudaDevice d : devices()) {
-            if (java.util.Arrays.equals(d.uuid(), uuid)) {
+            if (Arrays.equals(d.uuid(), uuid)) {
                 return Optional.of(d);
             }
         }

@@ -95,7 +95,9 @@ public final class CudaPool {
         return PoolAccess.acquireDevice(pool, size, timeout);
     }
 
-    /** Like {@link BufferPool#tryAcquireToken} for a device buffer: allocation-free, {@code NO_TOKEN} when exhausted. */
+    /**
+     * Like {@link BufferPool#tryAcquireToken} for a device buffer: allocation-free, {@code NO_TOKEN} when exhausted.
+     */
     public long tryAcquireToken(long size) {
         return PoolAccess.tryAcquireDeviceToken(pool, size);
     }

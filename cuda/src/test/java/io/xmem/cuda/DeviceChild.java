@@ -49,7 +49,8 @@ public final class DeviceChild {
                 String payload = child.execute(line.trim().split(" +"));
                 answer = payload.isEmpty() ? "OK" : "OK " + payload;
             } catch (RuntimeException | Error t) {
-                answer = "ERR " + t.getClass().getSimpleName() + " " + String.valueOf(t.getMessage()).replace('\n', ' ');
+                String message = String.valueOf(t.getMessage()).replace('\n', ' ');
+                answer = "ERR " + t.getClass().getSimpleName() + " " + message;
                 if (!(t instanceof XmemException)) {
                     t.printStackTrace(); // unexpected: goes to the test's output through stderr
                 }

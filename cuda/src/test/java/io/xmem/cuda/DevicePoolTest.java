@@ -97,7 +97,8 @@ class DevicePoolTest {
     void withoutCudaADevicePoolIsNotCreatedAndLeavesNoFiles() {
         assumeFalse(Cuda.isAvailable(), "this machine has a GPU; the no-GPU path is tested where there is none");
         CudaUnavailableException e = assertThrows(CudaUnavailableException.class, () -> fx.create(config()));
-        assertTrue(e.getMessage().contains(fx.name()) && e.getMessage().contains("CUDA is unavailable"), e.getMessage());
+        assertTrue(e.getMessage().contains(fx.name()) && e.getMessage().contains("CUDA is unavailable"),
+            e.getMessage());
         assertFalse(Files.exists(GpuFixture.poolFile(fx.name())));
         assertFalse(Files.exists(GpuFixture.lockFile(fx.name())));
     }

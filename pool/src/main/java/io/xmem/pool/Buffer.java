@@ -57,7 +57,7 @@ public final class Buffer implements AutoCloseable {
             throw new IllegalStateException("buffer closed");
         }
         if (device) {
-            throw new IllegalStateException("a device buffer's bytes are on the GPU: use io.xmem.cuda.CudaPool");
+            throw new IllegalStateException("a device buffer's bytes are on the GPU: use CudaPool (module xmem-cuda)");
         }
         return refs.memory().asSlice(offset, length);
     }

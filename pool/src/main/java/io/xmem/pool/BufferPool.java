@@ -235,7 +235,7 @@ public final class BufferPool implements AutoCloseable {
         long length = refs.heldLength(token);
         if (layout.device[sizeClass]) {
             throw new IllegalStateException("token 0x" + Long.toHexString(token) + " names a device buffer: its bytes "
-                + "are on the GPU (use io.xmem.cuda.CudaPool)");
+                + "are on the GPU (use CudaPool, module xmem-cuda)");
         }
         int slot = SlotDescriptor.tokenSlot(token);
         long capacity = layout.bufferSize[sizeClass];

@@ -213,7 +213,8 @@ public final class PoolConfig {
                 throw new InvalidConfigException("a pool needs at least one size class: add .sizeClass(bytes, count)");
             }
             if (sizeClasses.size() > MAX_SIZE_CLASSES) {
-                throw new InvalidConfigException("at most " + MAX_SIZE_CLASSES + " size classes, got " + sizeClasses.size());
+                throw new InvalidConfigException("at most " + MAX_SIZE_CLASSES + " size classes, got "
+                    + sizeClasses.size());
             }
             // Host classes first, then device classes; each kind in ascending buffer size.
             sizeClasses.sort(Comparator.comparing(SizeClass::device).thenComparingLong(SizeClass::bufferSize));
@@ -228,7 +229,8 @@ public final class PoolConfig {
                 slots += sizeClasses.get(i).count();
             }
             if (slots > MAX_SLOTS) {
-                throw new InvalidConfigException("at most " + MAX_SLOTS + " buffers per pool (24-bit slot index in a token), got " + slots);
+                throw new InvalidConfigException("at most " + MAX_SLOTS
+                    + " buffers per pool (24-bit slot index in a token), got " + slots);
             }
             return new PoolConfig(this);
         }

@@ -41,7 +41,8 @@ public final class PoolScope implements SegmentAllocator, AutoCloseable {
      */
     public MemorySegment alloc(long number, long elemSize) {
         if (number < 0 || elemSize <= 0) {
-            throw new IllegalArgumentException("alloc(" + number + ", " + elemSize + "): number must be >= 0, elemSize > 0");
+            throw new IllegalArgumentException("alloc(" + number + ", " + elemSize
+                + "): number must be >= 0, elemSize > 0");
         }
         long bytes;
         try {

@@ -1,15 +1,16 @@
 package io.xmem.pool;
 
+import io.xmem.pool.internal.SlotDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.LongAdder;
 
 import static io.xmem.pool.ChildJvm.hex;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class CloseRaceTest {
                                 continue;
                             }
                             try (Buffer again = pool.attach(b.token())) {
-                                again.segment().set(java.lang.foreign.ValueLayout.JAVA_BYTE, 0, (byte) 1);
+                                again.segment().set(ValueLayout.JAVA_BYTE, 0, (byte) 1);
                             } finally {
                                 b.close();
                             }
@@ -72,7 +73,7 @@ class CloseRaceTest {
                 StringBuilder masks = new StringBuilder();
                 for (int slot = 0; slot < COUNT; slot++) {
                     masks.append(" slot ").append(slot).append("=0x")
-                        .append(witness.ok("HOLDERS " + hex(io.xmem.pool.internal.SlotDescriptor.token(slot, 0))));
+                        .append(witness.ok("HOLDERS " + hex(SlotDescriptor.token(slot, 0))));
                 }
                 throw new AssertionError("round " + round + ": after the process at participant index " + index
                     + " closed the pool under its threads and a reclaim, only " + free + " of " + COUNT

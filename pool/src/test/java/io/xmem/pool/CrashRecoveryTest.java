@@ -1,5 +1,6 @@
 package io.xmem.pool;
 
+import io.xmem.pool.internal.ParticipantDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -7,6 +8,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static io.xmem.pool.ChildJvm.hex;
@@ -223,16 +226,16 @@ class CrashRecoveryTest {
         ChildJvm watcher = fx.childInPool();
         int deadIndex = 1 - watcher.index();
         PoolFileEditor editor = PoolFileEditor.of(fx.name());
-        long deadState = editor.participantEntry(deadIndex) + io.xmem.pool.internal.ParticipantDescriptor.STATE_OFFSET;
+        long deadState = editor.participantEntry(deadIndex) + ParticipantDescriptor.STATE_OFFSET;
 
-        java.util.concurrent.CompletableFuture<String> watching =
-            java.util.concurrent.CompletableFuture.supplyAsync(() -> watcher.ok("WATCH 3000"));
+        CompletableFuture<String> watching =
+            CompletableFuture.supplyAsync(() -> watcher.ok("WATCH 3000"));
         Thread.sleep(200); // let the watcher start; if it starts later the rounds just overlap less
         int rounds = 0;
         List<String> refused = new ArrayList<>();
         long end = System.nanoTime() + 2_000_000_000L;
         while (System.nanoTime() - end < 0) {
-            editor.writeInt(deadState, io.xmem.pool.internal.ParticipantDescriptor.STATE_ACTIVE);
+            editor.writeInt(deadState, ParticipantDescriptor.STATE_ACTIVE);
             rounds++;
             try (BufferPool pool = BufferPool.open(fx.name())) {
                 assertEquals(deadIndex, pool.participantIndex());
@@ -240,7 +243,7 @@ class CrashRecoveryTest {
                 refused.add(e.getMessage());
             }
         }
-        String watched = watching.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        String watched = watching.get(60, TimeUnit.SECONDS);
         assertTrue(refused.isEmpty(), refused.size() + " of " + rounds + " opens were refused although one entry "
             + "belonged to a dead process (the watcher called stats() " + watched + " times); first: "
             + (refused.isEmpty() ? "" : refused.getFirst()));

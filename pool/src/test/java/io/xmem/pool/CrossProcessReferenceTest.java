@@ -151,7 +151,8 @@ class CrossProcessReferenceTest {
         for (int i = 0; i < SMALL_COUNT; i++) {
             all.add(pool.acquire(10));
         }
-        Buffer reuse = all.stream().filter(x -> SlotDescriptor.tokenSlot(x.token()) == SlotDescriptor.tokenSlot(released))
+        Buffer reuse = all.stream().filter(x ->
+            SlotDescriptor.tokenSlot(x.token()) == SlotDescriptor.tokenSlot(released))
             .findFirst().orElseThrow();
         assertNotEquals(released, reuse.token(), "a reused slot gets a new generation");
         assertEquals("StaleTokenException", child.errType("ATTACH " + hex(released)));
@@ -190,7 +191,8 @@ class CrossProcessReferenceTest {
         }
 
         // A waiter in this process is served when the child releases.
-        CompletableFuture<Buffer> waiter = CompletableFuture.supplyAsync(() -> pool.acquire(BIG, Duration.ofSeconds(30)));
+        CompletableFuture<Buffer> waiter = CompletableFuture.supplyAsync(() -> pool.acquire(BIG,
+            Duration.ofSeconds(30)));
         child.ok("CLOSE " + first);
         Buffer got = waiter.get(40, TimeUnit.SECONDS);
         assertEquals(pool.participantIndex(), Long.numberOfTrailingZeros(pool.holders(got.token())));

@@ -9,8 +9,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -77,7 +79,7 @@ class NamesConfigPermissionsTest {
             () -> PoolConfig.builder().permissions("-w-------"),
             () -> PoolConfig.builder().permissions("rw-rw-rwz"),
             () -> PoolConfig.builder().permissions("rw"),
-            () -> PoolConfig.builder().permissions((java.util.Set<java.nio.file.attribute.PosixFilePermission>) null));
+            () -> PoolConfig.builder().permissions((Set<PosixFilePermission>) null));
         for (int i = 0; i < bad.size(); i++) {
             assertThrows(InvalidConfigException.class, bad.get(i), "bad configuration #" + i);
         }
@@ -104,16 +106,20 @@ class NamesConfigPermissionsTest {
     @Test
     void filesAreOwnerOnlyByDefault() throws Exception {
         fx.create(config());
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(PoolFixture.poolFile(fx.name()))));
-        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(PoolFixture.lockFile(fx.name()))));
+        assertEquals("rw-------",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(PoolFixture.poolFile(fx.name()))));
+        assertEquals("rw-------",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(PoolFixture.lockFile(fx.name()))));
     }
 
     @Test
     void configuredPermissionsAreHonouredDespiteTheUmask() throws Exception {
         // Group write is what a typical umask (022) strips; the pool must set it anyway.
         fx.create(PoolConfig.builder().sizeClass(4096, 2).permissions("rw-rw----").build());
-        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(PoolFixture.poolFile(fx.name()))));
-        assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(PoolFixture.lockFile(fx.name()))));
+        assertEquals("rw-rw----",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(PoolFixture.poolFile(fx.name()))));
+        assertEquals("rw-rw----",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(PoolFixture.lockFile(fx.name()))));
     }
 
     @Test

@@ -57,12 +57,14 @@ final class PoolFileEditor {
 
     /** Where participant entry {@code index} starts. */
     long participantEntry(int index) {
-        return readLong(PoolHeaderDescriptor.PARTICIPANT_TABLE_OFFSET_OFFSET) + (long) index * ParticipantDescriptor.LENGTH;
+        return readLong(PoolHeaderDescriptor.PARTICIPANT_TABLE_OFFSET_OFFSET)
+            + (long) index * ParticipantDescriptor.LENGTH;
     }
 
     /** Where the size class table entry {@code sizeClass} starts. */
     long sizeClassEntry(int sizeClass) {
-        return readLong(PoolHeaderDescriptor.SIZE_CLASS_TABLE_OFFSET_OFFSET) + (long) sizeClass * SizeClassDescriptor.LENGTH;
+        return readLong(PoolHeaderDescriptor.SIZE_CLASS_TABLE_OFFSET_OFFSET)
+            + (long) sizeClass * SizeClassDescriptor.LENGTH;
     }
 
     long slotLengthOffset(long token) {

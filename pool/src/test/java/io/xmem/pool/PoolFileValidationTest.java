@@ -8,9 +8,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import static io.xmem.pool.ChildJvm.hex;
@@ -79,7 +83,8 @@ class PoolFileValidationTest {
 
     @ParameterizedTest(name = "header field at {0}")
     @ValueSource(ints = {PoolHeaderDescriptor.HEADER_LENGTH_OFFSET, PoolHeaderDescriptor.STATE_OFFSET,
-        PoolHeaderDescriptor.FLAGS_OFFSET, PoolHeaderDescriptor.FILE_LENGTH_OFFSET, PoolHeaderDescriptor.ALIGNMENT_OFFSET,
+        PoolHeaderDescriptor.FLAGS_OFFSET, PoolHeaderDescriptor.FILE_LENGTH_OFFSET,
+            PoolHeaderDescriptor.ALIGNMENT_OFFSET,
         PoolHeaderDescriptor.MAX_PARTICIPANTS_OFFSET, PoolHeaderDescriptor.SIZE_CLASS_COUNT_OFFSET,
         PoolHeaderDescriptor.PARTICIPANT_TABLE_OFFSET_OFFSET, PoolHeaderDescriptor.SIZE_CLASS_TABLE_OFFSET_OFFSET,
         PoolHeaderDescriptor.SLOT_TABLE_OFFSET_OFFSET, PoolHeaderDescriptor.DATA_OFFSET_OFFSET,
@@ -125,7 +130,7 @@ class PoolFileValidationTest {
         BufferPool.create(source, config()).close();
         byte[] image = Files.readAllBytes(PoolFixture.poolFile(source));
         BufferPool.delete(source);
-        java.nio.ByteBuffer.wrap(image).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+        ByteBuffer.wrap(image).order(ByteOrder.LITTLE_ENDIAN)
             .putInt(PoolHeaderDescriptor.STATE_OFFSET, PoolHeaderDescriptor.STATE_INITIALISING);
         return image;
     }
@@ -140,8 +145,8 @@ class PoolFileValidationTest {
         System.arraycopy(image, 0, partial, 0, Math.min(prefixBytes, image.length));
         Files.write(PoolFixture.poolFile(fx.name()), partial);
         ChildJvm child = fx.child();
-        java.util.concurrent.CompletableFuture<String> opened =
-            java.util.concurrent.CompletableFuture.supplyAsync(() -> child.call("OPEN " + fx.name()));
+        CompletableFuture<String> opened =
+            CompletableFuture.supplyAsync(() -> child.call("OPEN " + fx.name()));
         Thread.sleep(300); // let the child reach its wait; if it is slower, the test only proves less
         assertTrue(!opened.isDone() || opened.get().startsWith("OK"),
             "with " + prefix + " written the opener must wait for READY, but it answered: " + opened.getNow(""));
@@ -149,7 +154,7 @@ class PoolFileValidationTest {
         PoolFileEditor editor = PoolFileEditor.of(fx.name());
         editor.writeBytes(0, image, 0, image.length); // everything, the state still INITIALISING
         editor.writeInt(PoolHeaderDescriptor.STATE_OFFSET, PoolHeaderDescriptor.STATE_READY); // last
-        String answer = opened.get(ChildJvm.ANSWER_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        String answer = opened.get(ChildJvm.ANSWER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
         assertTrue(answer.startsWith("OK"), "with " + prefix + " written first, the open must succeed once READY: "
             + answer);
         try (BufferPool pool = fx.open(); Buffer b = pool.acquire(10)) {

@@ -201,7 +201,8 @@ final class StressWorkload {
             long iteration = s.get(ValueLayout.JAVA_LONG, ITERATION);
             long length = s.get(ValueLayout.JAVA_LONG, LENGTH);
             long seen = s.get(ValueLayout.JAVA_LONG, TOKEN);
-            if (seen != token || s.get(ValueLayout.JAVA_LONG, CHECK) != check(owner, thread, iteration, token, length)) {
+            if (seen != token || s.get(ValueLayout.JAVA_LONG, CHECK) != check(owner, thread, iteration, token,
+                length)) {
                 error("attach(0x" + Long.toHexString(token) + ") reached a buffer tagged for token 0x"
                     + Long.toHexString(seen) + " (a stale token reached new data, or the tag was overwritten)");
                 return;

@@ -134,7 +134,8 @@ class TransitionRaceTest {
             threads.add(new Thread(() -> {
                 ThreadLocalRandom rnd = ThreadLocalRandom.current();
                 while (System.nanoTime() - end < 0 && failure.get() == null) {
-                    expect(failure, holdAndCheck(pool, token, tag, myBit, rnd, failure), "the pinned buffer went stale");
+                    expect(failure, holdAndCheck(pool, token, tag, myBit, rnd, failure),
+                        "the pinned buffer went stale");
                     attached.increment();
                     spin(rnd.nextInt(100));
                 }
@@ -174,7 +175,8 @@ class TransitionRaceTest {
                 expect(failure, (pool.holders(token) & myBit) != 0, "bit clear while holding a retained handle");
             }
             spin(rnd.nextInt(50));
-            expect(failure, a.segment().get(ValueLayout.JAVA_LONG, 0) == expectedTag, "bytes changed under a held handle");
+            expect(failure, a.segment().get(ValueLayout.JAVA_LONG, 0) == expectedTag,
+                "bytes changed under a held handle");
             return true;
         } finally {
             a.close();

@@ -116,7 +116,7 @@ public final class Message {
         }
         if (device) {
             resolve(); // a record whose token names a host buffer is damage, not a usage error
-            throw new IllegalStateException("the message refers to a device buffer: use io.xmem.cuda.CudaPool");
+            throw new IllegalStateException("the message refers to a device buffer: use CudaPool (module xmem-cuda)");
         }
         if (resolved < 0) {
             resolved = resolve();

@@ -129,7 +129,10 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
      */
     public abstract long tryClaim(int length, RecordClaim claim);
 
-    /** {@link #tryClaim(int, RecordClaim)} with the publication's own claim, reached by {@link #claimed()}, {@link #commit()}, {@link #abort()}. */
+    /**
+     * {@link #tryClaim(int, RecordClaim)} with the publication's own claim, reached by {@link #claimed()}, {@link
+     * #commit()}, {@link #abort()}.
+     */
     public final long tryClaim(int length) {
         return tryClaim(length, ownClaim);
     }
@@ -170,7 +173,8 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
         long length = message.byteSize();
         if (length > maxInline) {
             throw new MessageTooLongException("ring '" + mapped.name() + "': inline message of " + length
-                + " bytes exceeds the ring's maximum of " + maxInline + "; put it in a pool buffer and offer the buffer");
+                + " bytes exceeds the ring's maximum of " + maxInline
+                + "; put it in a pool buffer and offer the buffer");
         }
         return HEADER_LENGTH + (int) length;
     }

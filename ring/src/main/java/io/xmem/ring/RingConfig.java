@@ -126,7 +126,8 @@ public final class RingConfig {
         /** Subscribers the ring admits at once (1..1024); default 16. */
         public Builder maxSubscribers(int maxSubscribers) {
             if (maxSubscribers < 1 || maxSubscribers > MAX_SUBSCRIBERS) {
-                throw new InvalidConfigException("maxSubscribers must be 1.." + MAX_SUBSCRIBERS + ", was " + maxSubscribers);
+                throw new InvalidConfigException("maxSubscribers must be 1.." + MAX_SUBSCRIBERS + ", was "
+                    + maxSubscribers);
             }
             this.maxSubscribers = maxSubscribers;
             return this;

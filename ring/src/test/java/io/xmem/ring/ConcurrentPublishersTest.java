@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +70,7 @@ class ConcurrentPublishersTest {
                 }, 256);
                 received += n;
                 if (n == 0) {
-                    sub.await(java.time.Duration.ofMillis(10));
+                    sub.await(Duration.ofMillis(10));
                 }
             }
             assertEquals(count, next[1]);

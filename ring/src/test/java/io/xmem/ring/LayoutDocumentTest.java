@@ -128,7 +128,8 @@ class LayoutDocumentTest {
                     fail(where(table) + ": field '" + row.field() + "' has no descriptor constant in this test's map");
                 }
                 assertEquals(intConstant(table.descriptor(), constant), row.offset(),
-                    where(table) + ": '" + row.field() + "' (" + table.descriptor().getSimpleName() + "." + constant + ")");
+                    where(table) + ": '" + row.field() + "' (" + table.descriptor().getSimpleName() + "." + constant
+                        + ")");
                 documented.computeIfAbsent(table.descriptor(), c -> new HashSet<>()).add(constant);
             }
             assertEquals(new TreeSet<>(table.fields().keySet()), new TreeSet<>(fieldNames(rows)),
@@ -203,9 +204,11 @@ class LayoutDocumentTest {
         int expected = table.start();
         for (Row row : rows) {
             if (table.tiled()) {
-                assertEquals(expected, row.offset(), where(table) + ": row '" + row.field() + "' after a gap or overlap");
+                assertEquals(expected, row.offset(), where(table) + ": row '" + row.field()
+                    + "' after a gap or overlap");
             } else {
-                assertTrue(row.offset() >= expected, where(table) + ": row '" + row.field() + "' overlaps the one before");
+                assertTrue(row.offset() >= expected, where(table) + ": row '" + row.field()
+                    + "' overlaps the one before");
             }
             expected = row.size() < 0 ? table.end() : row.offset() + row.size();
         }

@@ -13,6 +13,7 @@ import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +60,8 @@ class PythonReaderTest {
              Publication pub = ring.publication()) {
             python = new ProcessBuilder("python3", SCRIPT.toString(), name, "--count", Integer.toString(records),
                 "--timeout", "60").redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
+            BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(),
+                StandardCharsets.UTF_8));
             String joined = out.readLine();
             assertNotNull(joined, "the reader printed nothing");
             assertTrue(joined.startsWith("joined as subscriber"), joined);
@@ -72,7 +74,7 @@ class PythonReaderTest {
                 if (i % 3 == 0) {
                     // 100 references through 16 buffers: Python releases no pins itself; an exhausted
                     // acquire has the ring drop the pins of what the reader has passed.
-                    try (Buffer b = p.acquire(bytes.length + 100, java.time.Duration.ofSeconds(60))) {
+                    try (Buffer b = p.acquire(bytes.length + 100, Duration.ofSeconds(60))) {
                         MemorySegment s = b.segment();
                         MemorySegment.copy(bytes, 0, s, ValueLayout.JAVA_BYTE, 100, bytes.length);
                         do {

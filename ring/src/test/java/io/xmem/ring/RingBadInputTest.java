@@ -2,6 +2,8 @@ package io.xmem.ring;
 
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
+import io.xmem.pool.CorruptPoolException;
+import io.xmem.pool.IncompatibleLayoutException;
 import io.xmem.pool.PoolConfig;
 import io.xmem.ring.internal.RecordDescriptor;
 import io.xmem.ring.internal.RingHeaderDescriptor;
@@ -14,7 +16,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 import static io.xmem.ring.RingCrossProcessStreamTest.publisher;
 import static io.xmem.ring.RingCrossProcessStreamTest.subscriber;
@@ -35,7 +36,8 @@ class RingBadInputTest {
     }
 
     private static void assertFails(String answer, Class<?> type, String... fragments) {
-        assertTrue(answer.startsWith(type.getSimpleName() + " "), "expected " + type.getSimpleName() + " but got: " + answer);
+        assertTrue(answer.startsWith(type.getSimpleName() + " "), "expected " + type.getSimpleName() + " but got: "
+            + answer);
         for (String f : fragments) {
             assertTrue(answer.contains(f), "the message should name '" + f + "': " + answer);
         }
@@ -64,7 +66,7 @@ class RingBadInputTest {
         assertNotEquals(oldId, again.id());
 
         RingChildJvm child = fx.child();
-        assertFails(child.err("OPEN " + name), io.xmem.pool.IncompatibleLayoutException.class, "'" + pool + "'");
+        assertFails(child.err("OPEN " + name), IncompatibleLayoutException.class, "'" + pool + "'");
         assertAlive(child);
     }
 
@@ -90,9 +92,9 @@ class RingBadInputTest {
             default -> throw new IllegalArgumentException(field);
         };
         RingChildJvm child = fx.child();
-        assertFails(child.err("OPEN " + name), io.xmem.pool.IncompatibleLayoutException.class, expected);
+        assertFails(child.err("OPEN " + name), IncompatibleLayoutException.class, expected);
         assertAlive(child);
-        assertThrows(io.xmem.pool.IncompatibleLayoutException.class, () -> Ring.open(name), "and in this JVM too");
+        assertThrows(IncompatibleLayoutException.class, () -> Ring.open(name), "and in this JVM too");
     }
 
     @Test
@@ -102,7 +104,7 @@ class RingBadInputTest {
         byte[] text = "#!/bin/sh\necho this is not a ring\n".repeat(200).getBytes(StandardCharsets.US_ASCII);
         Files.write(file, text);
         RingChildJvm child = fx.child();
-        assertFails(child.err("OPEN " + name), io.xmem.pool.IncompatibleLayoutException.class, "not an xmem ring");
+        assertFails(child.err("OPEN " + name), IncompatibleLayoutException.class, "not an xmem ring");
         assertAlive(child);
         assertArrayEquals(text, Files.readAllBytes(file), "the foreign file is left as it was");
     }
@@ -114,8 +116,10 @@ class RingBadInputTest {
         int max = RingConfig.builder().capacity(CAPACITY).build().maxInlineLength();
         subscriber(fx, name);
         RingChildJvm pub = publisher(fx, name);
-        assertFails(pub.err("OFFERINLINE " + name + " " + (max + 1)), MessageTooLongException.class, Integer.toString(max));
-        assertTrue(Long.parseLong(pub.ok("OFFERINLINE " + name + " " + max)) > 0, "the longest allowed message is published");
+        assertFails(pub.err("OFFERINLINE " + name + " " + (max + 1)), MessageTooLongException.class,
+            Integer.toString(max));
+        assertTrue(Long.parseLong(pub.ok("OFFERINLINE " + name + " " + max)) > 0,
+            "the longest allowed message is published");
         assertAlive(pub);
     }
 
@@ -177,7 +181,7 @@ class RingBadInputTest {
         RingFiles.writeLong(file, RingFiles.recordOffset(file, r.position()) + RecordDescriptor.REF_TOKEN_OFFSET,
             r.freeToken());
 
-        assertFails(r.sub().err("POLL " + r.name() + " 10 10"), io.xmem.pool.CorruptPoolException.class,
+        assertFails(r.sub().err("POLL " + r.name() + " 10 10"), CorruptPoolException.class,
             Long.toHexString(r.freeToken()));
         assertAlive(r.sub());
     }

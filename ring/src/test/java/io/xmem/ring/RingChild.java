@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The other process of the cross-process ring tests: a ring user driven by line commands on
@@ -111,7 +112,8 @@ public final class RingChild {
             }
             case "OFFER" -> Long.toString(offerOnce(pub(c[1]), ring(c[1]).pool(), Long.parseLong(c[2]),
                 Integer.parseInt(c[3])));
-            case "OFFERINLINE" -> Long.toString(pub(c[1]).offer(MemorySegment.ofArray(new byte[Integer.parseInt(c[2])])));
+            case "OFFERINLINE" ->
+                Long.toString(pub(c[1]).offer(MemorySegment.ofArray(new byte[Integer.parseInt(c[2])])));
             case "OFFERREF2" -> offerToBoth(Long.parseLong(c[1]), c[2], c[3]);
             case "POLL" -> poll(c[1], Integer.parseInt(c[2]), Integer.parseInt(c[3]));
             case "PUBLISH" -> start(new PublishJob(pub(c[1]), ring(c[1]).pool(), Long.parseLong(c[2]),
@@ -277,7 +279,8 @@ public final class RingChild {
 
         String failureText() {
             Throwable t = failure;
-            return t == null ? "" : " failure=" + (t.getClass().getSimpleName() + ":" + oneLine(t.getMessage())).replace(' ', '_');
+            return t == null ? "" : " failure=" + (t.getClass().getSimpleName() + ":"
+                + oneLine(t.getMessage())).replace(' ', '_');
         }
 
         static void idle(int n) {
@@ -329,7 +332,8 @@ public final class RingChild {
                         Payloads.fillBuffer(buf.segment(), seq);
                         long offset = Payloads.refOffset(seq);
                         long s = seq;
-                        r = retry(() -> pub.offer(buf, offset, Payloads.REF_SIZE - offset, Payloads.timestamp(s), s), seq);
+                        r = retry(() -> pub.offer(buf, offset, Payloads.REF_SIZE - offset, Payloads.timestamp(s), s),
+                            seq);
                     }
                 } else {
                     int length = Payloads.writeInline(inline, seq);
@@ -344,7 +348,7 @@ public final class RingChild {
             }
         }
 
-        private long retry(java.util.function.LongSupplier offer, long seq) {
+        private long retry(LongSupplier offer, long seq) {
             for (int n = 0; ; n++) {
                 long r = offer.getAsLong();
                 if (r > 0) {

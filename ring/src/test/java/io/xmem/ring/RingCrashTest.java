@@ -131,7 +131,8 @@ class RingCrashTest {
             RingChildJvm pub = publisher(fx, name);
             pub.ok("PUBLISH " + name + " " + next + " 100000000 " + REF_EVERY);
             long target = next + 5_000;
-            await("subscribers to get past seq " + target, () -> num(subs.get(1).okPairs("PROGRESS"), "lastSeq") >= target);
+            await("subscribers to get past seq " + target, () -> num(subs.get(1).okPairs("PROGRESS"),
+                "lastSeq") >= target);
             sleep(ThreadLocalRandom.current().nextInt(5));
             pub.kill9();
 
@@ -148,7 +149,8 @@ class RingCrashTest {
                 // cover yet (the next publisher recovers past it).
                 long position = num(r, "position");
                 assertTrue(position == tail || position > tail && position - tail <= 256,
-                    "round " + round + ": the subscriber stopped at the tail " + tail + " or one record after it: " + r);
+                    "round " + round + ": the subscriber stopped at the tail " + tail + " or one record after it: "
+                        + r);
             }
             assertEquals(num(a, "position"), num(b, "position"), "both subscribers stopped at the same place");
             long lastSeq = num(a, "lastSeq");

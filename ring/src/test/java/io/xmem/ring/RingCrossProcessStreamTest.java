@@ -2,6 +2,7 @@ package io.xmem.ring;
 
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
+import io.xmem.ring.internal.RecordDescriptor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,7 +28,7 @@ class RingCrossProcessStreamTest {
 
     /** Enough 4 KiB buffers for every reference a full log can hold, plus a few held outside it. */
     static BufferPool poolFor(RingFixture fx, String pool, int ringCapacity) {
-        int count = ringCapacity / io.xmem.ring.internal.RecordDescriptor.aligned(io.xmem.ring.internal.RecordDescriptor.REF_RECORD_LENGTH) + 16;
+        int count = ringCapacity / RecordDescriptor.aligned(RecordDescriptor.REF_RECORD_LENGTH) + 16;
         return fx.track(BufferPool.create(pool, PoolConfig.builder().sizeClass(Payloads.REF_SIZE, count).build()));
     }
 
@@ -52,7 +53,8 @@ class RingCrossProcessStreamTest {
         assertEquals(Long.toString(count), r.get("received"), who + " " + r);
         assertEquals(Long.toString(first), r.get("firstSeq"), who + " " + r);
         assertEquals(Long.toString(first + count - 1), r.get("lastSeq"), who + " " + r);
-        assertEquals(Long.toHexString(Payloads.expectedChecksum(first, count)), r.get("checksum"), who + " checksum " + r);
+        assertEquals(Long.toHexString(Payloads.expectedChecksum(first, count)), r.get("checksum"), who + " checksum "
+            + r);
         long refs = 0;
         for (long s = first; s < first + count; s++) {
             refs += Payloads.isReference(s, REF_EVERY) ? 1 : 0;
@@ -112,7 +114,8 @@ class RingCrossProcessStreamTest {
         Map<String, String> published = pub.okPairs("AWAIT " + STREAM_GUARD.toMillis(), STREAM_GUARD.plusSeconds(5));
         assertEquals(Integer.toString(records), published.get("published"), published.toString());
         for (int i = 0; i < subs.size(); i++) {
-            Map<String, String> seen = subs.get(i).okPairs("AWAIT " + STREAM_GUARD.toMillis(), STREAM_GUARD.plusSeconds(5));
+            Map<String, String> seen = subs.get(i).okPairs("AWAIT " + STREAM_GUARD.toMillis(),
+                STREAM_GUARD.plusSeconds(5));
             assertSawAll(seen, 0, records, "subscriber " + i + " (poll limit " + pollLimits[i] + ")");
         }
         assertEquals(total, p.stats().totalFree(), "every referenced buffer is free once all three passed it");
@@ -138,8 +141,10 @@ class RingCrossProcessStreamTest {
         RingChildJvm pub = publisher(fx, name);
         pub.ok("PUBLISH " + name + " 0 " + records + " " + REF_EVERY);
         pub.okPairs("AWAIT " + STREAM_GUARD.toMillis(), STREAM_GUARD.plusSeconds(5));
-        assertSawAll(sub.okPairs("AWAIT " + STREAM_GUARD.toMillis(), STREAM_GUARD.plusSeconds(5)), 0, records, "retainer");
-        assertSawAll(plain.okPairs("AWAIT " + STREAM_GUARD.toMillis(), STREAM_GUARD.plusSeconds(5)), 0, records, "plain");
+        assertSawAll(sub.okPairs("AWAIT " + STREAM_GUARD.toMillis(), STREAM_GUARD.plusSeconds(5)), 0, records,
+            "retainer");
+        assertSawAll(plain.okPairs("AWAIT " + STREAM_GUARD.toMillis(), STREAM_GUARD.plusSeconds(5)), 0, records,
+            "plain");
         sub.ok("CLOSESUB " + name);
         plain.ok("CLOSESUB " + name);
         pub.ok("CLOSEPUB " + name);

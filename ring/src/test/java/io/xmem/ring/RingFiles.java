@@ -5,6 +5,7 @@ import io.xmem.ring.internal.RingHeaderDescriptor;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -78,13 +79,14 @@ final class RingFiles {
     static int writeInlineRecord(Path ring, long position, long seq, boolean commit) {
         long record = recordOffset(ring, position);
         byte[] body = new byte[Payloads.inlineLength(seq)];
-        Payloads.writeInline(java.lang.foreign.MemorySegment.ofArray(body), seq);
+        Payloads.writeInline(MemorySegment.ofArray(body), seq);
         write(ring, record + RecordDescriptor.HEADER_LENGTH, body);
         int length = RecordDescriptor.HEADER_LENGTH + body.length;
         writeInt(ring, record + RecordDescriptor.LENGTH_OFFSET, length);
         writeInt(ring, record + RecordDescriptor.TYPE_OFFSET, RecordDescriptor.TYPE_INLINE);
         // records are numbered 0, 1, 2...: the next number is the ring's published count
-        writeLong(ring, record + RecordDescriptor.SEQUENCE_OFFSET, readLong(ring, RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET));
+        writeLong(ring, record + RecordDescriptor.SEQUENCE_OFFSET, readLong(ring,
+            RingHeaderDescriptor.PUBLISHED_COUNT_OFFSET));
         if (commit) {
             writeLong(ring, record + RecordDescriptor.COMMIT_OFFSET, position);
         }

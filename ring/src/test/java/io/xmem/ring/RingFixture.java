@@ -1,6 +1,5 @@
 package io.xmem.ring;
 
-import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
 import io.xmem.pool.testing.Cleanup;
 import org.junit.jupiter.api.extension.AfterEachCallback;

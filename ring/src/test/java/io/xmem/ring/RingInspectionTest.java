@@ -53,6 +53,7 @@ class RingInspectionTest {
         PoolSnapshot p = PoolInspection.inspect(pool);
         assertTrue(p.participants().stream().noneMatch(x -> x.pid() == ProcessHandle.current().pid()),
             "inspecting the ring did not open its pool here: " + p);
-        assertEquals(2, p.sizeClasses().getFirst().pinned(), "records 1 and 3 are references, pinned by the ring: " + p);
+        assertEquals(2, p.sizeClasses().getFirst().pinned(), "records 1 and 3 are references, pinned by the ring: "
+            + p);
     }
 }

@@ -71,7 +71,8 @@ class RingRecordBoundaryTest {
             expected.add(i);
         }
         assertFalse(seen.contains(0xBADL), "the first record's payload bytes were delivered as a record at position "
-            + phantom + " (0xBAD = 2989); last records seen: " + seen.subList(Math.max(0, seen.size() - 3), seen.size()));
+            + phantom + " (0xBAD = 2989); last records seen: " + seen.subList(Math.max(0, seen.size() - 3),
+            seen.size()));
         assertEquals(expected, seen);
         assertEquals(CAPACITY + 32, sub.position());
     }

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.xmem.ring.RingCrossProcessStreamTest.publisher;
 import static io.xmem.ring.RingCrossProcessStreamTest.subscriber;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -26,7 +25,8 @@ class RingSharedPoolTest {
     @Test
     void aBufferInTwoRingsIsReleasedOnlyWhenBothRingsSubscribersPassed() {
         String pool = fx.pool();
-        BufferPool p = fx.track(BufferPool.create(pool, PoolConfig.builder().sizeClass(Payloads.REF_SIZE, BUFFERS).build()));
+        BufferPool p = fx.track(BufferPool.create(pool, PoolConfig.builder().sizeClass(Payloads.REF_SIZE,
+            BUFFERS).build()));
         String a = fx.ring();
         String b = fx.ring();
         fx.track(Ring.create(a, RingConfig.builder().capacity(4096).pool(pool).build()));
@@ -42,7 +42,8 @@ class RingSharedPoolTest {
         long seq = 9;
         for (boolean aFirst : new boolean[] {true, false}) {
             long token = Long.parseUnsignedLong(pub.ok("OFFERREF2 " + seq + " " + a + " " + b), 16);
-            assertEquals(BUFFERS - 1, p.stats().totalFree(), "pinned by both rings after the publisher closed its handle");
+            assertEquals(BUFFERS - 1, p.stats().totalFree(),
+                "pinned by both rings after the publisher closed its handle");
             assertEquals(2, pins(p, token));
             assertEquals(0, p.holders(token), "no process holds it: only the rings' pins");
 
@@ -59,7 +60,8 @@ class RingSharedPoolTest {
                 grabbed.add(g);
             }
             assertEquals(BUFFERS - 1, grabbed.size());
-            assertTrue(grabbed.stream().noneMatch(g -> SlotDescriptor.tokenSlot(g.token()) == SlotDescriptor.tokenSlot(token)));
+            assertTrue(grabbed.stream().noneMatch(g ->
+                SlotDescriptor.tokenSlot(g.token()) == SlotDescriptor.tokenSlot(token)));
             assertPolled(second.okPairs("POLL " + (aFirst ? b : a) + " 10 10"), seq); // pattern intact
             grabbed.forEach(Buffer::close);
 

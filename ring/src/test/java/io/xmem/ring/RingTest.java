@@ -3,13 +3,21 @@ package io.xmem.ring;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
+import io.xmem.pool.XmemException;
+import io.xmem.ring.internal.Futex;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -112,7 +120,7 @@ class RingTest {
              Publication pub = ring.publication();
              Subscription sub = ring.subscription()) {
             assertThrows(MessageTooLongException.class, () -> pub.offer(MemorySegment.ofArray(new byte[4096])));
-            assertThrows(io.xmem.pool.XmemException.class, ring::publication, "one publication at a time");
+            assertThrows(XmemException.class, ring::publication, "one publication at a time");
             assertThrows(RingExistsException.class, () -> Ring.create(name, RingConfig.builder().build()));
             assertThrows(RingNotFoundException.class, () -> Ring.open(name + "-missing"));
         }
@@ -146,8 +154,8 @@ class RingTest {
         try (Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).build());
              Publication pub = ring.publication()) {
             Subscription sub = ring.subscription();
-            java.util.concurrent.atomic.AtomicReference<Boolean> woke = new java.util.concurrent.atomic.AtomicReference<>();
-            Thread waiter = new Thread(() -> woke.set(sub.await(java.time.Duration.ofSeconds(30))));
+            AtomicReference<Boolean> woke = new AtomicReference<>();
+            Thread waiter = new Thread(() -> woke.set(sub.await(Duration.ofSeconds(30))));
             waiter.start();
             Thread.sleep(200); // let it go to sleep
             assertTrue(waiter.isAlive(), "nothing published yet: still asleep");
@@ -157,7 +165,7 @@ class RingTest {
             assertTrue(woke.get());
             assertEquals(1, sub.poll(m -> { }, 10));
 
-            Thread second = new Thread(() -> woke.set(sub.await(java.time.Duration.ofSeconds(30))));
+            Thread second = new Thread(() -> woke.set(sub.await(Duration.ofSeconds(30))));
             second.start();
             Thread.sleep(200);
             assertTrue(second.isAlive());
@@ -165,7 +173,7 @@ class RingTest {
             second.join(10_000);
             assertFalse(second.isAlive(), "closing the subscription woke it");
             assertFalse(woke.get());
-            assertTrue(io.xmem.ring.internal.Futex.AVAILABLE, io.xmem.ring.internal.Futex.UNAVAILABLE);
+            assertTrue(Futex.AVAILABLE, Futex.UNAVAILABLE);
         }
     }
 
@@ -206,7 +214,8 @@ class RingTest {
             assertEquals(total, fastCount, "the subscriber that kept pace lost nothing");
             assertEquals(0, fast.lostRecords());
             assertTrue(slow.lostRecords() > 0, "the stalled subscriber was lapped");
-            assertEquals(total, slowSeen.size() + slow.lostRecords(), "what it saw plus what it was told it lost is everything");
+            assertEquals(total, slowSeen.size() + slow.lostRecords(),
+                "what it saw plus what it was told it lost is everything");
             for (int i = 1; i < slowSeen.size(); i++) {
                 assertTrue(slowSeen.get(i) > slowSeen.get(i - 1), "in order after resuming");
             }
@@ -216,8 +225,8 @@ class RingTest {
             assertTrue(stats.lossy());
             assertTrue(stats.laps() >= 1);
             assertEquals(2, stats.subscribers().size());
-            assertEquals(java.util.Set.of(0L, slow.lostRecords()),
-                java.util.Set.copyOf(stats.subscribers().stream().map(RingStats.SubscriberStats::lost).toList()),
+            assertEquals(Set.of(0L, slow.lostRecords()),
+                Set.copyOf(stats.subscribers().stream().map(RingStats.SubscriberStats::lost).toList()),
                 "each subscriber's losses are readable from the file");
             stats.subscribers().forEach(sub -> {
                 assertTrue(sub.alive());
@@ -237,7 +246,7 @@ class RingTest {
              Subscription sub = ring.subscription();
              Publication first = ring.concurrentPublication();
              Publication second = ring.concurrentPublication()) {
-            assertThrows(io.xmem.pool.XmemException.class, ring::publication, "no exclusive one beside concurrent ones");
+            assertThrows(XmemException.class, ring::publication, "no exclusive one beside concurrent ones");
             int threads = 4;
             int each = 5_000;
             List<Thread> workers = new ArrayList<>();
@@ -249,7 +258,7 @@ class RingTest {
                         long r;
                         do {
                             if (i % 7 == 0) {
-                                try (Buffer buf = p.acquire(16, java.time.Duration.ofSeconds(10))) {
+                                try (Buffer buf = p.acquire(16, Duration.ofSeconds(10))) {
                                     buf.segment().set(ValueLayout.JAVA_LONG, 0, id);
                                     buf.segment().set(ValueLayout.JAVA_LONG, 8, i);
                                     r = pub.offer(buf, 0, 16, id, i);
@@ -331,7 +340,7 @@ class RingTest {
         try (Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).wakeups(false).build());
              Publication pub = ring.publication();
              Subscription sub = ring.subscription()) {
-            assertFalse(sub.await(java.time.Duration.ofMillis(20)), "nothing published: times out");
+            assertFalse(sub.await(Duration.ofMillis(20)), "nothing published: times out");
             Thread publisher = new Thread(() -> {
                 try {
                     Thread.sleep(50);
@@ -341,7 +350,7 @@ class RingTest {
                 pub.offer(MemorySegment.ofArray(new long[] {7}));
             });
             publisher.start();
-            assertTrue(sub.await(java.time.Duration.ofSeconds(30)), "a record arrived");
+            assertTrue(sub.await(Duration.ofSeconds(30)), "a record arrived");
             assertEquals(1, sub.poll(m -> assertEquals(7, m.getLong(0)), 10));
             publisher.join();
         }
@@ -355,8 +364,8 @@ class RingTest {
         try (Ring ring = Ring.create(name, RingConfig.builder().capacity(4096).build());
              Publication pub = ring.publication();
              Subscription sub = ring.subscription()) {
-            org.agrona.concurrent.IdleStrategy idle = new org.agrona.concurrent.BackoffIdleStrategy(
-                10, 10, java.util.concurrent.TimeUnit.MICROSECONDS.toNanos(1), java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(1));
+            IdleStrategy idle = new BackoffIdleStrategy(
+                10, 10, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MILLISECONDS.toNanos(1));
             List<Long> got = new ArrayList<>();
             Thread reader = new Thread(() -> {
                 while (got.size() < 1000) {

@@ -9,6 +9,7 @@ import org.agrona.IoUtil;
 
 import java.io.File;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Aeron client of one bridge and, unless an external driver is named, its own embedded media
@@ -24,7 +25,7 @@ public final class AeronMedia implements AutoCloseable {
     /** Directory prefix of embedded drivers, followed by the pid: tests clean up by it. */
     public static final String EMBEDDED_PREFIX = "xmem-bridge-";
     private static final long DRIVER_WAIT_MS = 10_000;
-    private static final java.util.concurrent.atomic.AtomicInteger EMBEDDED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger EMBEDDED = new AtomicInteger();
 
     private final MediaDriver driver;
     private final Aeron aeron;

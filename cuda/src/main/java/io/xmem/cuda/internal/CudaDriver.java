@@ -305,7 +305,8 @@ public final class CudaDriver {
     /** The device's 16-byte UUID: stable across processes whatever their device numbering. */
     public static byte[] deviceUuid(int device) {
         return invokeOut("cuDeviceGetUuid", "cuDeviceGetUuid", calls().cuDeviceGetUuid,
-            MemoryLayout.sequenceLayout(16, JAVA_BYTE), (h, out) -> (int) h.invokeExact(out, device)).toArray(JAVA_BYTE);
+            MemoryLayout.sequenceLayout(16, JAVA_BYTE), (h, out) -> (int) h.invokeExact(out,
+                device)).toArray(JAVA_BYTE);
     }
 
     /** Retains the device's primary context (one per device and process) and returns it. */
@@ -366,7 +367,8 @@ public final class CudaDriver {
     }
 
     public static void hostUnregister(MemorySegment host) {
-        invoke("cuMemHostUnregister", "cuMemHostUnregister", calls().cuMemHostUnregister, h -> (int) h.invokeExact(host));
+        invoke("cuMemHostUnregister", "cuMemHostUnregister", calls().cuMemHostUnregister, h ->
+            (int) h.invokeExact(host));
     }
 
     // ------------------------------------------------------------------ IPC

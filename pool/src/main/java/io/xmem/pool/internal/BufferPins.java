@@ -30,7 +30,9 @@ public interface BufferPins {
 
     boolean isDeviceClass(int sizeClass);
 
-    /** The length of a pinned buffer, checked (for a reader that borrows it); {@code CorruptPoolException} if unpinned. */
+    /**
+     * The length of a pinned buffer, checked (for a reader that borrows it); {@code CorruptPoolException} if unpinned.
+     */
     long pinnedLength(long token, int sizeClass);
 
     /** Where the buffer {@code token} names starts in {@link #memory()}. */

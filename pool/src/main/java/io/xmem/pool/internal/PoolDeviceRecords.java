@@ -119,7 +119,8 @@ final class PoolDeviceRecords implements DeviceRecords {
 
     @Override
     public void markMemoryReleased() {
-        INT.setRelease(file, (long) PoolHeaderDescriptor.DEVICE_MEMORY_OFFSET, PoolHeaderDescriptor.DEVICE_MEMORY_RELEASED);
+        INT.setRelease(file, (long) PoolHeaderDescriptor.DEVICE_MEMORY_OFFSET,
+            PoolHeaderDescriptor.DEVICE_MEMORY_RELEASED);
     }
 
     @Override

@@ -157,7 +157,8 @@ public final class PoolLayout {
         file.set(ValueLayout.JAVA_LONG, SLOT_TABLE_OFFSET_OFFSET, slotTableOffset);
         file.set(ValueLayout.JAVA_LONG, DATA_OFFSET_OFFSET, dataOffset);
         file.set(ValueLayout.JAVA_LONG, DATA_LENGTH_OFFSET, dataLength);
-        file.set(ValueLayout.JAVA_INT, DEVICE_MEMORY_OFFSET, hasDeviceClasses() ? DEVICE_MEMORY_LIVE : DEVICE_MEMORY_NONE);
+        file.set(ValueLayout.JAVA_INT, DEVICE_MEMORY_OFFSET, hasDeviceClasses() ? DEVICE_MEMORY_LIVE
+            : DEVICE_MEMORY_NONE);
         for (int c = 0; c < bufferSize.length; c++) {
             long e = sizeClassOffset(c);
             file.set(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.BUFFER_SIZE_OFFSET, bufferSize[c]);
@@ -229,7 +230,8 @@ public final class PoolLayout {
         check(file.get(ValueLayout.JAVA_INT, SLOT_COUNT_OFFSET) == expected.slotCount, what, "slot count");
         check(file.get(ValueLayout.JAVA_LONG, PARTICIPANT_TABLE_OFFSET_OFFSET) == expected.participantTableOffset, what,
             "participant table offset");
-        check(file.get(ValueLayout.JAVA_LONG, SLOT_TABLE_OFFSET_OFFSET) == expected.slotTableOffset, what, "slot table offset");
+        check(file.get(ValueLayout.JAVA_LONG, SLOT_TABLE_OFFSET_OFFSET) == expected.slotTableOffset, what,
+            "slot table offset");
         check(file.get(ValueLayout.JAVA_LONG, DATA_OFFSET_OFFSET) == expected.dataOffset, what, "data offset");
         check(file.get(ValueLayout.JAVA_LONG, DATA_LENGTH_OFFSET) == expected.dataLength, what, "data length");
         check(expected.fileLength == fileLength, what, "file length does not match its regions");
@@ -237,9 +239,11 @@ public final class PoolLayout {
             long e = classTable + (long) c * SizeClassDescriptor.LENGTH;
             check(file.get(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.STRIDE_OFFSET) == expected.stride[c], what,
                 "size class " + c + " stride");
-            check(file.get(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.DATA_OFFSET_OFFSET) == expected.classDataOffset[c],
+            long dataOffset = file.get(ValueLayout.JAVA_LONG, e + SizeClassDescriptor.DATA_OFFSET_OFFSET);
+            check(dataOffset == expected.classDataOffset[c],
                 what, "size class " + c + " data offset");
-            check(file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.FIRST_SLOT_OFFSET) == expected.firstSlot[c], what,
+            check(file.get(ValueLayout.JAVA_INT, e + SizeClassDescriptor.FIRST_SLOT_OFFSET) == expected.firstSlot[c],
+                what,
                 "size class " + c + " first slot");
         }
         return expected;

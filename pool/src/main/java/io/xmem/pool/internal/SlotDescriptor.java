@@ -34,8 +34,8 @@ package io.xmem.pool.internal;
  * process and is dropped only by an explicit unpin. Every change of the state word is one CAS,
  * so no crash can leave a slot half-changed:
  * <ul>
- *   <li><b>acquire</b>: CAS {@code (g, 0, 0) -> (g+1, 0, me)} (generation, pins, holders). Having won, the acquirer owns the
- *       slot alone (no token for the new incarnation exists yet), reads {@code generation},
+ *   <li><b>acquire</b>: CAS {@code (g, 0, 0) -> (g+1, 0, me)} (generation, pins, holders). Having won, the
+ *       acquirer owns the slot alone (no token for the new incarnation exists yet), reads {@code generation},
  *       picks the next value whose low 16 bits are {@code g+1}, and writes it (release)
  *       together with {@code length}, before the token leaves the process.</li>
  *   <li><b>attach(token)</b>: read {@code generation} (acquire); if it differs from the

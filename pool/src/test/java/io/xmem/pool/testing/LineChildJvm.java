@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A real child JVM driven by line commands: one command on its stdin, one answer line on its
@@ -205,7 +206,8 @@ public class LineChildJvm implements AutoCloseable {
             throw new AssertionError("interrupted while waiting for child " + pid, e);
         }
         if (line == null) {
-            throw new AssertionError("child " + pid + " did not answer '" + what + "' within " + timeout + diagnostics());
+            throw new AssertionError("child " + pid + " did not answer '" + what + "' within " + timeout
+                + diagnostics());
         }
         if (line.equals(EOF)) {
             answers.add(EOF); // keep saying so to later callers
@@ -234,7 +236,7 @@ public class LineChildJvm implements AutoCloseable {
         }
     }
 
-    private void pump(InputStream in, String stream, java.util.function.Consumer<String> sink, Runnable atEnd) {
+    private void pump(InputStream in, String stream, Consumer<String> sink, Runnable atEnd) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;

@@ -46,7 +46,8 @@ public final class Futex {
                 MemorySegment syscall = linker.defaultLookup().find("syscall")
                     .orElseThrow(() -> new IllegalStateException("libc has no syscall()"));
                 // long syscall(long number, ...): futex(uaddr, op, val, timeout, uaddr2, val3)
-                handle = linker.downcallHandle(syscall, FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG,
+                handle = linker.downcallHandle(syscall, FunctionDescriptor.of(ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG,
                         ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS,
                         ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
                     Linker.Option.firstVariadicArg(1));

@@ -74,7 +74,8 @@ public final class MappedRing extends OpenFiles.Entry {
             RingLayout layout = RingLayout.of(config, ThreadLocalRandom.current().nextLong(),
                 pool == null ? 0 : pool.id());
             MappedFile<RingLayout> mapped = SharedFile.create(RingFiles.FORMAT, dir, name, config.permissions(),
-                layout.fileLength(), layout.flags(), layout, file -> layout.writeTo(file, ProcessHandle.current().pid()));
+                layout.fileLength(), layout.flags(), layout, file -> layout.writeTo(file,
+                    ProcessHandle.current().pid()));
             made = true;
             return OpenFiles.created(RingFiles.FORMAT, dir, name, () -> assemble(name, mapped, dir, pool));
         } catch (RuntimeException | Error e) {

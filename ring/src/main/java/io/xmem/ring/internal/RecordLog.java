@@ -96,7 +96,8 @@ public final class RecordLog {
 
     /** Whether a record of {@code length} bytes at {@code position} fits before the log's end (no overflow). */
     public boolean fits(long position, int length) {
-        return length >= HEADER_LENGTH && (position & mask) + ((length + (long) ALIGNMENT - 1) & -ALIGNMENT) <= capacity;
+        return length >= HEADER_LENGTH && (position & mask) + ((length
+            + (long) ALIGNMENT - 1) & -ALIGNMENT) <= capacity;
     }
 
     /** The record's length, validated against the log: it must fit before the log's end. */

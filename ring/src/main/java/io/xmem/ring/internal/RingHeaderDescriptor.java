@@ -86,7 +86,8 @@ import io.xmem.pool.internal.shm.FilePrefixDescriptor;
  * checks once more for a record, then waits on the wake sequence; a publisher, after its
  * commit and a full fence, reads the sleeper count and, if any, bumps the sequence and wakes
  * them. Either the subscriber sees the record or the publisher sees the sleeper: no lost
- * wake-up (the classic store-then-load pairing, which is why the fence is there). Positions are byte offsets into an unbounded stream; a position's place in the log
+ * wake-up (the classic store-then-load pairing, which is why the fence is there). Positions are byte offsets into an
+ * unbounded stream; a position's place in the log
  * is {@code position & (capacity - 1)}.
  */
 public final class RingHeaderDescriptor {

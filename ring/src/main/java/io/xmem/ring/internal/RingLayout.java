@@ -74,12 +74,15 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
         check((flags & ~(FLAG_LOSSY | FLAG_NO_WAKEUPS)) == 0, what, "flags 0x" + Integer.toHexString(flags));
         long fileLength = actualSize;
         long capacity = file.get(ValueLayout.JAVA_LONG, CAPACITY_OFFSET);
-        check(capacity >= RingConfig.MIN_CAPACITY && capacity <= RingConfig.MAX_CAPACITY && Long.bitCount(capacity) == 1,
+        check(capacity >= RingConfig.MIN_CAPACITY && capacity <= RingConfig.MAX_CAPACITY
+            && Long.bitCount(capacity) == 1,
             what, "capacity " + capacity);
         int maxSubscribers = file.get(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET);
-        check(maxSubscribers >= 1 && maxSubscribers <= RingConfig.MAX_SUBSCRIBERS, what, "max subscribers " + maxSubscribers);
+        check(maxSubscribers >= 1 && maxSubscribers <= RingConfig.MAX_SUBSCRIBERS, what, "max subscribers "
+            + maxSubscribers);
         int maxInline = file.get(ValueLayout.JAVA_INT, MAX_INLINE_OFFSET);
-        check(maxInline >= 0 && maxInline <= RingConfig.maxInlineLimit((int) capacity), what, "max inline length " + maxInline);
+        check(maxInline >= 0 && maxInline <= RingConfig.maxInlineLimit((int) capacity), what, "max inline length "
+            + maxInline);
         int nameLength = file.get(ValueLayout.JAVA_INT, POOL_NAME_LENGTH_OFFSET);
         check(nameLength >= 0 && nameLength <= POOL_NAME_MAX, what, "pool name length " + nameLength);
         byte[] name = new byte[nameLength];

@@ -10,7 +10,9 @@ public final class Align {
         return Math.addExact(value, alignment - 1) & -alignment;
     }
 
-    /** {@code value} (at most {@code Integer.MAX_VALUE - alignment + 1}) rounded up to a multiple of {@code alignment}. */
+    /**
+     * {@code value} (at most {@code Integer.MAX_VALUE - alignment + 1}) rounded up to a multiple of {@code alignment}.
+     */
     public static int up(int value, int alignment) {
         return (value + alignment - 1) & -alignment;
     }
