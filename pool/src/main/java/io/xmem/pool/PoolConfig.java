@@ -21,7 +21,8 @@ import java.util.Set;
  * }</pre>
  *
  * <p>A pool may also hold GPU memory: {@link Builder#deviceSizeClass} declares classes whose
- * buffers live on a CUDA device ({@link Builder#device}); their memory comes from the {@code xmem-cuda} module ({@code io.xmem.cuda.CudaPool}).
+ * buffers live on a CUDA device ({@link Builder#device}); their memory comes from the
+ * {@code xmem-cuda} module ({@code io.xmem.cuda.CudaPool}).
  *
  * <p>Limits, each checked by {@link Builder#build()}: at most {@value #MAX_SIZE_CLASSES} size
  * classes, at most {@value #MAX_SLOTS} buffers in all (a token holds a 24-bit slot index), at
