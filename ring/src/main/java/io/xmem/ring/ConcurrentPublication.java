@@ -43,20 +43,22 @@ public final class ConcurrentPublication extends Publication {
         }
         this.idLock = lock;
         this.id = k; // k + 1 after the loop's last increment: ids start at 1, 0 means "free"
+        // The word may name our id, whose byte we now hold: its previous holder died (or closed
+        // mid-claim) holding the turn. Free it with a CAS, never a plain store: a waiter that
+        // probed that holder dead before we took the byte may be taking the turn over this very
+        // moment, and must keep it. Whoever holds the turn next recovers what the dead one left
+        // (enter() always does).
+        counters.casPublishLock(id, 0);
         resume();
-        if (counters.publishLockVolatile() == id) {
-            // The word names our id, whose byte we now hold: its previous holder died (or closed
-            // mid-claim) holding the turn. Finish its business and free the word.
-            recover();
-            counters.publishLockRelease(0);
-        }
         counters.publisherPidOpaque(ProcessHandle.current().pid());
     }
 
     /**
      * Takes the turn: threads of this process first through a Java lock, then the ring's word.
-     * A holder whose process died is found by its unlocked id byte; the word is taken over and
-     * the stream resumes after its last committed record.
+     * A holder whose process died is found by its unlocked id byte; the word is taken over.
+     * Either way the stream resumes after the last committed record: a holder that died after
+     * committing but before moving the tail left one there, and looking costs one load of a
+     * commit word this turn writes anyway.
      */
     private void enter() {
         threads.lock();
@@ -70,14 +72,13 @@ public final class ConcurrentPublication extends Publication {
             if (++spins % SPINS_PER_PROBE == 0) {
                 long owner = counters.publishLockVolatile();
                 if (owner != 0 && ownerDead(owner) && counters.casPublishLock(owner, id)) {
-                    resume();
-                    recover(); // it may have committed without moving the tail
-                    return;
+                    break;
                 }
                 Thread.yield();
             }
         }
         resume();
+        recover();
     }
 
     private boolean ownerDead(long owner) {

@@ -293,7 +293,7 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
 
     /** Takes the stream's position and count from the ring: where this publication, or its turn, starts. */
     final void resume() {
-        tail = counters.tailAcquire();
+        tail = log.checkedPosition(counters.tailAcquire(), "tail");
         sequence = counters.publishedOpaque();
     }
 
@@ -321,7 +321,7 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
     /** What every close does once the publishing byte is given back: unpin what nobody will read, wake sleepers. */
     final void closed() {
         if (releaser != null && mapped.subscribers().minPosition(null) == Long.MAX_VALUE) {
-            releaser.releaseUpTo(counters.tailAcquire()); // no subscriber will read what is left: unpin it
+            releaser.releaseUpTo(log.checkedPosition(counters.tailAcquire(), "tail")); // nobody will read it: unpin
         }
         counters.wakeAll(); // sleepers look again (and find the ring without a publisher)
     }

@@ -41,6 +41,8 @@ import static io.xmem.ring.internal.RecordDescriptor.*;
 public final class Subscription implements AutoCloseable {
     /** Liveness probes of the other subscribers cost syscalls: at most this often. */
     private static final long PROBE_INTERVAL_NANOS = 50_000_000L;
+    /** Laps in a row at an unmoving tail before the write head is judged damaged (microseconds of spinning). */
+    private static final int MAX_STUCK_LAPS = 10_000;
 
     private final Ring ring;
     private final MappedRing mapped;
@@ -70,6 +72,9 @@ public final class Subscription implements AutoCloseable {
     /** Overtaken before the first record: what was missed since joining counts as lost. */
     private boolean lappedBeforeStart;
     private long lastProbe = System.nanoTime() - PROBE_INTERVAL_NANOS;
+    /** Lossy rings: the tail we last resumed at when lapped, and how often in a row it did not move. */
+    private long lapTail = -1;
+    private int stuckLaps;
     private volatile boolean closed; // read by a thread blocked in await()
 
     Subscription(Ring ring, MappedRing mapped) {
@@ -109,7 +114,7 @@ public final class Subscription implements AutoCloseable {
      * (the few before it that are numbered lower were published before we joined: skipped).
      */
     private void join() {
-        position = counters.tailAcquire();
+        position = log.checkedPosition(counters.tailAcquire(), "tail");
         expected = counters.publishedOpaque();
         subscribers.pidPlain(index, ProcessHandle.current().pid());
         subscribers.positionRelease(index, position);
@@ -119,7 +124,7 @@ public final class Subscription implements AutoCloseable {
         // (fence), read the tail again: from here on nobody passes our stored position by more
         // than a log, and whatever was published in between counts as before we joined.
         VarHandle.fullFence();
-        position = counters.tailAcquire();
+        position = log.checkedPosition(counters.tailAcquire(), "tail");
         expected = counters.publishedOpaque();
         subscribers.positionRelease(index, position);
         counters.incrementMembership();
@@ -322,11 +327,24 @@ public final class Subscription implements AutoCloseable {
         return true;
     }
 
-    /** Overtaken in a lossy ring: resume at the newest record; the next one's number says what we lost. */
+    /**
+     * Overtaken in a lossy ring: resume at the newest record; the next one's number says what we
+     * lost. A publisher announces a write head at most a quarter of a log past the tail of the
+     * moment, and moves the tail as it goes: a head that stays more than a log ahead of a tail
+     * that does not move is damage, not a fast publisher, and would lap us for ever.
+     */
     private void lapped() {
         lappedBeforeStart |= !started;
         counters.getAndAddLaps();
-        position = counters.tailAcquire();
+        long tail = log.checkedPosition(counters.tailAcquire(), "tail");
+        if (tail != lapTail) {
+            lapTail = tail;
+            stuckLaps = 0;
+        } else if (++stuckLaps > MAX_STUCK_LAPS) {
+            throw corrupt(tail, "overtaken again and again by a write head of " + counters.writeHeadOpaque()
+                + " while the tail stays here: the head is more than a log ahead; the ring was damaged");
+        }
+        position = tail;
     }
 
     /**
@@ -439,7 +457,7 @@ public final class Subscription implements AutoCloseable {
             ByteLocks.unlock(lock);
             if (releaser != null) {
                 long min = subscribers.minPosition(null);
-                releaser.releaseUpTo(min == Long.MAX_VALUE ? counters.tailAcquire() : min);
+                releaser.releaseUpTo(min == Long.MAX_VALUE ? log.checkedPosition(counters.tailAcquire(), "tail") : min);
             }
         }
         ring.forget(this);

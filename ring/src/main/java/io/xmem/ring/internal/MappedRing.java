@@ -32,6 +32,8 @@ public final class MappedRing extends OpenFiles.Entry {
      */
     public static final long PUBLISHER_LOCK = 1L << 20;
     public static final int MAX_CONCURRENT_PUBLICATIONS = 64;
+    /** When the pool runs dry, the subscribers' liveness is probed at most this often (it costs syscalls). */
+    private static final long EXHAUSTION_PROBE_INTERVAL_NANOS = 5_000_000L;
 
     private final String name;
     private final MappedFile<RingLayout> mapped;
@@ -46,6 +48,7 @@ public final class MappedRing extends OpenFiles.Entry {
     private final Runnable exhaustionHook;
     private FileLock publishing;
     private int concurrentPublications;
+    private volatile long lastExhaustionProbe = System.nanoTime() - EXHAUSTION_PROBE_INTERVAL_NANOS;
     private volatile boolean closed;
 
     private MappedRing(String name, MappedFile<RingLayout> mapped, ByteLocks locks, BufferPool pool) {
@@ -170,8 +173,15 @@ public final class MappedRing extends OpenFiles.Entry {
             return;
         }
         PinReleaser releaser = newReleaser(); // may run on any acquiring thread: a batch of its own
-        long min = subscribers.minPosition(null);
-        releaser.releaseUpTo(min == Long.MAX_VALUE ? counters.tailAcquire() : min);
+        // A dead subscriber's entry must not pin buffers while a publisher waits for the pool, and
+        // nobody else may be looking at the table meanwhile: probe, at most every few milliseconds.
+        long now = System.nanoTime();
+        boolean probe = now - lastExhaustionProbe > EXHAUSTION_PROBE_INTERVAL_NANOS;
+        if (probe) {
+            lastExhaustionProbe = now;
+        }
+        long min = subscribers.minPosition(probe ? locks : null);
+        releaser.releaseUpTo(min == Long.MAX_VALUE ? log.checkedPosition(counters.tailAcquire(), "tail") : min);
     }
 
     // ---------------------------------------------------------------- accessors

@@ -39,7 +39,7 @@ public final class PinReleaser {
      */
     public void releaseUpTo(long upTo) {
         while (true) {
-            long start = counters.releasePositionVolatile();
+            long start = log.checkedPosition(counters.releasePositionVolatile(), "release position");
             if (start >= upTo) {
                 return;
             }

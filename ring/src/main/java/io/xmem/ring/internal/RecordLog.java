@@ -94,6 +94,19 @@ public final class RecordLog {
         file.set(ValueLayout.JAVA_LONG, record + REF_TAG_OFFSET, tag);
     }
 
+    /**
+     * A position read from the file (a tail, the release position), checked before it addresses
+     * anything: a record boundary is never negative and always a multiple of {@value
+     * RecordDescriptor#ALIGNMENT}, so a whole header fits before the log's end.
+     */
+    public long checkedPosition(long position, String what) {
+        if (position < 0 || (position & (ALIGNMENT - 1)) != 0) {
+            throw new CorruptRingException("ring '" + ringName + "': its " + what + " is " + position
+                + ", not a record boundary (a multiple of " + ALIGNMENT + "); the ring was damaged");
+        }
+        return position;
+    }
+
     /** Whether a record of {@code length} bytes at {@code position} fits before the log's end (no overflow). */
     public boolean fits(long position, int length) {
         return length >= HEADER_LENGTH && (position & mask) + ((length
