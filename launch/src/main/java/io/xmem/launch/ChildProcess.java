@@ -197,6 +197,29 @@ public final class ChildProcess implements AutoCloseable {
         return line;
     }
 
+    /**
+     * Waits until it has started {@code count} processes of its own (it is a launcher too) and
+     * returns them: what a test needs to check that they outlive it by no more than a moment.
+     */
+    public List<ProcessHandle> awaitChildren(int count, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (List<ProcessHandle> children = List.of(); ; children = process.children().toList()) {
+            if (children.size() >= count) {
+                return children;
+            }
+            if (!process.isAlive() || System.nanoTime() - deadline > 0) {
+                throw failure(this + " started " + children.size() + " of " + count + " processes "
+                    + (process.isAlive() ? "within " + seconds(timeout) : "before it exited"), null);
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failure("interrupted while waiting for the children of " + this, e);
+            }
+        }
+    }
+
     /** Waits up to {@code timeout} for it to exit; true once it has and its output is read. */
     public boolean waitFor(Duration timeout) {
         try {

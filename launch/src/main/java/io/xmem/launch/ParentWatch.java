@@ -73,7 +73,8 @@ public final class ParentWatch {
         flags.add("-D" + PARENT_PID + "=" + self.pid());
         self.info().startInstant().ifPresent(t -> flags.add("-D" + PARENT_START + "=" + t.toEpochMilli()));
         if (!files.isEmpty()) {
-            flags.add("-D" + FILES + "=" + String.join(File.pathSeparator, files.stream().map(Path::toString).toList()));
+            List<String> paths = files.stream().map(Path::toString).toList();
+            flags.add("-D" + FILES + "=" + String.join(File.pathSeparator, paths));
         }
         return flags;
     }

@@ -61,7 +61,8 @@ class ChildProcessTest {
         assertEquals("said on stderr", child.nextLine(ANSWER));
         child.send("HANG");
 
-        ChildProcessException e = assertThrows(ChildProcessException.class, () -> child.nextLine(Duration.ofMillis(300)));
+        ChildProcessException e = assertThrows(ChildProcessException.class,
+            () -> child.nextLine(Duration.ofMillis(300)));
         assertTrue(e.getMessage().startsWith("mute (pid " + child.pid() + ") printed no line within 300 ms"),
             e.getMessage());
         assertTrue(e.getMessage().contains("> HANG"), "the transcript: " + e.getMessage());
