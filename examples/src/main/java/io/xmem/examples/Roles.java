@@ -34,11 +34,11 @@ final class Roles implements AutoCloseable {
     static final String READY = FrameChecker.READY;
     private static final Duration READY_WAIT = Duration.ofSeconds(30);
 
-    private final PrintWriter out;
+    private final Console console;
     private final Launcher launcher;
 
     Roles(String example, PrintWriter out) {
-        this.out = out;
+        this.console = new Console(out);
         this.launcher = new Launcher("examples/run " + example);
     }
 
@@ -59,7 +59,7 @@ final class Roles implements AutoCloseable {
     /** Starts role {@code role}; its stdout and stderr are relayed as {@code [label] line}. */
     ChildProcess start(String label, String role, String... args) {
         try {
-            return launcher.start(command(label, role, args).mergeErrors().onLine(line -> relay(label, line)));
+            return launcher.start(command(label, role, args).mergeErrors().onLine(line -> console.relay(label, line)));
         } catch (ChildProcessException e) {
             throw new Examples.ExampleFailure(e.getMessage());
         }
@@ -99,16 +99,7 @@ final class Roles implements AutoCloseable {
 
     /** Prints one line of the example's own, between the roles' lines. */
     void say(String format, Object... args) {
-        synchronized (out) {
-            out.printf(format + "%n", args);
-            out.flush();
-        }
-    }
-
-    private void relay(String label, String line) {
-        if (!line.equals(READY)) {
-            say("[%s] %s", label, line);
-        }
+        console.say(format, args);
     }
 
     @Override

@@ -13,11 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -77,7 +75,7 @@ final class VideoCommand implements Callable<Integer> {
         Path png = pngDir != null ? pngDir : Path.of(System.getProperty("java.io.tmpdir"), "xmem-video-frames");
         PoolConfig pool = PoolConfig.builder().directory(files.dir).sizeClass(TestPattern.FRAME_BYTES, buffers).build();
         RingConfig ring = RingConfig.builder().directory(files.dir).pool(base).capacity(64 * 1024).build();
-        Output output = new Output(spec.commandLine().getOut());
+        Console output = new Console(spec.commandLine().getOut());
         try (FrameRun run = new FrameRun("examples/run video", files.dir, base, pool, ring,
             List.of("--payload", "video"), output)) {
             output.say("video: %.0f s of %dx%d RGB frames (%,d bytes) at %s through pool '%s' (%d buffers) and ring "
@@ -100,7 +98,7 @@ final class VideoCommand implements Callable<Integer> {
     }
 
     /** The producer's and the checker's results, as the roles printed them before; true when all is well. */
-    private static boolean summary(FrameRun run, Output output) {
+    private static boolean summary(FrameRun run, Console output) {
         FrameRun.Role producer = run.producer();
         FrameRun.Role stats = run.subscribers().getFirst();
         if (producer.done() != null) {
@@ -132,39 +130,15 @@ final class VideoCommand implements Callable<Integer> {
         return ok;
     }
 
-    /** The roles' lines and the example's own, one at a time, on stdout. */
-    private static final class Output implements FrameRun.Listener {
-        private final PrintWriter out;
-
-        Output(PrintWriter out) {
-            this.out = out;
-        }
-
-        synchronized void say(String format, Object... args) {
-            out.printf(Locale.ROOT, format + "%n", args);
-            out.flush();
-        }
-
-        @Override
-        public void line(FrameRun.Role role, String line) {
-            say("[%s] %s", role.label(), line);
-        }
-
-        @Override
-        public void problem(String text) {
-            say("%s", text);
-        }
-    }
-
     /** Once a second: the producer's frame rate, and the last frame the checker verified with its statistics. */
     private static final class Progress {
         private final FrameRun run;
-        private final Output output;
+        private final Console output;
         private long last = System.nanoTime();
         private long published;
         private long verified;
 
-        Progress(FrameRun run, Output output) {
+        Progress(FrameRun run, Console output) {
             this.run = run;
             this.output = output;
         }

@@ -11,12 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Issue 15: {@code examples/run pingpong} killed with SIGKILL left its two roles busy-spinning at 100 %
@@ -47,14 +44,8 @@ class KilledExampleTest {
 
         example.crash(); // SIGKILL to the example's JVM alone: no shutdown hook runs there
 
-        for (ProcessHandle role : roles) {
-            try {
-                role.onExit().get(GONE.toSeconds(), TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                fail("role " + role.pid() + " still runs " + GONE.toSeconds() + " s after its example was killed"
-                    + example.diagnostics());
-            }
-        }
+        assertEquals(List.of(), Launcher.awaitExit(roles, GONE),
+            "roles still running " + GONE.toSeconds() + " s after their example was killed" + example.diagnostics());
         assertEquals(List.of(), filesOf(name), "the roles deleted the example's rings");
     }
 

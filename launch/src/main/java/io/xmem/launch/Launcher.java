@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -100,6 +103,28 @@ public final class Launcher implements AutoCloseable {
         for (ChildProcess child : children) {
             if (!child.waitFor(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 running.add(child);
+            }
+        }
+        return running;
+    }
+
+    /**
+     * Waits until every one of {@code processes} has exited, {@code timeout} in all; returns those
+     * still running then. For processes no launcher of this JVM started, e.g. a child's children.
+     */
+    public static List<ProcessHandle> awaitExit(List<ProcessHandle> processes, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ProcessHandle> running = new ArrayList<>();
+        for (ProcessHandle process : processes) {
+            try {
+                process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                running.add(process);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ChildProcessException("interrupted while waiting for " + processes + " to exit", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(e); // onExit completes normally
             }
         }
         return running;

@@ -6,12 +6,11 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Children leave when their parent is gone: a launcher killed with SIGKILL runs no clean-up of its
@@ -33,16 +32,12 @@ class ParentWatchTest {
                 .flags("-Xmx64m").args(shared.toString()));
             String said = parent.awaitLine(line -> line.startsWith("child "), GONE);
             child = ProcessHandle.of(Long.parseLong(said.substring("child ".length()))).orElseThrow();
-            assertEquals(true, Files.exists(shared), "the parent made its file");
+            assertTrue(Files.exists(shared), "the parent made its file");
 
             parent.crash(); // SIGKILL to the parent alone: no shutdown hook, no close
 
-            try {
-                child.onExit().get(GONE.toSeconds(), TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                fail("child " + child.pid() + " still runs " + GONE.toSeconds() + " s after its parent was killed"
-                    + parent.diagnostics());
-            }
+            assertEquals(List.of(), Launcher.awaitExit(List.of(child), GONE),
+                "the child still runs " + GONE.toSeconds() + " s after its parent was killed" + parent.diagnostics());
             assertFalse(Files.exists(shared), "the orphaned child deleted its parent's file");
         } finally {
             if (child != null) {

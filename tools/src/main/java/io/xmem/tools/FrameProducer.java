@@ -147,7 +147,8 @@ public final class FrameProducer implements Callable<Integer> {
                 return;
             }
             if (result != Publication.BACK_PRESSURED) {
-                String why = result == Publication.NOT_CONNECTED ? "NOT_CONNECTED: a subscriber has gone" : "code " + result;
+                String why = result == Publication.NOT_CONNECTED ? "NOT_CONNECTED: a subscriber has gone"
+                    : "code " + result;
                 throw new XmemException("offer of record #" + seq + " failed with " + why);
             }
             if (attempt == 0) {

@@ -13,12 +13,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * {@code xmem demo} killed with SIGKILL (issue 15): its producer and subscribers leave by themselves
@@ -55,14 +52,8 @@ class KilledDemoTest {
 
         demo.crash(); // SIGKILL to the demo's JVM alone: its shutdown hook does not run
 
-        for (ProcessHandle child : children) {
-            try {
-                child.onExit().get(GONE.toSeconds(), TimeUnit.SECONDS);
-            } catch (TimeoutException e) {
-                fail("child " + child.pid() + " still runs " + GONE.toSeconds() + " s after the demo was killed"
-                    + demo.diagnostics());
-            }
-        }
+        assertEquals(List.of(), Launcher.awaitExit(children, GONE),
+            "children still running " + GONE.toSeconds() + " s after the demo was killed" + demo.diagnostics());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(List.of(), files.toList(), "the children deleted the demo's pool and ring");
         }

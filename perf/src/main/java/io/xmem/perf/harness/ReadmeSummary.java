@@ -3,7 +3,6 @@ package io.xmem.perf.harness;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The section of the top-level README that shows the latest run: machine, command, one table
