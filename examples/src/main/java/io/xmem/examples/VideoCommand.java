@@ -76,8 +76,8 @@ final class VideoCommand implements Callable<Integer> {
         PoolConfig pool = PoolConfig.builder().directory(files.dir).sizeClass(TestPattern.FRAME_BYTES, buffers).build();
         RingConfig ring = RingConfig.builder().directory(files.dir).pool(base).capacity(64 * 1024).build();
         Console output = new Console(spec.commandLine().getOut());
-        try (FrameRun run = new FrameRun("examples/run video", files.dir, base, pool, ring,
-            List.of("--payload", "video"), output)) {
+        List<String> payload = List.of("--payload", "video");
+        try (FrameRun run = new FrameRun("examples/run video", base, pool, ring, payload, output)) {
             output.say("video: %.0f s of %dx%d RGB frames (%,d bytes) at %s through pool '%s' (%d buffers) and ring "
                     + "'%s'; PNGs to %s", seconds, TestPattern.WIDTH, TestPattern.HEIGHT, TestPattern.FRAME_BYTES,
                 fps > 0 ? fps + " fps" : "full speed", base, buffers, base, png);

@@ -101,7 +101,7 @@ final class DemoCommand implements Callable<Integer> {
             .maxSubscribers(SUBSCRIBERS)
             .build();
         List<String> payload = List.of("--payload", DemoPayload.KIND, "--frame-size", Long.toString(frameSize));
-        try (FrameRun frames = new FrameRun("xmem demo", dir, name, poolConfig, ringConfig, payload, new Listener())) {
+        try (FrameRun frames = new FrameRun("xmem demo", name, poolConfig, ringConfig, payload, new Listener())) {
             return run(frames) ? XmemCli.OK : XmemCli.FAILED;
         } finally {
             out.flush();

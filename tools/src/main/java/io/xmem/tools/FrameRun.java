@@ -26,7 +26,7 @@ import java.util.function.LongConsumer;
  * ring; the payload stays where the producer wrote it.
  *
  * <pre>{@code
- * try (FrameRun run = new FrameRun("xmem demo", dir, name, poolConfig, ringConfig, payloadArgs, listener)) {
+ * try (FrameRun run = new FrameRun("xmem demo", name, poolConfig, ringConfig, payloadArgs, listener)) {
  *     FrameRun.Role sub = run.startChecker("subscriber 1");
  *     if (run.awaitSubscribers()) {
  *         run.startProducer("--buffers", "2000");
@@ -72,18 +72,18 @@ public final class FrameRun implements AutoCloseable {
     private volatile long lastActivityNanos = System.nanoTime();
 
     /**
-     * Creates pool and ring {@code name} in {@code dir} (ring {@code ringConfig} bound to the pool)
-     * for children that take {@code payloadArgs} ({@code --payload demo --frame-size 8388608}).
-     * {@code label} names the run in what its clean-up at exit says.
+     * Creates pool and ring {@code name} (ring {@code ringConfig} bound to the pool, both in the
+     * same directory) for children that take {@code payloadArgs} ({@code --payload demo
+     * --frame-size 8388608}). {@code label} names the run in what its clean-up at exit says.
      */
-    public FrameRun(String label, Path dir, String name, PoolConfig poolConfig, RingConfig ringConfig,
-                    List<String> payloadArgs, Listener listener) {
+    public FrameRun(String label, String name, PoolConfig poolConfig, RingConfig ringConfig, List<String> payloadArgs,
+                    Listener listener) {
         this.launcher = new Launcher(label);
-        this.dir = dir;
+        this.dir = ringConfig.directory();
         this.payloadArgs = List.copyOf(payloadArgs);
         this.listener = listener;
         this.pool = BufferPool.create(name, poolConfig);
-        launcher.deleteOnClose(ShmFiles.pool(dir, name)); // ours from here: created, not found
+        launcher.deleteOnClose(ShmFiles.pool(poolConfig.directory(), name)); // ours from here: created, not found
         try {
             this.ring = Ring.create(name, ringConfig);
             launcher.deleteOnClose(ShmFiles.ring(dir, name));
