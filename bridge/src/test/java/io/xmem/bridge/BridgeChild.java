@@ -1,5 +1,7 @@
 package io.xmem.bridge;
 
+import io.xmem.launch.ParentWatch;
+
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -13,6 +15,7 @@ public final class BridgeChild {
     }
 
     public static void main(String[] args) throws IOException, InterruptedException {
+        ParentWatch.start(); // a child of a launcher: leaves when its parent is gone
         BridgeConfig config = BridgeConfig.builder().ring(args[1]).directory(Path.of(args[2])).channel(args[3])
             .streamId(Integer.parseInt(args[4])).build();
         BridgeEndpoint bridge = args[0].equals("egress") ? Egress.launch(config) : Ingress.launch(config);

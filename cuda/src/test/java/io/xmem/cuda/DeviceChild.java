@@ -1,5 +1,6 @@
 package io.xmem.cuda;
 
+import io.xmem.launch.ParentWatch;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.XmemException;
@@ -37,6 +38,7 @@ public final class DeviceChild {
     private final Map<Long, Deque<Buffer>> handles = new HashMap<>();
 
     public static void main(String[] args) throws IOException {
+        ParentWatch.start(); // gone with the test JVM, even a killed one
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing but answers on stdout
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

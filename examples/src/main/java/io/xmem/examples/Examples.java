@@ -1,6 +1,9 @@
 package io.xmem.examples;
 
+import io.xmem.launch.ParentWatch;
 import io.xmem.pool.XmemException;
+import io.xmem.tools.FrameChecker;
+import io.xmem.tools.FrameProducer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -10,7 +13,8 @@ import java.io.PrintWriter;
 
 /**
  * The examples' command line: {@code examples/run pingpong | video | market-data [options]}. Each
- * example starts its processes itself (as hidden role commands of this same main), relays what
+ * example starts its processes itself (as hidden role commands of this same main: {@link Roles}; the
+ * video's producer and checker are {@code xmem demo}'s, also here as hidden commands), relays what
  * they print with a {@code [role]} prefix, and deletes its shared files when done.
  *
  * <p>Exit codes: 0 the example ran and checked out, 1 it failed (the output says why), 2 usage.
@@ -18,7 +22,7 @@ import java.io.PrintWriter;
 @Command(name = "examples/run", mixinStandardHelpOptions = true,
     description = "Runs one of xmem's examples across real processes.",
     subcommands = {PingPongCommand.class, VideoCommand.class, MarketDataCommand.class, GpuFramesCommand.class,
-        Ping.class, Pong.class, VideoProducer.class, FrameStats.class, FrameWriter.class, QuoteFeed.class,
+        Ping.class, Pong.class, FrameProducer.class, FrameChecker.class, FrameWriter.class, QuoteFeed.class,
         Strategy.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  examples/run pingpong                round trips over two rings",
@@ -33,6 +37,7 @@ public final class Examples implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        ParentWatch.start(); // a role process leaves when the example that started it is gone
         System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
     }
 

@@ -6,6 +6,9 @@ import io.xmem.ring.Message;
 import io.xmem.ring.MessageHandler;
 import io.xmem.ring.Ring;
 import io.xmem.ring.Subscription;
+import io.xmem.tools.EndOfStream;
+import io.xmem.tools.Idle;
+import io.xmem.tools.TestPattern;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -50,7 +53,7 @@ final class FrameWriter implements Callable<Integer>, MessageHandler {
     public Integer call() throws Exception {
         Files.createDirectories(out);
         try (Ring ring = Ring.open(ringName, dir); Subscription subscription = ring.subscription()) {
-            System.out.println(Session.READY);
+            System.out.println(Roles.READY);
             while (total < 0) {
                 if (subscription.poll(this, 4) == 0) {
                     idle.idle(subscription);
@@ -69,7 +72,7 @@ final class FrameWriter implements Callable<Integer>, MessageHandler {
     @Override
     public void onMessage(Message message) {
         if (message.isInline()) {
-            total = VideoProducer.endOfStream(message.segment());
+            total = EndOfStream.records(message);
             return;
         }
         frames++;

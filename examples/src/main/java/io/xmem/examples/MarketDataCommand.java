@@ -1,7 +1,9 @@
 package io.xmem.examples;
 
+import io.xmem.launch.ChildProcess;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
+import io.xmem.tools.Idle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,7 +61,7 @@ final class MarketDataCommand implements Callable<Integer> {
     SharedFiles files;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         if (rate < 1 || seconds <= 0 || strategies < 1 || strategies > 64) {
             throw new ParameterException(spec.commandLine(),
                 "--rate must be at least 1, --seconds positive and --strategies from 1 to 64");
@@ -68,23 +70,23 @@ final class MarketDataCommand implements Callable<Integer> {
         String dirArg = files.dir.toString();
         RingConfig config = RingConfig.builder().directory(files.dir).capacity(capacity).lossy(lossy)
             .maxSubscribers(Math.max(16, strategies + 4)).build();
-        try (Session session = new Session(spec.commandLine().getOut(), files.dir);
-             Ring ring = session.createRing(base, config)) {
-            session.say("market-data: %,d quotes/s for %.0f s to %d strateg%s through %s ring '%s' (%d KiB), "
+        try (Roles roles = new Roles("market-data", spec.commandLine().getOut());
+             Ring ring = roles.createRing(base, config)) {
+            roles.say("market-data: %,d quotes/s for %.0f s to %d strateg%s through %s ring '%s' (%d KiB), "
                 + "strategies %s", rate, seconds, strategies, strategies == 1 ? "y" : "ies", lossy ? "lossy" : "reliable",
                 ring.name(), capacity / 1024, idle.describe());
-            List<Session.Role> started = new ArrayList<>();
+            List<ChildProcess> started = new ArrayList<>();
             for (int i = 1; i <= strategies; i++) {
-                started.add(session.start("strategy " + i, "strategy", "--ring", base, "--dir", dirArg, "--idle",
+                started.add(roles.start("strategy " + i, "strategy", "--ring", base, "--dir", dirArg, "--idle",
                     idle.name()));
             }
-            for (Session.Role s : started) {
-                s.awaitReady(Duration.ofSeconds(30));
+            for (ChildProcess s : started) {
+                roles.awaitReady(s);
             }
-            session.start("feed", "feed", "--ring", base, "--dir", dirArg, "--rate", Long.toString(rate), "--seconds",
+            roles.start("feed", "feed", "--ring", base, "--dir", dirArg, "--rate", Long.toString(rate), "--seconds",
                 Double.toString(seconds));
-            boolean ok = session.awaitAll(Duration.ofSeconds(120 + (long) seconds));
-            session.say(ok ? "OK: every strategy accounted for every quote" + (lossy ? " (received or lost)" : ", none lost")
+            boolean ok = roles.awaitAll(Duration.ofSeconds(120 + (long) seconds));
+            roles.say(ok ? "OK: every strategy accounted for every quote" + (lossy ? " (received or lost)" : ", none lost")
                 : "FAILED (see above)");
             return ok ? 0 : Examples.FAILED;
         }

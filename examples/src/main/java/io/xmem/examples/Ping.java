@@ -6,6 +6,8 @@ import io.xmem.ring.MessageHandler;
 import io.xmem.ring.Publication;
 import io.xmem.ring.Ring;
 import io.xmem.ring.Subscription;
+import io.xmem.tools.Idle;
+import io.xmem.tools.Latency;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

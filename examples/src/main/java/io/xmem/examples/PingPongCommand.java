@@ -1,7 +1,9 @@
 package io.xmem.examples;
 
+import io.xmem.launch.ChildProcess;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
+import io.xmem.tools.Idle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +50,7 @@ final class PingPongCommand implements Callable<Integer> {
     SharedFiles files;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         if (messages < 1 || warmup < 0 || size < Ping.MIN_SIZE || size > 1024) {
             throw new ParameterException(spec.commandLine(), "--messages must be at least 1, --warmup at least 0, and "
                 + "--size from " + Ping.MIN_SIZE + " to 1024 bytes");
@@ -57,19 +59,19 @@ final class PingPongCommand implements Callable<Integer> {
         String pingRing = base + "-ping";
         String pongRing = base + "-pong";
         RingConfig config = RingConfig.builder().directory(files.dir).capacity(64 * 1024).build(); // inline only: no pool
-        try (Session session = new Session(spec.commandLine().getOut(), files.dir);
-             Ring ping = session.createRing(pingRing, config);
-             Ring pong = session.createRing(pongRing, config)) {
-            session.say("ping-pong: %d round trips of %d-byte inline messages (after %d warm-up) over rings '%s' and "
+        try (Roles roles = new Roles("pingpong", spec.commandLine().getOut());
+             Ring ping = roles.createRing(pingRing, config);
+             Ring pong = roles.createRing(pongRing, config)) {
+            roles.say("ping-pong: %d round trips of %d-byte inline messages (after %d warm-up) over rings '%s' and "
                 + "'%s', %s", messages, size, warmup, pingRing, pongRing, idle.describe());
             String dirArg = files.dir.toString();
-            Session.Role echo = session.start("pong", "pong", "--in", pingRing, "--out", pongRing, "--dir", dirArg,
+            ChildProcess echo = roles.start("pong", "pong", "--in", pingRing, "--out", pongRing, "--dir", dirArg,
                 "--idle", idle.name());
-            echo.awaitReady(Duration.ofSeconds(30));
-            session.start("ping", "ping", "--out", pingRing, "--in", pongRing, "--dir", dirArg, "--idle", idle.name(),
+            roles.awaitReady(echo);
+            roles.start("ping", "ping", "--out", pingRing, "--in", pongRing, "--dir", dirArg, "--idle", idle.name(),
                 "--messages", Long.toString(messages), "--warmup", Long.toString(warmup), "--size", Integer.toString(size));
-            boolean ok = session.awaitAll(Duration.ofSeconds(120 + (messages + warmup) / 10_000));
-            session.say(ok ? "OK: every message came back in order" : "FAILED (see above)");
+            boolean ok = roles.awaitAll(Duration.ofSeconds(120 + (messages + warmup) / 10_000));
+            roles.say(ok ? "OK: every message came back in order" : "FAILED (see above)");
             return ok ? 0 : Examples.FAILED;
         }
     }

@@ -6,6 +6,7 @@ import io.xmem.ring.MessageHandler;
 import io.xmem.ring.Publication;
 import io.xmem.ring.Ring;
 import io.xmem.ring.Subscription;
+import io.xmem.tools.Idle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -30,7 +31,7 @@ final class Pong implements Callable<Integer>, MessageHandler {
         try (Ring inRing = Ring.open(in, dir); Ring outRing = Ring.open(out, dir);
              Subscription messages = inRing.subscription(); Publication echo = outRing.publication()) {
             publication = echo;
-            System.out.println(Session.READY);
+            System.out.println(Roles.READY);
             while (!stopped) {
                 if (messages.poll(this, 16) == 0) {
                     idle.idle(messages);

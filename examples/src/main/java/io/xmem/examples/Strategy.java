@@ -5,6 +5,8 @@ import io.xmem.ring.Message;
 import io.xmem.ring.MessageHandler;
 import io.xmem.ring.Ring;
 import io.xmem.ring.Subscription;
+import io.xmem.tools.Idle;
+import io.xmem.tools.Latency;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,7 +50,7 @@ final class Strategy implements Callable<Integer>, MessageHandler {
         average = new double[instruments];
         above = new boolean[instruments];
         try (Ring ring = Ring.open(ringName, dir); Subscription quotes = ring.subscription()) {
-            System.out.println(Session.READY);
+            System.out.println(Roles.READY);
             long lastReport = System.nanoTime();
             long lastQuote = lastReport;
             long reported = 0;

@@ -1,5 +1,6 @@
 package io.xmem.examples;
 
+import io.xmem.tools.TestPattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,5 +1,6 @@
 package io.xmem.pool;
 
+import io.xmem.launch.ParentWatch;
 import io.xmem.pool.internal.PoolAccess;
 
 import java.io.BufferedReader;
@@ -42,6 +43,7 @@ public final class PoolChild {
     private final Map<Long, Deque<Buffer>> handles = new HashMap<>();
 
     public static void main(String[] args) throws IOException {
+        ParentWatch.start(); // a child of a launcher: leaves when its parent is gone
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing but answers on stdout
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

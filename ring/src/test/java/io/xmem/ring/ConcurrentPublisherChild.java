@@ -1,5 +1,6 @@
 package io.xmem.ring;
 
+import io.xmem.launch.ParentWatch;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 
@@ -17,6 +18,7 @@ public final class ConcurrentPublisherChild {
     }
 
     public static void main(String[] args) {
+        ParentWatch.start(); // a child of a launcher: leaves when its parent is gone
         String name = args[0];
         long id = Long.parseLong(args[1]);
         long count = Long.parseLong(args[2]);

@@ -1,5 +1,8 @@
 package io.xmem.ring;
 
+import io.xmem.launch.ChildProcess;
+import io.xmem.launch.JvmCommand;
+import io.xmem.launch.Launcher;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -8,8 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
@@ -22,23 +23,22 @@ import static org.junit.jupiter.api.Assertions.*;
 class ConcurrentPublishersTest {
     private final String pool = "xmem-test-cpool-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     private final String name = "xmem-test-cring-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
-    private final List<Process> children = new ArrayList<>();
+    private final Launcher launcher = new Launcher();
 
     @AfterEach
     void cleanUp() {
-        children.forEach(Process::destroyForcibly);
-        Ring.delete(name);
-        BufferPool.delete(pool);
+        try {
+            launcher.close();
+        } finally {
+            Ring.delete(name);
+            BufferPool.delete(pool);
+        }
     }
 
-    private Process start(int id, long count) throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "-Xmx64m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
-            "-cp", System.getProperty("java.class.path"), ConcurrentPublisherChild.class.getName(), name,
-            Integer.toString(id), Long.toString(count))
-            .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        children.add(p);
-        return p;
+    private ChildProcess start(int id, long count) {
+        return launcher.start(JvmCommand.of(ConcurrentPublisherChild.class).label("publisher " + id)
+            .flags("-Xmx64m", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED")
+            .args(name, Integer.toString(id), Long.toString(count)));
     }
 
     @Test
@@ -47,8 +47,8 @@ class ConcurrentPublishersTest {
         try (BufferPool p = BufferPool.create(pool, PoolConfig.builder().sizeClass(64, 128).build());
              Ring ring = Ring.create(name, RingConfig.builder().capacity(1 << 16).pool(pool).build());
              Subscription sub = ring.subscription()) {
-            Process a = start(1, count);
-            Process b = start(2, count);
+            ChildProcess a = start(1, count);
+            ChildProcess b = start(2, count);
             long[] next = new long[3];
             long[] references = new long[3];
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120); // hang guard
@@ -77,9 +77,8 @@ class ConcurrentPublishersTest {
             assertEquals(count, next[2]);
             assertEquals(count / 10, references[1]);
             assertEquals(count / 10, references[2]);
-            assertTrue(a.waitFor(30, TimeUnit.SECONDS) && b.waitFor(30, TimeUnit.SECONDS), "publishers exit");
-            assertEquals(0, a.exitValue());
-            assertEquals(0, b.exitValue());
+            assertEquals(0, a.awaitExit(Duration.ofSeconds(30)), a.diagnostics());
+            assertEquals(0, b.awaitExit(Duration.ofSeconds(30)), b.diagnostics());
             assertEquals(2 * count, ring.publishedCount());
             sub.poll(m -> { }, 10); // idle poll: releases what we passed last
             assertEquals(128, p.stats().totalFree(), "every pin released");

@@ -1,5 +1,6 @@
 package io.xmem.ring;
 
+import io.xmem.launch.ParentWatch;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolStats;
@@ -52,6 +53,7 @@ public final class RingChild {
     private Job job;
 
     public static void main(String[] args) throws IOException {
+        ParentWatch.start(); // a child of a launcher: leaves when its parent is gone
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         System.setOut(System.err); // nothing but answers on stdout
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

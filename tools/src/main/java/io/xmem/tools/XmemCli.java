@@ -1,5 +1,6 @@
 package io.xmem.tools;
 
+import io.xmem.launch.ParentWatch;
 import io.xmem.pool.InvalidNameException;
 import io.xmem.pool.XmemException;
 import picocli.CommandLine;
@@ -42,6 +43,7 @@ public final class XmemCli implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        ParentWatch.start(); // when a launcher started it (as the tests do): leaves with its parent
         System.exit(commandLine().execute(args));
     }
 

@@ -1,7 +1,9 @@
 package io.xmem.tools;
 
+import io.xmem.launch.ParentWatch;
 import io.xmem.pool.BufferPool;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -11,6 +13,7 @@ import java.nio.file.Path;
  */
 final class HoldBuffers {
     public static void main(String[] args) {
+        ParentWatch.start(); // a child of a launcher: leaves when its parent is gone
         BufferPool pool = BufferPool.open(args[0], Path.of(args[1]));
         int count = Integer.parseInt(args[2]);
         for (int i = 0; i < count; i++) {
@@ -23,7 +26,7 @@ final class HoldBuffers {
                 while (System.in.read() >= 0) {
                     // wait
                 }
-            } catch (java.io.IOException ignored) {
+            } catch (IOException ignored) {
                 // parent gone
             }
         }

@@ -1,5 +1,8 @@
 package io.xmem.tools;
 
+import io.xmem.launch.ChildProcess;
+import io.xmem.launch.JvmCommand;
+import io.xmem.launch.Launcher;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
@@ -8,12 +11,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,8 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code xmem stat}, {@code reclaim} and {@code rm} on real pools in a temporary directory. */
 class PoolCommandsTest {
+    private static final Duration CHILD_WAIT = Duration.ofSeconds(30);
+
     @TempDir
     Path dir;
+
+    private final Launcher launcher = new Launcher();
 
     private String name;
     private BufferPool pool;
@@ -40,8 +45,20 @@ class PoolCommandsTest {
 
     @AfterEach
     void deletePool() {
-        pool.close();
-        BufferPool.delete(name, dir);
+        try {
+            launcher.close();
+        } finally {
+            pool.close();
+            BufferPool.delete(name, dir);
+        }
+    }
+
+    /** A {@link HoldBuffers} child holding {@code count} buffers of the pool (once it has said so). */
+    private ChildProcess holder(int count, String... more) {
+        ChildProcess child = launcher.start(JvmCommand.of(HoldBuffers.class)
+            .args(name, dir.toString(), Integer.toString(count)).args(more));
+        assertEquals("holding " + count, child.nextLine(CHILD_WAIT));
+        return child;
     }
 
     @Test
@@ -78,16 +95,8 @@ class PoolCommandsTest {
     @Test
     void statShowsAKilledHolderDeadWithItsBuffersAndOnlyReclaimFreesThem() throws Exception {
         pool.close(); // this JVM takes no part: stat and ls must look from outside
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            HoldBuffers.class.getName(), name, dir.toString(), "3", "stay").redirectErrorStream(true).start();
-        try {
-            assertEquals("holding 3", new BufferedReader(new InputStreamReader(child.getInputStream())).readLine());
-            child.destroyForcibly(); // SIGKILL: no close, no cleanup
-            assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not die");
-        } finally {
-            child.destroyForcibly();
-        }
+        ChildProcess child = holder(3, "stay");
+        child.crash(); // SIGKILL: no close, no cleanup
         long deadPid = child.pid();
 
         for (int look = 0; look < 2; look++) { // a second look sees the same: looking frees nothing
@@ -181,28 +190,16 @@ class PoolCommandsTest {
     }
 
     /** Starts a JVM that takes {@code count} small buffers and dies holding them; returns its pid. */
-    private long holdAndDie(int count) throws IOException, InterruptedException {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            HoldBuffers.class.getName(), name, dir.toString(), Integer.toString(count))
-            .redirectErrorStream(true)
-            .start();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
-            String line = in.readLine();
-            assertEquals("holding " + count, line);
-        }
-        assertTrue(child.waitFor(30, TimeUnit.SECONDS), "the child did not exit");
+    private long holdAndDie(int count) {
+        ChildProcess child = holder(count);
+        assertEquals(0, child.awaitExit(CHILD_WAIT), child.diagnostics());
         return child.pid();
     }
 
     @Test
     void rmRefusesWhileALiveProcessUsesThePoolUnlessForced() throws Exception {
-        String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-            HoldBuffers.class.getName(), name, dir.toString(), "1", "stay").redirectErrorStream(true).start();
+        ChildProcess child = holder(1, "stay");
         try {
-            BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream()));
-            assertEquals("holding 1", in.readLine());
             CliRun refused = CliRun.of("rm", name, "--dir", dir.toString());
             assertEquals(1, refused.code(), refused.all());
             assertTrue(refused.err().contains("in use by live processes (pids [" + child.pid() + "])"), refused.all());
@@ -211,9 +208,7 @@ class PoolCommandsTest {
             assertEquals(0, forced.code(), forced.all());
             assertFalse(Files.exists(dir.resolve(name + ".pool")));
         } finally {
-            child.getOutputStream().close();
-            child.waitFor(30, TimeUnit.SECONDS);
-            child.destroyForcibly();
+            child.stop(CHILD_WAIT);
         }
     }
 

@@ -1,5 +1,9 @@
 package io.xmem.examples.gpu;
 
+import io.xmem.launch.ChildProcess;
+import io.xmem.launch.JvmCommand;
+import io.xmem.launch.Launcher;
+import io.xmem.launch.ParentWatch;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
@@ -15,12 +19,9 @@ import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import io.xmem.ring.Subscription;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,7 +29,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * GPU frames across processes: a producer renders test-pattern frames on the GPU and hands
@@ -53,6 +53,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GpuFrames {
     private static final int SLOTS = 8;
+    /** Hang guard for each step of the consumer: start-up, the report after the last frame, its exit. */
+    private static final Duration CONSUMER_WAIT = Duration.ofSeconds(60);
     static final String USAGE = "usage: gpu-frames [--frames N] [--width W] [--height H] [--mode both|ipc|copy] "
         + "[--breakdown]\n  --frames N      frames per mode (default 2000)\n"
         + "  --width/--height  frame size in pixels, RGB (default 1920x1080)\n"
@@ -64,6 +66,7 @@ public final class GpuFrames {
     }
 
     public static void main(String[] args) throws Exception {
+        ParentWatch.start(); // the consumer leaves when the producer that started it is gone
         if (args.length > 0 && args[0].equals("consume")) {
             breakdown = Boolean.parseBoolean(args[6]);
             consume(args[1], args[2], args[3], Long.parseLong(args[4]), Integer.parseInt(args[5]));
@@ -150,28 +153,27 @@ public final class GpuFrames {
         } else {
             cfg.sizeClass(bytes, SLOTS);
         }
-        Process consumer = null;
-        try (BufferPool pool = BufferPool.create(poolName, cfg.build());
+        try (Launcher launcher = new Launcher();
+             BufferPool pool = BufferPool.create(poolName, cfg.build());
              Ring ring = Ring.create(ringName, RingConfig.builder().capacity(64 * 1024).pool(poolName).build())) {
-            consumer = new ProcessBuilder(javaCommand("consume", mode, poolName, ringName, Long.toString(bytes),
-                Integer.toString(frames), Boolean.toString(breakdown))).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(consumer.getInputStream(), StandardCharsets.UTF_8));
-            String ready = out.readLine();
+            ChildProcess consumer = launcher.start(JvmCommand.of(GpuFrames.class).label("consumer")
+                .flags("--enable-native-access=ALL-UNNAMED")
+                .args("consume", mode, poolName, ringName, Long.toString(bytes), Integer.toString(frames),
+                    Boolean.toString(breakdown))
+                .onErrorLine(System.err::println));
+            String ready = consumer.nextLine(CONSUMER_WAIT);
             if (!"SUBSCRIBED".equals(ready)) {
-                throw new IllegalStateException("consumer said " + ready);
+                throw new IllegalStateException("consumer said " + ready + consumer.diagnostics());
             }
             long start = System.nanoTime();
             produce(mode, pool, ring, bytes, frames);
-            String report = out.readLine();
+            String report = consumer.nextLine(CONSUMER_WAIT);
             double seconds = (System.nanoTime() - start) / 1e9;
-            if (!consumer.waitFor(60, TimeUnit.SECONDS) || consumer.exitValue() != 0) {
-                throw new IllegalStateException("consumer failed: " + report);
+            if (consumer.awaitExit(CONSUMER_WAIT) != 0) {
+                throw new IllegalStateException("consumer failed: " + report + consumer.diagnostics());
             }
             return String.format(Locale.ROOT, "%-4s  %s  wall %.2f s", mode, report, seconds);
         } finally {
-            if (consumer != null) {
-                consumer.destroyForcibly();
-            }
             Ring.delete(ringName);
             BufferPool.delete(poolName);
         }
@@ -330,16 +332,5 @@ public final class GpuFrames {
             System.out.flush();
             pageUnlock(pinned);
         }
-    }
-
-    private static List<String> javaCommand(String... args) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(GpuFrames.class.getName());
-        cmd.addAll(List.of(args));
-        return cmd;
     }
 }

@@ -1,5 +1,6 @@
 package io.xmem.perf.harness;
 
+import io.xmem.launch.ParentWatch;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -55,6 +56,7 @@ public final class Child {
     }
 
     public static void main(String[] argv) throws Exception {
+        ParentWatch.start(); // a child of a launcher: leaves when its parent is gone
         ChildArgs args = ChildArgs.parse(argv);
         RunSpec spec = args.spec();
         Child child = new Child(spec, Idle.parse(args.get("idle")),

@@ -1,9 +1,14 @@
 package io.xmem.perf.harness;
 
+import io.xmem.launch.ChildProcess;
+import io.xmem.launch.JvmCommand;
+import io.xmem.launch.Launcher;
+import io.xmem.launch.LineFields;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,9 +31,24 @@ import java.util.concurrent.TimeUnit;
  *   <li>on a timeout, a child's failure or early exit: every child is killed; in every case the
  *       transport's {@code cleanUp} runs for what {@code prepare} made.</li>
  * </ol>
+ *
+ * Children are started with {@code io.xmem.launch}: their {@code @xmem} stdout lines become
+ * {@link Event}s in one queue, everything else goes to the child's {@link ChildLog}.
  */
 final class ConfigRunner {
     private static final long STARTUP_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private static final Duration EXIT_GRACE = Duration.ofSeconds(15);
+
+    /** A line for the harness from child {@code label}; {@code line == null}: its output ended (it exited). */
+    private record Event(String label, String line) {
+    }
+
+    /** A child of the run and its log. */
+    private record RunChild(ChildProcess process, ChildLog log) {
+        String label() {
+            return process.label();
+        }
+    }
 
     private final String classPath;
     private final Path workDir;
@@ -70,51 +90,48 @@ final class ConfigRunner {
         long started = System.nanoTime();
         Map<String, String> prepared = null;
         Map<String, String> echoPrepared = null;
-        List<ChildProcess> children = new ArrayList<>();
-        try {
+        try (Launcher launcher = new Launcher()) {
             prepared = transport.prepare(spec);
             if (roundTrip) {
                 echoPrepared = transport.prepare(spec.echo());
             }
-            List<String> flags = ChildJvm.flags(transport, extraFlags);
-            BlockingQueue<ChildProcess.Event> events = new LinkedBlockingQueue<>();
+            List<String> flags = ChildFlags.of(transport, extraFlags);
+            BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+            List<RunChild> children = new ArrayList<>();
             long stallMillis = 20_000;
             for (int i = 0; i < config.subscribers(); i++) {
                 Map<String, String> settings = Map.of("role", "subscriber", "index", Integer.toString(i),
                     "idle", idle.name(), "stallMillis", Long.toString(stallMillis));
-                children.add(start(config, "sub" + i, spec, prepared, echoPrepared, settings, flags, events));
+                children.add(start(launcher, config, "sub" + i, spec, prepared, echoPrepared, settings, flags, events));
             }
-            ChildProcess publisher = start(config, "pub", spec, prepared, echoPrepared, Map.of("role", "publisher",
-                "idle", idle.name(), "stamp", config.workload() == Workload.RATE ? "intended" : "actual"), flags, events);
+            RunChild publisher = start(launcher, config, "pub", spec, prepared, echoPrepared, Map.of("role",
+                "publisher", "idle", idle.name(), "stamp", config.workload() == Workload.RATE ? "intended" : "actual"),
+                flags, events);
             children.add(publisher);
 
-            Map<ChildProcess, String> ready = new HashMap<>();
-            Map<ChildProcess, String> results = new LinkedHashMap<>();
+            Map<String, String> ready = new HashMap<>();
+            Map<String, String> results = new LinkedHashMap<>();
             await(children, events, ready, results, ready, System.nanoTime() + STARTUP_TIMEOUT_NANOS, "start-up");
-            publisher.send("GO");
+            publisher.process().send("GO");
             long runTimeout = TimeUnit.SECONDS.toNanos(60) + (long) (10e9 * config.expectedSeconds());
             await(children, events, ready, results, results, System.nanoTime() + runTimeout, "the run");
-            for (ChildProcess c : children) {
-                c.send("CLOSE");
+            for (RunChild c : children) {
+                c.process().send("CLOSE");
             }
-            for (ChildProcess c : children) {
-                int exit = c.finish(15_000);
+            for (RunChild c : children) {
+                int exit = c.process().stop(EXIT_GRACE);
                 if (exit != 0) {
-                    throw new IllegalStateException(c.label + " exited with " + exit + " after its result:\n    "
-                        + c.logTail());
+                    throw new IllegalStateException(c.label() + " exited with " + exit + " after its result:\n    "
+                        + c.log().tail());
                 }
             }
             double seconds = (System.nanoTime() - started) / 1e9;
-            return result(config, roundTrip, publisher, results, seconds, evidence);
+            return result(config, roundTrip, publisher.label(), results, seconds, evidence);
         } catch (Exception e) {
             return ConfigResult.failed(config, e.getMessage() == null ? e.toString() : e.getMessage(),
                 (System.nanoTime() - started) / 1e9);
         } finally {
-            for (ChildProcess c : children) {
-                if (c.alive()) {
-                    c.kill();
-                }
-            }
+            // the launcher has killed every child by now: what they used can go
             cleanUp(transport, spec, prepared);
             if (roundTrip) {
                 cleanUp(transport, spec.echo(), echoPrepared);
@@ -122,54 +139,65 @@ final class ConfigRunner {
         }
     }
 
-    private ChildProcess start(Config config, String label, RunSpec spec, Map<String, String> prepared,
-                               Map<String, String> echoPrepared, Map<String, String> settings, List<String> flags,
-                               BlockingQueue<ChildProcess.Event> events) throws IOException, InterruptedException {
+    private RunChild start(Launcher launcher, Config config, String label, RunSpec spec, Map<String, String> prepared,
+                           Map<String, String> echoPrepared, Map<String, String> settings, List<String> flags,
+                           BlockingQueue<Event> events) throws IOException, InterruptedException {
         Evidence.Wrapping tools = evidence.wrap(config, label);
         Map<String, String> all = new HashMap<>(settings);
         all.putAll(tools.settings());
-        List<String> args = ChildArgs.encode(spec, prepared, echoPrepared, all);
-        List<String> jvmFlags = new ArrayList<>(flags);
-        jvmFlags.addAll(tools.jvmFlags());
-        List<String> command = new ArrayList<>(tools.prefix());
-        command.addAll(ChildJvm.command(classPath, jvmFlags, args));
-        Path log = workDir.resolve(spec.runId() + "-" + label + ".log");
-        return ChildProcess.start(label, command, log, events);
+        JvmCommand command = JvmCommand.of(Child.class).label(label).classPath(classPath).prefix(tools.prefix())
+            .flags(flags).flags(tools.jvmFlags()).args(ChildArgs.encode(spec, prepared, echoPrepared, all));
+        ChildLog log = ChildLog.create(workDir.resolve(spec.runId() + "-" + label + ".log"), command.commandLine());
+        ChildProcess child = launcher.start(command
+            .onLine(line -> {
+                if (line.startsWith(Child.PREFIX)) {
+                    events.add(new Event(label, line.substring(Child.PREFIX.length())));
+                } else {
+                    log.append("[stdout] " + line);
+                }
+            })
+            .onErrorLine(log::append));
+        child.onExit().thenRun(() -> events.add(new Event(label, null)));
+        return new RunChild(child, log);
     }
 
     /** Collects READY and RESULT lines until {@code target} has one per child; fails fast on trouble. */
-    private static void await(List<ChildProcess> children, BlockingQueue<ChildProcess.Event> events,
-                              Map<ChildProcess, String> ready, Map<ChildProcess, String> results,
-                              Map<ChildProcess, String> target, long deadline, String phase)
+    private static void await(List<RunChild> children, BlockingQueue<Event> events, Map<String, String> ready,
+                              Map<String, String> results, Map<String, String> target, long deadline, String phase)
         throws InterruptedException {
         while (target.size() < children.size()) {
             long left = deadline - System.nanoTime();
-            ChildProcess.Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
+            Event e = left > 0 ? events.poll(left, TimeUnit.NANOSECONDS) : null;
             if (e == null) {
-                List<String> missing = children.stream().filter(c -> !target.containsKey(c)).map(c -> c.label).toList();
-                throw new IllegalStateException("timed out in " + phase + " waiting for " + missing + "; last lines of "
-                    + missing.getFirst() + ":\n    " + children.stream().filter(c -> !target.containsKey(c))
-                    .findFirst().orElseThrow().logTail());
+                List<RunChild> missing = children.stream().filter(c -> !target.containsKey(c.label())).toList();
+                throw new IllegalStateException("timed out in " + phase + " waiting for "
+                    + missing.stream().map(RunChild::label).toList() + "; last lines of " + missing.getFirst().label()
+                    + ":\n    " + missing.getFirst().log().tail());
             }
             if (e.line() == null) {
-                if (!target.containsKey(e.child())) {
-                    throw new IllegalStateException(e.child().label + " exited during " + phase + ":\n    "
-                        + e.child().logTail());
+                if (!target.containsKey(e.label())) {
+                    throw new IllegalStateException(e.label() + " exited during " + phase + ":\n    "
+                        + logOf(children, e.label()).tail());
                 }
             } else if (e.line().equals("READY")) {
-                ready.put(e.child(), e.line());
+                ready.put(e.label(), e.line());
             } else if (e.line().startsWith("RESULT ")) {
-                results.put(e.child(), e.line().substring("RESULT ".length()));
+                results.put(e.label(), e.line().substring("RESULT ".length()));
             } else if (e.line().startsWith("FAILED")) {
-                throw new IllegalStateException(e.child().label + " failed: " + e.line() + "\n    " + e.child().logTail());
+                throw new IllegalStateException(e.label() + " failed: " + e.line() + "\n    "
+                    + logOf(children, e.label()).tail());
             }
         }
     }
 
-    private static ConfigResult result(Config config, boolean roundTrip, ChildProcess publisher,
-                                       Map<ChildProcess, String> results, double seconds, Evidence evidence)
+    private static ChildLog logOf(List<RunChild> children, String label) {
+        return children.stream().filter(c -> c.label().equals(label)).findFirst().orElseThrow().log();
+    }
+
+    private static ConfigResult result(Config config, boolean roundTrip, String publisher,
+                                       Map<String, String> results, double seconds, Evidence evidence)
         throws Exception {
-        Map<String, String> pub = fields(results.get(publisher));
+        Map<String, String> pub = LineFields.of(results.get(publisher));
         long retries = Long.parseLong(pub.get("retries"));
         long warmupSent = Long.parseLong(pub.get("warmupSent"));
         long total = Math.max(0, warmupSent) + config.messages();
@@ -178,10 +206,10 @@ final class ConfigRunner {
         Histogram merged = new Histogram(Child.HIGHEST_TRACKABLE_NANOS, 3);
         double slowest = Double.MAX_VALUE;
         List<String> problems = new ArrayList<>();
-        for (Map.Entry<ChildProcess, String> entry : results.entrySet()) {
-            boolean isPublisher = entry.getKey() == publisher;
-            Map<String, String> f = fields(entry.getValue());
-            costs.add(evidence.collect(config, ProcessCosts.fromFields(entry.getKey().label, config.messages(), f)));
+        for (Map.Entry<String, String> entry : results.entrySet()) {
+            boolean isPublisher = entry.getKey().equals(publisher);
+            Map<String, String> f = LineFields.of(entry.getValue());
+            costs.add(evidence.collect(config, ProcessCosts.fromFields(entry.getKey(), config.messages(), f)));
             if (isPublisher != roundTrip) {
                 if (!isPublisher) {
                     retries += Long.parseLong(f.get("retries")); // echo retries
@@ -200,7 +228,7 @@ final class ConfigRunner {
                 rate = intervals / ((Long.parseLong(f.get("endNs")) - Long.parseLong(f.get("startNs"))) / 1e9);
             }
             if (received != total || gaps != 0 || dups != 0) {
-                problems.add(entry.getKey().label + " received " + received + " of " + total + " (gaps " + gaps
+                problems.add(entry.getKey() + " received " + received + " of " + total + " (gaps " + gaps
                     + ", duplicates " + dups + ")");
             }
             receivers.add(new ConfigResult.Receiver(received, gaps, dups, h, rate));
@@ -210,17 +238,6 @@ final class ConfigRunner {
         ConfigResult.Status status = problems.isEmpty() ? ConfigResult.Status.OK : ConfigResult.Status.FAILED;
         return new ConfigResult(config, status, String.join("; ", problems), merged, receivers, retries, slowest,
             seconds, warmupSent, costs);
-    }
-
-    private static Map<String, String> fields(String line) {
-        Map<String, String> f = new HashMap<>();
-        for (String word : line.split(" ")) {
-            int eq = word.indexOf('=');
-            if (eq > 0) {
-                f.put(word.substring(0, eq), word.substring(eq + 1));
-            }
-        }
-        return f;
     }
 
     private static void cleanUp(Transport transport, RunSpec spec, Map<String, String> prepared) {

@@ -3,7 +3,6 @@ package io.xmem.perf.harness;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The section of the top-level README that shows the latest run: machine, command, one table
@@ -36,7 +35,7 @@ final class ReadmeSummary {
         s.append("Machine: ").append(machine.cpus()).append(" CPUs (").append(machine.cpuModel()).append("), ")
             .append(machine.memory()).append(", ").append(machine.kernel()).append("; ").append(machine.jdk())
             .append("; load average ").append(machine.loadAtStart()).append(" at start, ").append(run.loadAtEnd)
-            .append(" at end. Child JVMs: `").append(String.join(" ", ChildJvm.COMMON_FLAGS)).append("`; ")
+            .append(" at end. Child JVMs: `").append(String.join(" ", ChildFlags.COMMON)).append("`; ")
             .append(run.idle == Idle.SPIN ? "busy-spin" : "backoff").append(" waiting. Latencies in µs (p50 / p99), "
                 + "one subscriber; ratio columns: the row's figure ÷ xmem's, both from this run.\n\n");
         s.append("| size | system | one-way p50 / p99 | round trip p50 / p99 | stream msgs/s | one-way p50 ÷ xmem's |"

@@ -86,7 +86,7 @@ final class Report {
         s.append("| JDK | ").append(machine.jdk()).append(" |\n");
         s.append("| load average | ").append(machine.loadAtStart()).append(" at start, ").append(loadAtEnd)
             .append(" at end |\n");
-        s.append("| child JVM flags (all) | `").append(String.join(" ", ChildJvm.COMMON_FLAGS));
+        s.append("| child JVM flags (all) | `").append(String.join(" ", ChildFlags.COMMON));
         if (!extraFlags.isEmpty()) {
             s.append(' ').append(String.join(" ", extraFlags));
         }

@@ -35,7 +35,7 @@ public interface Transport {
 
     /**
      * JVM options this transport needs in its child processes, on top of the harness's common set
-     * ({@code ChildJvm.COMMON_FLAGS}); printed in the report. Default: none.
+     * ({@code ChildFlags.COMMON}); printed in the report. Default: none.
      */
     default java.util.List<String> childJvmFlags() {
         return java.util.List.of();

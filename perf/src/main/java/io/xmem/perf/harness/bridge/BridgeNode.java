@@ -4,12 +4,13 @@ import io.xmem.bridge.BridgeConfig;
 import io.xmem.bridge.BridgeEndpoint;
 import io.xmem.bridge.Egress;
 import io.xmem.bridge.Ingress;
+import io.xmem.launch.ParentWatch;
 import io.xmem.perf.harness.Idle;
 
 /**
  * One side of the bridge of a run, in its own JVM:
  * {@code BridgeNode egress|ingress RING CHANNEL STREAM AERON_DIR IDLE}. Prints {@value #READY} once
- * launched; runs until SIGTERM, or until the process that started it is gone.
+ * launched; runs until SIGTERM, or until the harness that started it is gone ({@link ParentWatch}).
  */
 public final class BridgeNode {
     static final String READY = "bridge-node-ready";
@@ -18,6 +19,7 @@ public final class BridgeNode {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        ParentWatch.start(); // its exit runs the shutdown hook below, which closes the bridge
         Idle idle = Idle.parse(args[5]);
         BridgeConfig config = BridgeConfig.builder().ring(args[1]).channel(args[2]).streamId(Integer.parseInt(args[3]))
             .aeronDirectory(args[4]).idle(idle::strategy).build();
@@ -38,10 +40,7 @@ public final class BridgeNode {
         }, "bridge-node-stop"));
         System.out.println(READY);
         System.out.flush();
-        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
-        while (parent != null && parent.isAlive() && worker.isAlive()) {
-            Thread.sleep(200);
-        }
-        System.exit(0); // the shutdown hook stops and closes the bridge
+        worker.join();
+        System.exit(0); // the bridge ended by itself: the shutdown hook has nothing left to do
     }
 }

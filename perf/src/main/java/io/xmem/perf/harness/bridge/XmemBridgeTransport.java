@@ -1,6 +1,6 @@
 package io.xmem.perf.harness.bridge;
 
-import io.xmem.perf.harness.ChildJvm;
+import io.xmem.perf.harness.HelperJvm;
 import io.xmem.perf.harness.RunSpec;
 import io.xmem.perf.harness.Transport;
 import io.xmem.perf.harness.xmem.XmemRingTransport;
@@ -8,12 +8,10 @@ import io.xmem.ring.Ring;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * xmem across the bridge on loopback: the publisher writes ring A exactly as {@link XmemRingTransport}
@@ -89,38 +87,16 @@ public final class XmemBridgeTransport implements Transport {
         throws Exception {
         Files.createDirectories(spec.workDir());
         Path log = spec.workDir().resolve(spec.runId() + "-bridge-" + role + ".log");
-        List<String> command = new ArrayList<>();
-        command.add(ChildJvm.javaBinary());
-        command.addAll(ChildJvm.COMMON_FLAGS);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), BridgeNode.class.getName(), role, ring,
-            prepared.get(AeronUdpTransport.CHANNEL_KEY), "1002", prepared.get("dir"), idle));
-        Process node = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(NODE_START_TIMEOUT_MS);
-        while (!Files.readString(log).contains(BridgeNode.READY)) {
-            if (!node.isAlive() || System.nanoTime() - deadline > 0) {
-                node.destroyForcibly();
-                throw new IllegalStateException("bridge " + role + " did not start (see " + log + "):\n"
-                    + Files.readString(log));
-            }
-            Thread.sleep(10);
-        }
-        return Long.toString(node.pid());
+        List<String> args = List.of(role, ring, prepared.get(AeronUdpTransport.CHANNEL_KEY), "1002",
+            prepared.get("dir"), idle);
+        return Long.toString(HelperJvm.start("bridge " + role, BridgeNode.class, args, log, BridgeNode.READY,
+            Duration.ofMillis(NODE_START_TIMEOUT_MS)));
     }
 
     @Override
     public void cleanUp(RunSpec spec, Map<String, String> prepared) throws Exception {
         for (String role : List.of("egress", "ingress")) {
-            String pid = prepared.get(role + ".pid");
-            Optional<ProcessHandle> node = pid == null ? Optional.empty() : ProcessHandle.of(Long.parseLong(pid));
-            if (node.isPresent()) {
-                node.get().destroy(); // SIGTERM: the node closes its bridge
-                try {
-                    node.get().onExit().get(NODE_STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.TimeoutException e) {
-                    node.get().destroyForcibly();
-                }
-            }
+            HelperJvm.stop(prepared.get(role + ".pid"), Duration.ofMillis(NODE_STOP_TIMEOUT_MS)); // SIGTERM: it closes
         }
         try {
             udp.cleanUp(spec, prepared);

@@ -2,12 +2,16 @@ package io.xmem.perf.harness.peers.aeron;
 
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
+import io.xmem.launch.ParentWatch;
 import io.xmem.perf.harness.Idle;
+
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The media driver of one run, in its own JVM: {@code AeronDriverProcess <aeron dir> <spin|backoff>}.
  * Prints {@value #READY} once the driver is up; closes it (deleting the directory) on SIGTERM, or by
- * itself when the process that started it is gone, so a crashed harness leaves no driver behind.
+ * itself when the harness that started it is gone ({@link ParentWatch}), so a crashed harness leaves
+ * no driver behind.
  */
 public final class AeronDriverProcess {
     static final String READY = "aeron-driver-ready";
@@ -16,6 +20,7 @@ public final class AeronDriverProcess {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        ParentWatch.start(); // its exit runs the shutdown hook below, which closes the driver
         MediaDriver.Context context = new MediaDriver.Context()
             .aeronDirectoryName(args[0])
             .dirDeleteOnStart(true)
@@ -29,10 +34,6 @@ public final class AeronDriverProcess {
         Runtime.getRuntime().addShutdownHook(new Thread(driver::close, "aeron-driver-close"));
         System.out.println(READY);
         System.out.flush();
-        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
-        while (parent != null && parent.isAlive()) {
-            Thread.sleep(200);
-        }
-        System.exit(0); // the shutdown hook closes the driver
+        new CountDownLatch(1).await(); // until SIGTERM or the watch ends this JVM
     }
 }

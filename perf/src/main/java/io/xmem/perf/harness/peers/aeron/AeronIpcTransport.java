@@ -12,7 +12,7 @@ import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.aeron.logbuffer.LogBufferDescriptor;
-import io.xmem.perf.harness.ChildJvm;
+import io.xmem.perf.harness.HelperJvm;
 import io.xmem.perf.harness.Idle;
 import io.xmem.perf.harness.MessageLayout;
 import io.xmem.perf.harness.RunSpec;
@@ -28,13 +28,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Aeron IPC ({@code aeron:ipc}) with a Java media driver: what a user of Aeron picks today to pass
@@ -113,7 +109,7 @@ public final class AeronIpcTransport implements Transport {
     }
 
     @Override
-    public Map<String, String> prepare(RunSpec spec) throws IOException, InterruptedException, ExecutionException {
+    public Map<String, String> prepare(RunSpec spec) throws IOException {
         if (spec.messageLength() > MAX_MESSAGE_LENGTH) {
             throw new IllegalArgumentException("Aeron carries at most " + MAX_MESSAGE_LENGTH
                 + " bytes in one message, not " + spec.messageLength());
@@ -124,41 +120,21 @@ public final class AeronIpcTransport implements Transport {
         String dir = Path.of("/dev/shm", "xmem-perf-" + spec.runId() + "-aeron").toString();
         Files.createDirectories(spec.workDir());
         Path log = spec.workDir().resolve(spec.runId() + "-aeron-driver.log");
-        List<String> command = new ArrayList<>();
-        command.add(ChildJvm.javaBinary());
-        command.addAll(ChildJvm.COMMON_FLAGS);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AeronDriverProcess.class.getName(), dir,
-            driverIdle));
-        Process driver = new ProcessBuilder(command).redirectErrorStream(true)
-            .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
-        Map<String, String> prepared = Map.of(DIR_KEY, dir, CHANNEL_KEY, channel, DRIVER_PID_KEY,
-            Long.toString(driver.pid()));
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DRIVER_START_TIMEOUT_MS);
-        while (!Files.readString(log).contains(AeronDriverProcess.READY)) {
-            if (!driver.isAlive() || System.nanoTime() - deadline > 0) {
-                cleanUp(spec, prepared);
-                throw new IllegalStateException("Aeron media driver did not start (see " + log + "):\n"
-                    + Files.readString(log));
-            }
-            Thread.sleep(10);
+        long driver;
+        try {
+            driver = HelperJvm.start("Aeron media driver", AeronDriverProcess.class, List.of(dir, driverIdle), log,
+                AeronDriverProcess.READY, Duration.ofMillis(DRIVER_START_TIMEOUT_MS));
+        } catch (IllegalStateException e) {
+            IoUtil.delete(new File(dir), true); // what it made before it failed
+            throw e;
         }
-        return prepared;
+        return Map.of(DIR_KEY, dir, CHANNEL_KEY, channel, DRIVER_PID_KEY, Long.toString(driver));
     }
 
     @Override
-    public void cleanUp(RunSpec spec, Map<String, String> prepared) throws InterruptedException, ExecutionException {
-        String pid = prepared.get(DRIVER_PID_KEY);
-        if (pid != null) {
-            Optional<ProcessHandle> driver = ProcessHandle.of(Long.parseLong(pid));
-            if (driver.isPresent()) {
-                driver.get().destroy(); // SIGTERM: the driver closes and deletes its directory
-                try {
-                    driver.get().onExit().get(DRIVER_STOP_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-                } catch (TimeoutException e) {
-                    driver.get().destroyForcibly();
-                }
-            }
-        }
+    public void cleanUp(RunSpec spec, Map<String, String> prepared) throws InterruptedException {
+        // SIGTERM: the driver closes and deletes its directory
+        HelperJvm.stop(prepared.get(DRIVER_PID_KEY), Duration.ofMillis(DRIVER_STOP_TIMEOUT_MS));
         String dir = prepared.get(DIR_KEY);
         if (dir != null) {
             IoUtil.delete(new File(dir), false); // whatever a driver that was killed left

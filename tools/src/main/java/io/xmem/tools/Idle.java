@@ -1,11 +1,14 @@
-package io.xmem.examples;
+package io.xmem.tools;
 
 import io.xmem.ring.Subscription;
 
 import java.time.Duration;
 
-/** How a subscriber waits when nothing is new: the latency / CPU trade-off of each example. */
-enum Idle {
+/**
+ * How a subscriber waits when nothing is new: the latency / CPU trade-off of the demo's and the
+ * examples' subscribers ({@code --idle spin|yield|sleep}).
+ */
+public enum Idle {
     /** Busy-spin: lowest latency, one core at 100 %. */
     SPIN,
     /** Give the core away between polls: kinder to a machine with fewer cores than spinners. */
@@ -15,7 +18,8 @@ enum Idle {
 
     private static final Duration NAP = Duration.ofMillis(100);
 
-    void idle(Subscription subscription) {
+    /** Waits once, the way this mode does, after a poll that found nothing. */
+    public void idle(Subscription subscription) {
         switch (this) {
             case SPIN -> Thread.onSpinWait();
             case YIELD -> Thread.yield();
@@ -23,7 +27,8 @@ enum Idle {
         }
     }
 
-    String describe() {
+    /** How it reads in a sentence: "busy-spin", "yield", "sleep on the ring's futex". */
+    public String describe() {
         return switch (this) {
             case SPIN -> "busy-spin";
             case YIELD -> "yield";

@@ -1,0 +1,41 @@
+package io.xmem.launch;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * A child for the launcher's tests, driven by stdin lines: says {@code READY}, then answers
+ * {@code ARGS} (its arguments), {@code PROP name}, {@code ENV name}, {@code ERR text} (to stderr,
+ * answered on stdout), {@code EXIT code}, and {@code HANG} (stops answering); anything else is
+ * echoed. Exits 0 when its stdin ends.
+ */
+public final class EchoChild {
+    private EchoChild() {
+    }
+
+    public static void main(String[] args) throws IOException, InterruptedException {
+        ParentWatch.start();
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        System.out.println("READY");
+        for (String line; (line = in.readLine()) != null; ) {
+            String[] words = line.split(" ", 2);
+            String rest = words.length > 1 ? words[1] : "";
+            switch (words[0]) {
+                case "ARGS" -> System.out.println("args " + String.join(" ", args));
+                case "PROP" -> System.out.println("prop " + System.getProperty(rest));
+                case "ENV" -> System.out.println("env " + System.getenv(rest));
+                case "ERR" -> {
+                    System.err.println(rest);
+                    System.err.flush();
+                    System.out.println("said on stderr");
+                }
+                case "EXIT" -> System.exit(Integer.parseInt(rest));
+                case "HANG" -> Thread.sleep(Long.MAX_VALUE);
+                default -> System.out.println("echo " + line);
+            }
+            System.out.flush();
+        }
+    }
+}
