@@ -92,6 +92,15 @@ public final class BufferPool implements AutoCloseable {
         return PoolFiles.delete(name, directory);
     }
 
+    /**
+     * The files a pool named {@code name} has in {@code directory}: the pool file, then its lock
+     * file ({@code NAME.pool}, {@code NAME.pool.lock}); they need not exist. For tools that list,
+     * watch or clean up pools; {@link InvalidNameException} for a name that is not a plain file name.
+     */
+    public static List<Path> files(String name, Path directory) {
+        return List.of(PoolFiles.poolPath(directory, name), PoolFiles.lockPath(directory, name));
+    }
+
     public String name() {
         return mapped.name();
     }

@@ -5,6 +5,7 @@ import io.xmem.pool.PoolConfig;
 import io.xmem.pool.XmemException;
 import io.xmem.ring.internal.MappedRing;
 import io.xmem.ring.internal.RingCounters;
+import io.xmem.ring.internal.RingFiles;
 import io.xmem.ring.internal.SubscriberDescriptor;
 import io.xmem.ring.internal.SubscriberTable;
 
@@ -67,6 +68,14 @@ public final class Ring implements AutoCloseable {
 
     public static boolean delete(String name, Path directory) {
         return MappedRing.delete(name, directory);
+    }
+
+    /**
+     * The files a ring named {@code name} has in {@code directory}: the ring file, then its lock
+     * file ({@code NAME.ring}, {@code NAME.ring.lock}); they need not exist.
+     */
+    public static List<Path> files(String name, Path directory) {
+        return List.of(RingFiles.FORMAT.path(directory, name), RingFiles.FORMAT.lockPath(directory, name));
     }
 
     public String name() {
