@@ -66,7 +66,14 @@ public final class Ring implements AutoCloseable {
         return delete(name, PoolConfig.DEFAULT_DIRECTORY);
     }
 
+    /**
+     * Unlinks a ring's files. Records no live subscriber will read give their buffers back first:
+     * when no subscription of the ring is alive anywhere (dead ones are found by their locks),
+     * every pin the ring's records hold is dropped; otherwise the last subscription to close
+     * does it. Processes that have the ring open keep working on it until they close.
+     */
     public static boolean delete(String name, Path directory) {
+        MappedRing.releaseUnread(name, directory);
         return MappedRing.delete(name, directory);
     }
 

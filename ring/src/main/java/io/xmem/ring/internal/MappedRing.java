@@ -142,6 +142,30 @@ public final class MappedRing extends OpenFiles.Entry {
         return SharedFile.delete(RingFiles.FORMAT, dir, name);
     }
 
+    /**
+     * Before a ring is deleted: if no subscription is alive, nobody will ever read its records
+     * (a new subscriber starts at the tail), so the pins they hold are dropped. With a live
+     * subscriber nothing is done here: it releases as it reads, and the last one to close
+     * releases the rest. A ring that cannot be opened (absent, damaged, its pool gone) is left
+     * to the unlink.
+     */
+    public static void releaseUnread(String name, Path dir) {
+        MappedRing ring;
+        try {
+            ring = open(name, dir);
+        } catch (XmemException e) {
+            return;
+        }
+        try {
+            PinReleaser releaser = ring.newReleaser();
+            if (releaser != null && ring.subscribers.minPosition(ring.locks) == Long.MAX_VALUE) {
+                releaser.releaseUpTo(ring.log.checkedPosition(ring.counters.tailAcquire(), "tail"));
+            }
+        } finally {
+            ring.release();
+        }
+    }
+
     /** One {@code Ring} object of this ring closed; the last one unmaps it. */
     public void release() {
         OpenFiles.close(this);
