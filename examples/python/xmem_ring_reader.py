@@ -32,8 +32,8 @@ import zlib
 
 RING_MAGIC = 0x474E49524D454D58
 POOL_MAGIC = 0x4C4F4F504D454D58
-RING_VERSION = 1
-POOL_VERSION = 1
+RING_VERSION = 2
+POOL_VERSION = 2
 ALIGN = 32
 REC_HEADER = 24
 TYPE_PADDING, TYPE_INLINE, TYPE_REFERENCE, TYPE_DEVICE_REFERENCE = 1, 2, 3, 4
@@ -199,6 +199,9 @@ def main():
         raise SystemExit(f"{path}: all {max_subs} subscriber entries are taken")
     entry = sub_table + SUB_ENTRY * index
     struct.pack_into("<Q", m, entry + 8, os.getpid())
+    label = os.path.basename(sys.argv[0]).encode("ascii", "replace")[:40]  # who we are, for xmem stat
+    m[entry + 16:entry + 56] = label.ljust(40, b"\0")
+    struct.pack_into("<I", m, entry + 4, len(label))
     position = u64(m, 512)                             # tail
     struct.pack_into("<Q", m, entry + 64, position)
     struct.pack_into("<I", m, entry, 1)                # ACTIVE, after the position

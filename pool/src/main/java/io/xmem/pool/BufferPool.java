@@ -285,7 +285,7 @@ public final class BufferPool implements AutoCloseable {
         List<PoolStats.Participant> participants = new ArrayList<>();
         for (Participants.Row r : mapped.participantRows()) {
             participants.add(new PoolStats.Participant(r.index(), r.pid(), r.startMillis(), r.alive(), r.self(),
-                r.buffersHeld()));
+                r.buffersHeld(), r.label()));
         }
         return new PoolStats(name(), List.copyOf(classes), List.copyOf(participants));
     }

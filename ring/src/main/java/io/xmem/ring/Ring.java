@@ -6,6 +6,7 @@ import io.xmem.pool.XmemException;
 import io.xmem.ring.internal.MappedRing;
 import io.xmem.ring.internal.RingCounters;
 import io.xmem.ring.internal.RingFiles;
+import io.xmem.ring.internal.RingStatsReader;
 import io.xmem.ring.internal.SubscriberDescriptor;
 import io.xmem.ring.internal.SubscriberTable;
 
@@ -148,22 +149,14 @@ public final class Ring implements AutoCloseable {
         return counters.lapsOpaque();
     }
 
-    /** A snapshot of the ring's counters and subscribers; liveness is probed through the OS locks. */
+    /**
+     * A snapshot of the ring's counters, subscribers (lag, losses, evicted or not, label) and
+     * publications (pid, label, exclusive or concurrent, which holds the turn); liveness is probed
+     * through the OS locks.
+     */
     public RingStats stats() {
         ensureOpen();
-        long tail = counters.tailAcquire();
-        List<RingStats.SubscriberStats> subs = new ArrayList<>();
-        for (int i = 0; i < subscribers.capacity(); i++) {
-            if (subscribers.stateAcquire(i) != SubscriberDescriptor.STATE_ACTIVE) {
-                continue;
-            }
-            boolean alive = mapped.locks().isHeld(i);
-            long position = subscribers.positionAcquire(i);
-            subs.add(new RingStats.SubscriberStats(i, subscribers.pidPlain(i), alive, position,
-                Math.max(0, tail - position), subscribers.lostOpaque(i)));
-        }
-        return new RingStats(name(), capacity(), mapped.layout().lossy(), tail, publishedCount(),
-            backPressuredCount(), lapCount(), List.copyOf(subs));
+        return RingStatsReader.read(name(), mapped.layout(), mapped.log().file(), mapped.locks());
     }
 
     /** Positions of the subscribers that are ACTIVE in the table (live or not yet found dead). */

@@ -117,6 +117,7 @@ public final class Subscription implements AutoCloseable {
         position = log.checkedPosition(counters.tailAcquire(), "tail");
         expected = counters.publishedOpaque();
         subscribers.pidPlain(index, ProcessHandle.current().pid());
+        subscribers.labelPlain(index);
         subscribers.positionRelease(index, position);
         subscribers.stateRelease(index, SubscriberDescriptor.STATE_ACTIVE); // position first
         // Until the publisher and the other subscribers saw us ACTIVE, they could run a whole

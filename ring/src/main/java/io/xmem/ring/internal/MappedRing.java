@@ -17,6 +17,7 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One ring file as this JVM has it open: the mapping and its flyweights, the lock channel (one
@@ -32,6 +33,8 @@ public final class MappedRing extends OpenFiles.Entry {
      */
     public static final long PUBLISHER_LOCK = 1L << 20;
     public static final int MAX_CONCURRENT_PUBLICATIONS = 64;
+    /** How long taking the publishing byte keeps trying while a probe holds it. */
+    private static final long PUBLISHING_RETRY_NANOS = 50_000_000L;
     /** When the pool runs dry, the subscribers' liveness is probed at most this often (it costs syscalls). */
     private static final long EXHAUSTION_PROBE_INTERVAL_NANOS = 5_000_000L;
 
@@ -45,6 +48,7 @@ public final class MappedRing extends OpenFiles.Entry {
     private final RingCounters counters;
     private final SubscriberTable subscribers;
     private final RecordLog log;
+    private final PublicationTable publications;
     private final Runnable exhaustionHook;
     private FileLock publishing;
     private int concurrentPublications;
@@ -62,6 +66,7 @@ public final class MappedRing extends OpenFiles.Entry {
         this.counters = new RingCounters(file);
         this.subscribers = new SubscriberTable(file, layout);
         this.log = new RecordLog(file, layout, name);
+        this.publications = new PublicationTable(file, layout);
         this.exhaustionHook = pins == null ? null : this::releasePassed;
         if (pins != null) {
             pins.addExhaustionHook(exhaustionHook);
@@ -249,12 +254,30 @@ public final class MappedRing extends OpenFiles.Entry {
         return log;
     }
 
+    public PublicationTable publications() {
+        return publications;
+    }
+
     /** A releaser of pins for one user; null for an inline-only ring. */
     public PinReleaser newReleaser() {
         return pins == null ? null : new PinReleaser(log, counters, pins, name);
     }
 
     // ---------------------------------------------------------------- the publishing byte
+
+    /**
+     * Whether a live publication of this ring exists anywhere (exclusive or concurrent): an
+     * exclusive probe of the publishing byte, which every publication holds (one exclusively,
+     * the others shared), dropped at once. A byte this JVM holds counts as held.
+     */
+    public boolean publisherAlive() {
+        FileLock probe = locks.tryLock(PUBLISHER_LOCK);
+        if (probe == null) {
+            return true;
+        }
+        ByteLocks.unlock(probe);
+        return false;
+    }
 
     /**
      * Takes the right to publish: exclusive, or shared with other concurrent publications.
@@ -266,9 +289,15 @@ public final class MappedRing extends OpenFiles.Entry {
             concurrentPublications++;
             return true;
         }
-        FileLock lock = concurrent ? locks.tryLockShared(PUBLISHER_LOCK) : locks.tryLock(PUBLISHER_LOCK);
-        if (lock == null) {
-            return false;
+        // Stats and isConnected() probe this byte for a moment: a refusal is only final after a
+        // short while of refusals.
+        long deadline = System.nanoTime() + PUBLISHING_RETRY_NANOS;
+        FileLock lock;
+        while ((lock = concurrent ? locks.tryLockShared(PUBLISHER_LOCK) : locks.tryLock(PUBLISHER_LOCK)) == null) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(200_000);
         }
         publishing = lock;
         concurrentPublications = concurrent ? 1 : 0;
