@@ -10,12 +10,15 @@ import io.xmem.pool.internal.shm.MappedFile;
 import io.xmem.pool.internal.shm.OpenFiles;
 import io.xmem.pool.internal.shm.SharedFile;
 import io.xmem.ring.RingConfig;
+import io.xmem.ring.RingExistsException;
+import io.xmem.ring.RingNotFoundException;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -33,6 +36,8 @@ public final class MappedRing extends OpenFiles.Entry {
      */
     public static final long PUBLISHER_LOCK = 1L << 20;
     public static final int MAX_CONCURRENT_PUBLICATIONS = 64;
+    /** Open-or-create tries again this often when a racing process creates and deletes the ring under it. */
+    private static final int OPEN_OR_CREATE_ATTEMPTS = 100;
     /** How long taking the publishing byte keeps trying while a probe holds it. */
     private static final long PUBLISHING_RETRY_NANOS = 50_000_000L;
     /** When the pool runs dry, the subscribers' liveness is probed at most this often (it costs syscalls). */
@@ -75,7 +80,39 @@ public final class MappedRing extends OpenFiles.Entry {
 
     /** Creates a ring file (its pool must exist) and opens it; {@code RingExistsException} if it is there. */
     public static MappedRing create(String name, RingConfig config) {
-        Path dir = config.directory();
+        return create(name, config.directory(), config);
+    }
+
+    /**
+     * This JVM's instance of the ring {@code name} in {@code dir}: opened if it exists with the
+     * shape {@code config} describes ({@code IncompatibleLayoutException} naming what differs
+     * otherwise), created if not; racing processes all end up with the one ring.
+     */
+    public static MappedRing openOrCreate(String name, Path dir, RingConfig config) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                MappedRing ring = open(name, dir);
+                List<String> differences = ring.layout.differences(config);
+                if (!differences.isEmpty()) {
+                    ring.release();
+                    throw new IncompatibleLayoutException("ring '" + name + "' exists with another shape: "
+                        + String.join("; ", differences) + ": open it as it is (Ring.open), or delete it (Ring.delete "
+                        + "or `xmem rm " + name + "`) to make the new one");
+                }
+                return ring;
+            } catch (RingNotFoundException absent) {
+                try {
+                    return create(name, dir, config);
+                } catch (RingExistsException raced) {
+                    if (attempt > OPEN_OR_CREATE_ATTEMPTS) { // made and deleted again and again under us
+                        throw raced;
+                    }
+                }
+            }
+        }
+    }
+
+    private static MappedRing create(String name, Path dir, RingConfig config) {
         BufferPool pool = config.pool() == null ? null : BufferPool.open(config.pool(), dir);
         boolean made = false;
         try {

@@ -9,6 +9,9 @@ import io.xmem.ring.RingConfig;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 import static io.xmem.ring.internal.RingHeaderDescriptor.*;
 
@@ -34,6 +37,25 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
 
     private static int timeoutMillis(RingConfig config) {
         return config.subscriberTimeout() == null ? 0 : (int) config.subscriberTimeout().toMillis();
+    }
+
+    /** What differs between this ring's shape and the one {@code config} asks for, in words; empty if none. */
+    public List<String> differences(RingConfig config) {
+        List<String> out = new ArrayList<>();
+        differ(out, "capacity", capacity, config.capacity());
+        differ(out, "max subscribers", maxSubscribers, config.maxSubscribers());
+        differ(out, "max inline length", maxInlineLength, config.maxInlineLength());
+        differ(out, "lossy", lossy, config.lossy());
+        differ(out, "wake-ups", wakeups, config.wakeups());
+        differ(out, "subscriber timeout (ms)", subscriberTimeoutMillis, timeoutMillis(config));
+        differ(out, "pool", poolName, config.pool());
+        return out;
+    }
+
+    private static void differ(List<String> out, String what, Object here, Object wanted) {
+        if (!Objects.equals(here, wanted)) {
+            out.add("its " + what + " is " + here + ", the config's " + wanted);
+        }
     }
 
     /** Whether subscribers may be evicted: the ring has a subscriber timeout. */
