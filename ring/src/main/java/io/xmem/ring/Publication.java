@@ -234,6 +234,8 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
         }
         long record = log.recordAt(position);
         log.reference(record, token, offset, length, timestamp, tag);
+        // Before the commit, which orders it: releasers skip their walk on it.
+        counters.lastReferenceEndPlain(position + aligned(REF_RECORD_LENGTH));
         return commitRecord(record, position, REF_RECORD_LENGTH,
             pins.isDeviceToken(token) ? TYPE_DEVICE_REFERENCE : TYPE_REFERENCE);
     }

@@ -178,11 +178,12 @@ public final class Subscription implements AutoCloseable {
             if (log.commitAcquire(record) != pos) {
                 break; // not yet published
             }
-            int length = log.lengthPlain(record);
+            long header = log.lengthAndTypePlain(record);
+            int length = RecordLog.length(header);
             if (!log.fits(pos, length)) {
                 throw corrupt(pos, "of length " + length + ", which does not fit the log");
             }
-            int type = log.typePlain(record);
+            int type = RecordLog.type(header);
             long next = pos + aligned(length);
             if (type == TYPE_PADDING) {
                 checkPadding(pos, length);
@@ -219,8 +220,9 @@ public final class Subscription implements AutoCloseable {
             if (log.commitAcquire(record) != pos) {
                 break; // not yet published
             }
-            int length = log.lengthPlain(record);
-            int type = log.typePlain(record);
+            long header = log.lengthAndTypePlain(record);
+            int length = RecordLog.length(header);
+            int type = RecordLog.type(header);
             long seq = log.sequencePlain(record);
             boolean validLength = log.fits(pos, length);
             boolean copied = validLength && copy(record, pos, length, type);

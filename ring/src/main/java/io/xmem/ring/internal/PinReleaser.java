@@ -13,6 +13,22 @@ import static io.xmem.ring.internal.RecordDescriptor.*;
  * in any process.
  */
 public final class PinReleaser {
+    /**
+     * When no reference record lies at or after {@code start}, there is nothing to unpin: the
+     * release position jumps to the tail (a record boundary at or past any {@code upTo}) without a
+     * walk, so a ring of inline messages costs the same with a pool as without. The tail is read
+     * first: a reference record below it was committed before the tail moved past it, and its end
+     * was stored before its commit, so the end read after the tail covers it.
+     */
+    private boolean nothingPinnedFrom(long start) {
+        long tail = log.checkedPosition(counters.tailAcquire(), "tail");
+        if (counters.lastReferenceEndAcquire() > start) {
+            return false;
+        }
+        counters.casReleasePosition(start, tail); // if another releaser moved it first, so much the better
+        return true;
+    }
+
     /** Records whose pins one CAS of the release position covers. */
     private static final int BATCH = 64;
 
@@ -43,13 +59,17 @@ public final class PinReleaser {
             if (start >= upTo) {
                 return;
             }
+            if (nothingPinnedFrom(start)) {
+                return;
+            }
             long position = start;
             int count = 0;
             while (position < upTo && count < BATCH) {
                 long record = log.recordAt(position);
                 long commit = log.commitAcquire(record);
-                int length = log.lengthPlain(record);
-                int type = log.typePlain(record);
+                long header = log.lengthAndTypePlain(record);
+                int length = RecordLog.length(header);
+                int type = RecordLog.type(header);
                 if (commit != position || !log.fits(position, length)) {
                     break; // judged below, once we know nobody moved the release position meanwhile
                 }

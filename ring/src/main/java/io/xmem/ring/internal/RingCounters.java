@@ -54,6 +54,15 @@ public final class RingCounters {
         LONG.setOpaque(file, (long) BACK_PRESSURED_COUNT_OFFSET, backPressuredOpaque() + 1);
     }
 
+    /** The end of the last reference record published; stored before its commit (the commit's release orders it). */
+    public void lastReferenceEndPlain(long end) {
+        file.set(ValueLayout.JAVA_LONG, (long) LAST_REFERENCE_END_OFFSET, end);
+    }
+
+    public long lastReferenceEndAcquire() {
+        return (long) LONG.getAcquire(file, (long) LAST_REFERENCE_END_OFFSET);
+    }
+
     /** The last publisher's pid: diagnostics. */
     public long publisherPidOpaque() {
         return (long) LONG.getOpaque(file, (long) PUBLISHER_PID_OFFSET);

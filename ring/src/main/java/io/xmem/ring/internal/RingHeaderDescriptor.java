@@ -52,7 +52,9 @@ import io.xmem.pool.internal.shm.FilePrefixDescriptor;
  *         +---------------------------------------------------------------+
  *    776  | back-pressured (u64): offers refused for want of room         |
  *         +---------------------------------------------------------------+
- *    784  | reserved: the rest of the counters' 128-byte line             |
+ *    784  | last reference end (u64): after the last reference record     |
+ *         +---------------------------------------------------------------+
+ *    792  | reserved: the rest of the counters' 128-byte line             |
  *         +---------------------------------------------------------------+
  *    896  | publisher pid (u64): diagnostics                              |
  *         +---------------------------------------------------------------+
@@ -138,6 +140,12 @@ public final class RingHeaderDescriptor {
     public static final int RELEASE_POSITION_OFFSET = 640;
     public static final int PUBLISHED_COUNT_OFFSET = 768;
     public static final int BACK_PRESSURED_COUNT_OFFSET = 776;
+    /**
+     * The position after the last buffer reference record published (u64; 0 before the first),
+     * stored before that record's commit: a releaser whose release position is at or past it has
+     * no pin to drop and moves on without walking the records.
+     */
+    public static final int LAST_REFERENCE_END_OFFSET = 784;
     public static final int PUBLISHER_PID_OFFSET = 896;
     /** Bumped when a subscriber joins or leaves: publishers look at the table again. */
     public static final int MEMBERSHIP_OFFSET = 904;
