@@ -3,7 +3,6 @@ package io.xmem.stress.ring;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.ring.ConcurrentPublication;
-import io.xmem.ring.Message;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import io.xmem.ring.Subscription;
@@ -61,9 +60,6 @@ public class RacingReleasersTest {
     }
 
     private final int published = publish();
-    /** Written by the handler of each actor's own poll. */
-    private int firstFound;
-    private int secondFound;
 
     private static int publish() {
         try (Buffer buffer = Stream.POOL.tryAcquire(BUFFER)) {
@@ -78,28 +74,25 @@ public class RacingReleasersTest {
         }
     }
 
-    private static int check(Message message) {
-        return StressRings.spelled(message.segment()) == message.tag() ? 1 : 2;
+    /** Polls one record: 0 none, 1 its buffer whole, 2 not what its tag says, 3 the poll threw. */
+    private static int pollOne(Subscription subscription) {
+        int[] found = {0}; // set by the handler, on this thread
+        try {
+            subscription.poll(m -> found[0] = StressRings.spelled(m.segment()) == m.tag() ? 1 : 2, 1);
+            return found[0];
+        } catch (RuntimeException e) {
+            return 3;
+        }
     }
 
     @Actor
     public void first(III_Result r) {
-        try {
-            Stream.FIRST.poll(m -> firstFound = check(m), 1);
-            r.r1 = firstFound;
-        } catch (RuntimeException e) {
-            r.r1 = 3;
-        }
+        r.r1 = pollOne(Stream.FIRST);
     }
 
     @Actor
     public void second(III_Result r) {
-        try {
-            Stream.SECOND.poll(m -> secondFound = check(m), 1);
-            r.r2 = secondFound;
-        } catch (RuntimeException e) {
-            r.r2 = 3;
-        }
+        r.r2 = pollOne(Stream.SECOND);
     }
 
     @Arbiter

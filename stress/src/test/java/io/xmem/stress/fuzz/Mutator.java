@@ -48,7 +48,7 @@ final class Mutator {
     }
 
     /** Applies up to 8 mutations the input chooses to a copy of {@code file}. */
-    byte[] mutate(byte[] file, FuzzedDataProvider data) {
+    private byte[] mutate(byte[] file, FuzzedDataProvider data) {
         byte[] bytes = file;
         int mutations = data.consumeInt(1, 8);
         for (int i = 0; i < mutations && data.remainingBytes() > 0; i++) {
@@ -85,8 +85,17 @@ final class Mutator {
         }
     }
 
+    /**
+     * A copy of {@code file} damaged as the input says, or null if an opener would wait 5 s for
+     * its creator (see the class comment): the target skips such an input.
+     */
+    byte[] damage(byte[] file, FuzzedDataProvider data) {
+        byte[] bytes = mutate(file.clone(), data);
+        return looksUnfinished(bytes) ? null : bytes;
+    }
+
     /** Whether an opener would wait for a creator (zero magic or state, or a prefix cut short). */
-    static boolean looksUnfinished(byte[] bytes) {
+    private static boolean looksUnfinished(byte[] bytes) {
         if (bytes.length < FilePrefixDescriptor.LENGTH) {
             return true;
         }
