@@ -140,6 +140,9 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
                 abandon();
             }
             return Action.CONTINUE;
+        } else if (messageLength != total) {
+            // Its own length was checked above, but the buffer was sized by the first chunk's.
+            return malformed();
         }
         if (n > 0) {
             target.putBytes((int) chunkOffset, buffer, offset + HEADER_LENGTH, n);

@@ -109,6 +109,22 @@ class IngressUntrustedInputTest {
         assertEquals(0, ingress.stats().malformed());
     }
 
+    @Test
+    void aLaterChunkThatClaimsALongerMessageIsRejectedNotWrittenPastTheBuffer() throws Exception {
+        // Found by stress/fuzz (BridgeChunkFuzzTest): each chunk was checked against its own total
+        // length only, so the second chunk (offset 2 + 429 bytes ≤ its 1,000) went into the
+        // 100-byte buffer the first chunk had sized: IndexOutOfBoundsException out of the poll,
+        // and without Agrona's bounds checks a write into the next buffer of the pool.
+        int magic = ChunkDescriptor.CHUNK_MAGIC;
+        List<byte[]> received = feed(maxPayload -> List.of(
+            chunk(magic, 0, 100, 0, 2),                                          // message 0: 100 bytes
+            chunk(magic, 0, 1000, 2, 429),                                       // its next chunk says 1,000
+            chunk(magic, 1, 8, 0, 8)));                                          // good
+        assertEquals(1, received.size(), "only the good message reaches the ring");
+        assertEquals(8, received.getFirst().length);
+        assertEquals(1, ingress.stats().malformed(), "the lying chunk is counted as malformed");
+    }
+
     private static List<Byte> toList(byte[] bytes) {
         List<Byte> list = new ArrayList<>();
         for (byte x : bytes) {

@@ -23,15 +23,19 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  *
  * <p>r1: 1 if the attach returned a handle, 0 if it threw {@link StaleTokenException}.
  * r2, read by the arbiter once both actors are done: with a handle, 1 if this process's bit is
- * set in the slot's holder mask and closing the handle clears it cleanly; without one, 1 if the token is still stale (the slot stayed
- * free or was reused, never revived).
+ * set in the slot's holder mask and closing the handle clears it cleanly; without one, 1 if the
+ * token is still stale (the slot stayed free or was reused, never revived).
  */
 @JCStressTest
 @Description("close of the last handle in this process (1->0) racing attach of the same token (0->1)")
-@Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "attach came first: the close dropped one of two handles; the slot is still held by this process")
-@Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "close came first and freed the slot: attach reported the token stale")
-@Outcome(id = "1, 0", expect = FORBIDDEN, desc = "BUG: attach returned a handle but this process's holder bit is clear (the slot is free under a live handle)")
-@Outcome(id = "0, 0", expect = FORBIDDEN, desc = "BUG: attach said stale, yet the token attaches afterwards (a freed incarnation came back)")
+@Outcome(id = "1, 1", expect = ACCEPTABLE,
+    desc = "attach came first: the close dropped one of two handles; the slot is still held by this process")
+@Outcome(id = "0, 1", expect = ACCEPTABLE,
+    desc = "close came first and freed the slot: attach reported the token stale")
+@Outcome(id = "1, 0", expect = FORBIDDEN,
+    desc = "BUG: attach returned a handle but this process's holder bit is clear (a free slot under a live handle)")
+@Outcome(id = "0, 0", expect = FORBIDDEN,
+    desc = "BUG: attach said stale, yet the token attaches afterwards (a freed incarnation came back)")
 @Outcome(expect = FORBIDDEN, desc = "not a result this test produces")
 @State
 public class CloseVsAttachTest {

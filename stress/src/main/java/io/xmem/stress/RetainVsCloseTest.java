@@ -25,8 +25,10 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 @JCStressTest
 @Description("retain from one handle and close it, racing close of another handle on the same buffer")
 @Outcome(id = "1, 1", expect = ACCEPTABLE, desc = "held while a handle was open, free once every handle was closed")
-@Outcome(id = "0, .*", expect = FORBIDDEN, desc = "BUG: the holder bit was clear while a handle was open (freed too early)")
-@Outcome(id = "1, 0", expect = FORBIDDEN, desc = "BUG: every handle is closed but the buffer still attaches (leaked reference)")
+@Outcome(id = "0, .*", expect = FORBIDDEN,
+    desc = "BUG: the holder bit was clear while a handle was open (freed too early)")
+@Outcome(id = "1, 0", expect = FORBIDDEN,
+    desc = "BUG: every handle is closed but the buffer still attaches (leaked reference)")
 @Outcome(expect = FORBIDDEN, desc = "not a result this test produces")
 @State
 public class RetainVsCloseTest {

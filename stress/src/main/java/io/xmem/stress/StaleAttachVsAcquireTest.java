@@ -28,9 +28,12 @@ import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
  */
 @JCStressTest
 @Description("attach of a token going stale racing a fresh acquire of the same slot")
-@Outcome(id = "1, 0", expect = ACCEPTABLE, desc = "attach came before the close and kept the old buffer; the acquire went elsewhere")
-@Outcome(id = "0, 1", expect = ACCEPTABLE, desc = "close and re-acquire came first: the old token is stale on the new incarnation")
-@Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING, desc = "attach was mid-way (its transition state made the acquire skip the slot) and then found the slot free: stale")
+@Outcome(id = "1, 0", expect = ACCEPTABLE,
+    desc = "attach came before the close and kept the old buffer; the acquire went elsewhere")
+@Outcome(id = "0, 1", expect = ACCEPTABLE,
+    desc = "close and re-acquire came first: the old token is stale on the new incarnation")
+@Outcome(id = "0, 0", expect = ACCEPTABLE_INTERESTING,
+    desc = "attach was mid-way (its transition state made the acquire skip the slot), then found the slot free: stale")
 @Outcome(id = "1, 1", expect = FORBIDDEN, desc = "BUG: the old token attached while the slot holds a new incarnation")
 @Outcome(expect = FORBIDDEN, desc = "not a result this test produces")
 @State

@@ -31,7 +31,8 @@ final class StressPools {
     /** Creates a pool named after {@code test} and this JVM; it is closed and deleted at exit. */
     static BufferPool create(String test, PoolConfig config) {
         String name = "xmem-stress-" + test + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
-        BufferPool.delete(name); // a leftover of a recycled pid, never another run's live pool: pids are unique while alive
+        // A leftover of a recycled pid, never another run's live pool: pids are unique while alive.
+        BufferPool.delete(name);
         BufferPool pool = BufferPool.create(name, config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {

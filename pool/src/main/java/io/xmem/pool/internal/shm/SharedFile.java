@@ -27,11 +27,11 @@ import static io.xmem.pool.internal.shm.FilePrefixDescriptor.*;
 /**
  * The life of one of xmem's shared files, written once for every format (Agrona's
  * {@code MarkFile} is the model). <b>Create</b>: make the file exclusively ({@code O_EXCL})
- * with the asked permissions, check the space, map it, write the prefix and the format's body,
- * then the magic, then READY with a release store. <b>Open</b>: wait for READY with plain reads
- * (a foreign magic or another version is rejected at once), map, check the prefix against the
- * file's real size, and hand the mapping to the format's layout reader, which validates the
- * rest. The format of the prefix is {@link FilePrefixDescriptor}.
+ * with the asked permissions, reserve its space ({@code fallocate}), map it, write the prefix
+ * and the format's body, then the magic, then READY with a release store. <b>Open</b>: wait for
+ * READY with plain reads (a foreign magic or another version is rejected at once), map, check
+ * the prefix against the file's real size, and hand the mapping to the format's layout reader,
+ * which validates the rest. The format of the prefix is {@link FilePrefixDescriptor}.
  */
 public final class SharedFile {
     /** How long an open waits for a file that is still being created. */
@@ -67,7 +67,10 @@ public final class SharedFile {
     /**
      * Creates and maps a new file of {@code length} bytes (and its lock file, if missing), writes
      * the prefix, {@code body}, the magic and READY; the format's "exists" exception if the file
-     * is there. On any failure nothing is left behind.
+     * is there. The file's space is reserved before it is mapped: {@link InvalidConfigException}
+     * saying how much is missing when the file system has not enough (on a file system that
+     * cannot reserve, {@code EOPNOTSUPP}, only its free space is checked, which a file created
+     * meanwhile elsewhere may still take). On any failure nothing is left behind.
      */
     public static <L> MappedFile<L> create(FileFormat format, Path dir, String name, Set<PosixFilePermission> perms,
                                            long length, int flags, L layout, Body body) {
@@ -88,7 +91,7 @@ public final class SharedFile {
         boolean madeLock = false;
         boolean done = false;
         try {
-            checkSpace(format, name, path, length);
+            reserveSpace(format, name, path, length);
             Files.setPosixFilePermissions(path, perms); // the umask may have narrowed them
             madeLock = createLockFile(lock, perms);
             channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -117,12 +120,46 @@ public final class SharedFile {
         }
     }
 
-    private static void checkSpace(FileFormat format, String name, Path path, long length) throws IOException {
-        long usable = Files.getFileStore(path).getUsableSpace();
-        if (usable < length) {
-            throw new InvalidConfigException(format.noun() + " '" + name + "' needs " + length + " bytes but only "
-                + usable + " are free in " + path.getParent() + ": make it smaller, or free space there");
+    /**
+     * Gives the new file every block now ({@link Fallocate}). A file mapped without them is a
+     * promise the file system may not keep: on a full tmpfs the first write to a page it cannot
+     * supply kills the writer with {@code SIGBUS} (in Java an {@code InternalError}), in
+     * whichever process touches it first, long after create said yes, and a free-space check
+     * cannot prevent that, since another file may take the room between the check and the
+     * writes. Where the file system cannot reserve ({@code EOPNOTSUPP}, or no fallocate on this
+     * platform) only the free space is checked, with exactly that weakness.
+     */
+    private static void reserveSpace(FileFormat format, String name, Path path, long length) throws IOException {
+        Fallocate.Result result;
+        try {
+            result = Fallocate.reserve(path, length);
+        } catch (IllegalStateException e) {
+            throw new XmemException("cannot reserve " + length + " bytes for " + format.noun() + " '" + name
+                + "' at " + path + ": " + e.getMessage(), e);
         }
+        long usable = Files.getFileStore(path).getUsableSpace();
+        if (result == Fallocate.Result.NO_SPACE || result == Fallocate.Result.UNSUPPORTED && usable < length) {
+            throw noSpace(format, name, path, length, usable, Files.getFileStore(path).getTotalSpace());
+        }
+    }
+
+    /** Says how much is missing and how to give a container's or a tmpfs's file system more. */
+    private static InvalidConfigException noSpace(FileFormat format, String name, Path path, long length, long free,
+                                                  long total) {
+        long missing = Math.max(length - free, 0);
+        long mib = 1 << 20;
+        long suggested = (total + missing + mib - 1) / mib; // the file system's size with this file in it
+        Path dir = path.getParent();
+        return new InvalidConfigException(format.noun() + " '" + name + "' needs " + length + " bytes ("
+            + mib(length) + ") in " + dir + ", but only " + free + " (" + mib(free) + ") are free there: "
+            + mib(missing) + " missing (or over a quota). Make it smaller, delete what is no longer used "
+            + "(xmem ls, xmem rm), or give " + dir + " more room: a Docker container with --shm-size="
+            + suggested + "m or more (Kubernetes: a memory-backed emptyDir mounted there), a tmpfs with "
+            + "mount -o remount,size=" + suggested + "M " + dir);
+    }
+
+    private static String mib(long bytes) {
+        return String.format("%.1f MiB", bytes / (double) (1 << 20));
     }
 
     /**

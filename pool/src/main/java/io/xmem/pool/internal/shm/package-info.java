@@ -5,7 +5,8 @@
  * <ul>
  *   <li><b>Lifecycle</b>: {@code SharedFile} creates a file exclusively, fills it and stores READY
  *       last; opens one by waiting for READY, rejecting a foreign file at once and handing the
- *       mapping to the format's layout reader. {@code FileFormat} is what it needs of a format.</li>
+ *       mapping to the format's layout reader. {@code FileFormat} is what it needs of a format;
+ *       {@code Fallocate} reserves a new file's space before it is mapped (a libc downcall).</li>
  *   <li><b>Descriptor</b>: {@code FilePrefixDescriptor}, the 32 bytes pool and ring files share.</li>
  *   <li><b>Liveness</b>: {@code ByteLocks}, the byte locks of a lock file, with the rule that a
  *       JVM reaches a lock file through one channel only.</li>
