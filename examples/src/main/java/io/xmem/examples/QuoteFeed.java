@@ -3,6 +3,7 @@ package io.xmem.examples;
 import io.xmem.pool.PoolConfig;
 import io.xmem.ring.Publication;
 import io.xmem.ring.Ring;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -68,7 +69,7 @@ final class QuoteFeed implements Callable<Integer> {
             long lastReport = start;
             long reported = 0;
             long[] prices = new long[instruments];
-            java.util.Arrays.fill(prices, 1_000_000);
+            Arrays.fill(prices, 1_000_000);
             long random = 0x9E3779B97F4A7C15L;
             while (true) {
                 long now = System.nanoTime();
@@ -113,8 +114,9 @@ final class QuoteFeed implements Callable<Integer> {
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             long ends = publishEnd(publication, published);
-            System.out.printf(Locale.ROOT, "published %d quotes in %.1f s (%,.0f/s, asked %,d/s); back-pressured %d times; "
-                + "%d END marker%s%n", published, elapsed, published / elapsed, rate, backPressured, ends, ends == 1 ? "" : "s");
+            System.out.printf(Locale.ROOT, "published %d quotes in %.1f s (%,.0f/s, asked %,d/s); back-pressured %d "
+                + "times; %d END marker%s%n", published, elapsed, published / elapsed, rate, backPressured, ends,
+                ends == 1 ? "" : "s");
             return 0;
         }
     }

@@ -74,7 +74,8 @@ final class Strategy implements Callable<Integer>, MessageHandler {
                 }
                 if (now - lastReport >= 1_000_000_000L && received > reported) {
                     System.out.printf(Locale.ROOT, "%,d quotes/s, lag p50 %.1f µs p99 %.1f µs, lost %d%n",
-                        (received - reported) * 1_000_000_000L / (now - lastReport), lag.getValueAtPercentile(50) / 1000.0,
+                        (received - reported) * 1_000_000_000L / (now - lastReport),
+                        lag.getValueAtPercentile(50) / 1000.0,
                         lag.getValueAtPercentile(99) / 1000.0, quotes.lostRecords());
                     lastReport = now;
                     reported = received;
@@ -82,7 +83,8 @@ final class Strategy implements Callable<Integer>, MessageHandler {
             }
             long lost = total - received;
             long ringLost = quotes.lostRecords() - endsMissed; // the ring counts the END markers it skipped too
-            System.out.printf(Locale.ROOT, "received %d of %d quotes, lost %d (sequence gaps %d, ring says %d), %d signals%n",
+            System.out.printf(Locale.ROOT,
+                "received %d of %d quotes, lost %d (sequence gaps %d, ring says %d), %d signals%n",
                 received, total, lost, gaps, ringLost, signals);
             System.out.println("lag (publish to receive) " + Latency.line(lag));
             boolean consistent = lost == gaps && gaps == ringLost;

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +26,7 @@ class PingPongExampleTest {
         assertEquals(0, run.code(), run.all());
         run.find("^\\[pong\\] echoed 25000 messages$");
         for (String row : new String[] {"p50", "p90", "p99", "p99.9", "max", "mean"}) {
-            run.find("^\\[ping\\]\\s+" + java.util.regex.Pattern.quote(row) + "\\s+[\\d.]+ µs");
+            run.find("^\\[ping\\]\\s+" + Pattern.quote(row) + "\\s+[\\d.]+ µs");
         }
         run.assertLatencyLine("[ping] round trip", 20000);
         run.find("^OK: every message came back in order$");

@@ -91,7 +91,8 @@ final class BenchCommand implements Callable<Integer> {
         out.flush();
         Process harness = new ProcessBuilder(command).directory(checkout.toFile()).redirectErrorStream(true).start();
         harness.getOutputStream().close();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(harness.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader in = new BufferedReader(
+            new InputStreamReader(harness.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
                 out.println(line);
                 out.flush(); // progress as it comes
@@ -112,8 +113,8 @@ final class BenchCommand implements Callable<Integer> {
         if (dir == null) {
             String given = System.getProperty(ROOT_PROPERTY, System.getenv(ROOT_ENV));
             if (given == null || given.isBlank()) {
-                throw new XmemException("bench runs the harness of an xmem checkout (perf/bench), and this xmem was not "
-                    + "started from one: run ./xmem bench in a clone of the repository, or pass --root DIR (or set "
+                throw new XmemException("bench runs the harness of an xmem checkout (perf/bench), and this xmem was "
+                    + "not started from one: run ./xmem bench in a clone of the repository, or pass --root DIR (or set "
                     + ROOT_ENV + ")");
             }
             dir = Path.of(given);

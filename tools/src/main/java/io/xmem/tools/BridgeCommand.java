@@ -5,6 +5,7 @@ import io.xmem.bridge.BridgeEndpoint;
 import io.xmem.bridge.BridgeStats;
 import io.xmem.bridge.Egress;
 import io.xmem.bridge.Ingress;
+import io.xmem.pool.InvalidConfigException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -14,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -43,8 +45,8 @@ final class BridgeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "Missing direction: 'xmem bridge out NAME ...' (ring to Aeron) or 'xmem bridge in NAME ...' (Aeron to ring)");
+        throw new ParameterException(spec.commandLine(), "Missing direction: 'xmem bridge out NAME ...' (ring to "
+            + "Aeron) or 'xmem bridge in NAME ...' (Aeron to ring)");
     }
 
     /** Options of both directions. */
@@ -89,8 +91,7 @@ final class BridgeCommand implements Runnable {
                 case "yield" -> YieldingIdleStrategy::new;
                 case "backoff" -> BackoffIdleStrategy::new;
                 case "sleep" -> () -> new SleepingMillisIdleStrategy(1);
-                default -> throw new io.xmem.pool.InvalidConfigException("--idle takes spin, yield, backoff or sleep, not "
-                    + idle);
+                default -> throw new InvalidConfigException("--idle takes spin, yield, backoff or sleep, not " + idle);
             };
             return BridgeConfig.builder().ring(ring).directory(dir).channel(channel).streamId(stream)
                 .aeronDirectory(aeronDir).idle(strategy).build();
@@ -193,7 +194,8 @@ final class BridgeCommand implements Runnable {
 
     static void print(PrintWriter out, BridgeStats s, BridgeStats previous, boolean connected, double seconds) {
         String rate = previous == null ? "" : String.format(" (%.0f msgs/s, %s/s)",
-            (s.messages() - previous.messages()) / seconds, Bytes.format((long) ((s.bytes() - previous.bytes()) / seconds)));
+            (s.messages() - previous.messages()) / seconds,
+            Bytes.format((long) ((s.bytes() - previous.bytes()) / seconds)));
         out.printf("%s %s: %d msgs, %s%s, %d chunks, back-pressure %d, drops %d, lost %d, last seq %d%s%n",
             s.role(), connected ? "connected" : "not connected", s.messages(), Bytes.format(s.bytes()), rate,
             s.fragments(), s.backPressured(), s.drops(), s.lost(), s.lastSequence(),

@@ -36,7 +36,8 @@ final class BridgeStatus {
             }
             out.printf("%s bridge (%s)%n", s.role(), file);
             out.printf("  %-15s %d, %s%s, started %s%n", "pid", s.pid(), s.alive() ? "alive" : "not running",
-                s.alive() || !s.running() ? "" : " (died without stopping)", TIME.format(Instant.ofEpochMilli(s.startMillis())));
+                s.alive() || !s.running() ? "" : " (died without stopping)",
+                TIME.format(Instant.ofEpochMilli(s.startMillis())));
             out.printf("  %-15s %s stream %d%n", "channel", s.channel(), s.streamId());
             out.printf("  %-15s %d%n", "messages", s.messages());
             out.printf("  %-15s %s%n", "bytes", Bytes.format(s.bytes()));

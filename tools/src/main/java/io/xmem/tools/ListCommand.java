@@ -1,5 +1,6 @@
 package io.xmem.tools;
 
+import io.xmem.bridge.BridgeStats;
 import io.xmem.pool.PoolConfig;
 import io.xmem.pool.PoolInspection;
 import io.xmem.pool.PoolSnapshot;
@@ -142,7 +143,7 @@ final class ListCommand implements Callable<Integer> {
     }
 
     private static String describeBridge(Path file) {
-        io.xmem.bridge.BridgeStats b = io.xmem.bridge.BridgeStats.read(file);
+        BridgeStats b = BridgeStats.read(file);
         return String.format("%s, %s; %d messages, %d lost, %d back-pressured; %s stream %d", b.role(),
             b.alive() ? "running (pid " + b.pid() + ")" : "not running", b.messages(), b.lost(), b.backPressured(),
             b.channel(), b.streamId());

@@ -5,6 +5,8 @@ import io.xmem.pool.PoolInspection;
 import io.xmem.pool.XmemException;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingInspection;
+import java.util.Set;
+import java.util.TreeSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -53,7 +55,7 @@ final class RmCommand implements Callable<Integer> {
     /** Pids of live subscribers of the ring and live participants of the pool, this process excluded. */
     private String liveUsers() {
         long self = ProcessHandle.current().pid();
-        java.util.Set<Long> pids = new java.util.TreeSet<>();
+        Set<Long> pids = new TreeSet<>();
         // Looked at from outside: rm must not join the pool (and free what dead processes held) to decide.
         if (target.isRing()) {
             try {

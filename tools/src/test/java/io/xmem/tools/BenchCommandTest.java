@@ -29,8 +29,9 @@ class BenchCommandTest {
             "--systems", "xmem", "--sizes", "32,1m", "--mode", "round-trip", "--messages", "1000");
 
         assertEquals(0, run.code(), run.all());
-        String expected = "sh " + CHECKOUT.resolve("perf/bench") + " --quick --systems xmem --sizes 32,1m --mode round-trip "
-            + "--messages 1000 --out " + CHECKOUT.resolve("perf/results/tmp/bench-");
+        String expected = "sh " + CHECKOUT.resolve("perf/bench")
+            + " --quick --systems xmem --sizes 32,1m --mode round-trip --messages 1000 --out "
+            + CHECKOUT.resolve("perf/results/tmp/bench-");
         assertTrue(run.out().startsWith(expected), run.all());
 
         CliRun full = CliRun.of("bench", "--root", CHECKOUT.toString(), "--print-command", "--full", "--out", "/tmp/r");
@@ -44,8 +45,8 @@ class BenchCommandTest {
         CliRun run = CliRun.of("bench", "--root", fake.toString(), "--systems", "xmem", "--out", "r");
 
         assertEquals(3, run.code(), run.all());
-        assertTrue(run.out().contains("[1/1] round-trip-xmem-32B-1sub p50 1.60\nargs: --quick --systems xmem --out r\n"),
-            run.all());
+        assertTrue(run.out().contains(
+            "[1/1] round-trip-xmem-32B-1sub p50 1.60\nargs: --quick --systems xmem --out r\n"), run.all());
     }
 
     @Test
@@ -62,8 +63,8 @@ class BenchCommandTest {
     void outsideACheckoutBenchSaysWhereToRunIt() {
         CliRun notACheckout = CliRun.of("bench", "--root", dir.toString());
         assertEquals(1, notACheckout.code(), notACheckout.all());
-        assertTrue(notACheckout.err().startsWith("xmem bench: " + dir + " is not an xmem checkout (no perf/bench there)"),
-            notACheckout.all());
+        assertTrue(notACheckout.err().startsWith(
+            "xmem bench: " + dir + " is not an xmem checkout (no perf/bench there)"), notACheckout.all());
         assertFalse(notACheckout.err().contains("Exception"), notACheckout.all());
 
         assumeTrue(System.getenv(BenchCommand.ROOT_ENV) == null, "XMEM_ROOT is set in this environment");
@@ -71,7 +72,8 @@ class BenchCommandTest {
         try {
             CliRun none = CliRun.of("bench");
             assertEquals(1, none.code(), none.all());
-            assertTrue(none.err().contains("this xmem was not started from one: run ./xmem bench in a clone"), none.all());
+            assertTrue(none.err().contains("this xmem was not started from one: run ./xmem bench in a clone"),
+                none.all());
         } finally {
             if (saved != null) {
                 System.setProperty(BenchCommand.ROOT_PROPERTY, saved);
@@ -83,7 +85,8 @@ class BenchCommandTest {
     void helpListsThePassedThroughOptions() {
         CliRun run = CliRun.of("bench", "--help");
         assertEquals(0, run.code(), run.all());
-        for (String option : new String[] {"--systems", "--sizes", "--mode", "--messages", "--root", "--print-command"}) {
+        String[] options = {"--systems", "--sizes", "--mode", "--messages", "--root", "--print-command"};
+        for (String option : options) {
             assertTrue(run.out().contains(option), option + "\n" + run.all());
         }
     }

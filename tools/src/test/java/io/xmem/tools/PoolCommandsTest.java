@@ -6,6 +6,7 @@ import io.xmem.launch.Launcher;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
+import java.io.RandomAccessFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class PoolCommandsTest {
     @Test
     void aDamagedPoolFileIsAClearErrorWithExitCode1() throws IOException {
         pool.close();
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve(name + ".pool").toFile(), "rw")) {
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(name + ".pool").toFile(), "rw")) {
             f.setLength(100);
         }
         for (String command : new String[] {"stat", "reclaim"}) {
@@ -145,8 +146,9 @@ class PoolCommandsTest {
         CliRun run = CliRun.of("stat", creating, "--dir", dir.toString());
 
         assertEquals(1, run.code(), run.all());
-        assertTrue(run.err().startsWith("xmem stat: pool file " + dir.resolve(creating + ".pool") + " is still not READY "
-            + "after 5000 ms (header not yet written): its creator died while creating it"), run.all());
+        assertTrue(run.err().startsWith("xmem stat: pool file " + dir.resolve(creating + ".pool")
+            + " is still not READY after 5000 ms (header not yet written): its creator died while creating it"),
+            run.all());
         BufferPool.delete(creating, dir);
     }
 

@@ -127,8 +127,10 @@ class RingCommandsTest {
     void statWatchRefreshesAndShowsRates() {
         CliRun run = CliRun.of("stat", name, "--dir", dir.toString(), "--watch", "0.05", "--iterations", "3");
         assertEquals(0, run.code(), run.all());
-        assertEquals(3, run.out().split("xmem stat " + name + ", every", -1).length - 1, "three refreshes:\n" + run.out());
-        assertEquals(2, run.out().split("records/s", -1).length - 1, "a rate from the second refresh on:\n" + run.out());
+        assertEquals(3, run.out().split("xmem stat " + name + ", every", -1).length - 1,
+            "three refreshes:\n" + run.out());
+        assertEquals(2, run.out().split("records/s", -1).length - 1,
+            "a rate from the second refresh on:\n" + run.out());
         CliRun bad = CliRun.of("stat", name, "--dir", dir.toString(), "--watch", "-1");
         assertEquals(2, bad.code(), bad.all());
     }
@@ -155,7 +157,8 @@ class RingCommandsTest {
         ring.close();
         pool.close();
         BufferPool.delete(name, dir);
-        try (BufferPool again = BufferPool.create(name, PoolConfig.builder().directory(dir).sizeClass(4096, 8).build())) {
+        PoolConfig config = PoolConfig.builder().directory(dir).sizeClass(4096, 8).build();
+        try (BufferPool again = BufferPool.create(name, config)) {
             CliRun run = CliRun.of("stat", name, "--dir", dir.toString());
 
             assertEquals(0, run.code(), run.all());

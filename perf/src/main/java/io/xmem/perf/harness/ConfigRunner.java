@@ -64,7 +64,8 @@ final class ConfigRunner {
         this.idle = idle;
         this.extraFlags = extraFlags;
         this.evidence = evidence;
-        this.runIdPrefix = "h" + ProcessHandle.current().pid() + "-" + Long.toString(System.currentTimeMillis() % 100_000, 36);
+        this.runIdPrefix = "h" + ProcessHandle.current().pid() + "-"
+            + Long.toString(System.currentTimeMillis() % 100_000, 36);
     }
 
     /** The prefix of every shared file and socket this runner's runs create (for leak checks). */

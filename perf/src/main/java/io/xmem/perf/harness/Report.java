@@ -94,7 +94,8 @@ final class Report {
         for (String system : systems) {
             List<String> own = Transports.create(system).childJvmFlags();
             if (!own.isEmpty()) {
-                s.append("| flags added for ").append(system).append(" | `").append(String.join(" ", own)).append("` |\n");
+                s.append("| flags added for ").append(system).append(" | `").append(String.join(" ", own))
+                    .append("` |\n");
             }
         }
         s.append("| warm-up | by time before every configuration's measured messages (the publisher sends unrecorded ")
@@ -134,8 +135,8 @@ final class Report {
             s.append("## Skipped\n\n");
             Set<String> reasons = new LinkedHashSet<>();
             for (ConfigResult r : skipped) {
-                reasons.add(r.config().workload().label + " " + r.config().system() + " " + Sizes.format(r.config().length())
-                    + " × " + r.config().subscribers() + ": " + r.note());
+                reasons.add(r.config().workload().label + " " + r.config().system() + " "
+                    + Sizes.format(r.config().length()) + " × " + r.config().subscribers() + ": " + r.note());
             }
             reasons.forEach(x -> s.append("- ").append(x).append('\n'));
             s.append('\n');
@@ -204,9 +205,11 @@ final class Report {
                 s.append(' ').append(micros(r.worstReceiverP99Micros())).append(" |");
             }
             s.append(' ').append(count(r.messagesPerSecond())).append(" |");
-            s.append(' ').append(c.system().equals("floor") ? "— (header only)" : mb(r.megabytesPerSecond())).append(" |");
+            s.append(' ').append(c.system().equals("floor") ? "— (header only)" : mb(r.megabytesPerSecond()))
+                .append(" |");
             s.append(' ').append(count(r.retries())).append(" |");
-            s.append(' ').append(systems.contains(XMEM) ? ratio(r, XMEM, w) : "n/a (xmem ring not yet built)").append(" |");
+            s.append(' ').append(systems.contains(XMEM) ? ratio(r, XMEM, w) : "n/a (xmem ring not yet built)")
+                .append(" |");
             if (extraBase) {
                 s.append(' ').append(ratio(r, base, w)).append(" |");
             }
@@ -227,7 +230,8 @@ final class Report {
         if (b == null || !r.ok()) {
             return "—";
         }
-        double v = w == Workload.THROUGHPUT ? r.messagesPerSecond() / b.messagesPerSecond() : r.micros(50) / b.micros(50);
+        double v = w == Workload.THROUGHPUT ? r.messagesPerSecond() / b.messagesPerSecond()
+            : r.micros(50) / b.micros(50);
         return times(v);
     }
 

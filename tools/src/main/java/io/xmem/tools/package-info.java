@@ -1,0 +1,13 @@
+/**
+ * The {@code xmem} command ({@link io.xmem.tools.XmemCli}): one picocli subcommand per class,
+ * {@code demo}, {@code ls}, {@code stat}, {@code reclaim}, {@code rm}, {@code bridge}
+ * and {@code bench}. {@code ls} and {@code stat} only look, through {@link io.xmem.pool.PoolInspection}
+ * and {@link io.xmem.ring.RingInspection}; {@code reclaim} and {@code rm} change things and say what.
+ *
+ * <p>Also here, because both {@code xmem demo} and {@code examples/run video} run it: the frame stream
+ * across processes, {@link io.xmem.tools.FrameRun} with its children {@link io.xmem.tools.FrameProducer}
+ * and {@link io.xmem.tools.FrameChecker} and their payloads ({@link io.xmem.tools.FramePayload}). The
+ * package is not a library API: the examples use it, applications use {@code io.xmem.pool} and
+ * {@code io.xmem.ring}.
+ */
+package io.xmem.tools;
