@@ -35,11 +35,6 @@ import java.util.stream.Stream;
             + "any pool or ring, so it frees nothing; a pool where dead processes still hold buffers says how many "
             + "('xmem reclaim NAME' frees them).", ""})
 final class ListCommand implements Callable<Integer> {
-    static final String POOL_SUFFIX = ".pool";
-    static final String RING_SUFFIX = ".ring";
-    static final String BRIDGE_OUT_SUFFIX = ".bridge-out";
-    static final String BRIDGE_IN_SUFFIX = ".bridge-in";
-
     @Spec
     CommandSpec spec;
 
@@ -82,11 +77,10 @@ final class ListCommand implements Callable<Integer> {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String fileName = file.getFileName().toString();
-                if (fileName.endsWith(POOL_SUFFIX) && fileName.length() > POOL_SUFFIX.length()) {
-                    entries.add(new Entry("pool", strip(fileName, POOL_SUFFIX), file));
-                } else if (fileName.endsWith(RING_SUFFIX) && fileName.length() > RING_SUFFIX.length()) {
-                    entries.add(new Entry("ring", strip(fileName, RING_SUFFIX), file));
-                } else if (fileName.endsWith(BRIDGE_OUT_SUFFIX) || fileName.endsWith(BRIDGE_IN_SUFFIX)) {
+                ShmKind kind = ShmKind.of(fileName);
+                if (kind == ShmKind.POOL || kind == ShmKind.RING) {
+                    entries.add(new Entry(kind.label(), kind.nameOf(fileName), file));
+                } else if (kind != null) {
                     entries.add(new Entry("bridge", fileName, file)); // named by file: a ring may have both
                 }
             }
@@ -95,10 +89,6 @@ final class ListCommand implements Callable<Integer> {
         }
         entries.sort(Comparator.comparing(Entry::name).thenComparing(Entry::kind));
         return entries;
-    }
-
-    private static String strip(String fileName, String suffix) {
-        return fileName.substring(0, fileName.length() - suffix.length());
     }
 
     private static String size(Path file) {

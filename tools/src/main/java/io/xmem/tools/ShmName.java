@@ -19,11 +19,11 @@ final class ShmName {
     Path dir = PoolConfig.DEFAULT_DIRECTORY;
 
     boolean isRing() {
-        return Files.exists(dir.resolve(name + ListCommand.RING_SUFFIX));
+        return Files.exists(ShmKind.RING.file(name, dir));
     }
 
     boolean isPool() {
-        return Files.exists(dir.resolve(name + ListCommand.POOL_SUFFIX));
+        return Files.exists(ShmKind.POOL.file(name, dir));
     }
 
     /** Neither a pool nor a ring of this name: exit 1 with what to check. */
