@@ -40,12 +40,10 @@ final class QuoteFeed implements Callable<Integer> {
      */
     private static long publishEnd(Publication publication, long published) {
         MemorySegment end = MemorySegment.ofArray(new long[LENGTH / Long.BYTES]); // 8-byte aligned, as the fields need
-        end.set(ValueLayout.JAVA_LONG, SEQUENCE_OFFSET, published);
-        end.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, FLAG_END);
         long deadline = System.nanoTime() + END_NANOS;
         int ends = 0;
         while (System.nanoTime() - deadline < 0) {
-            end.set(ValueLayout.JAVA_INT, INSTRUMENT_OFFSET, ends);
+            writeEnd(end, published, ends);
             long result = publication.offer(end);
             if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED) {
                 return ends; // every strategy has seen one and left
