@@ -4,6 +4,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,6 +48,11 @@ class PingPongExampleTest {
         ExampleRun tooSmall = ExampleRun.of("pingpong", "--size", "4");
         assertEquals(2, tooSmall.code(), tooSmall.all());
         assertTrue(tooSmall.err().contains("--size from 16 to 1024"), tooSmall.all());
+        // the error and a one-line hint, not the help page (issue 15, defect 5)
+        List<String> lines = tooSmall.err().lines().toList();
+        assertEquals(2, lines.size(), tooSmall.all());
+        assertTrue(lines.getFirst().startsWith("examples/run pingpong: "), tooSmall.all());
+        assertEquals("Try 'examples/run pingpong --help' for the options.", lines.getLast(), tooSmall.all());
 
         ExampleRun none = ExampleRun.of();
         assertEquals(2, none.code(), none.all());

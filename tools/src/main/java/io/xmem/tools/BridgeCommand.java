@@ -1,11 +1,13 @@
 package io.xmem.tools;
 
+import io.aeron.exceptions.AeronException;
 import io.xmem.bridge.BridgeConfig;
 import io.xmem.bridge.BridgeEndpoint;
 import io.xmem.bridge.BridgeStats;
 import io.xmem.bridge.Egress;
 import io.xmem.bridge.Ingress;
 import io.xmem.pool.InvalidConfigException;
+import io.xmem.pool.XmemException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -75,7 +77,7 @@ final class BridgeCommand implements Runnable {
 
         @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "backoff",
             description = "How the bridge waits for work: spin, yield, backoff (default) or sleep.")
-        String idle;
+        Waiting idle;
 
         @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
             description = "Print the counters every SECONDS (default: ${DEFAULT-VALUE}); 0: never.")
@@ -85,16 +87,28 @@ final class BridgeCommand implements Runnable {
             description = "Stop by itself after SECONDS (default: run until Ctrl-C).")
         Double duration;
 
-        BridgeConfig config() {
-            Supplier<IdleStrategy> strategy = switch (idle) {
-                case "spin" -> BusySpinIdleStrategy::new;
-                case "yield" -> YieldingIdleStrategy::new;
-                case "backoff" -> BackoffIdleStrategy::new;
-                case "sleep" -> () -> new SleepingMillisIdleStrategy(1);
-                default -> throw new InvalidConfigException("--idle takes spin, yield, backoff or sleep, not " + idle);
-            };
-            return BridgeConfig.builder().ring(ring).directory(dir).channel(channel).streamId(stream)
-                .aeronDirectory(aeronDir).idle(strategy).build();
+        /** The bridge's configuration; a value BridgeConfig rejects is a usage error. */
+        BridgeConfig config(CommandSpec spec) {
+            try {
+                return BridgeConfig.builder().ring(ring).directory(dir).channel(channel).streamId(stream)
+                    .aeronDirectory(aeronDir).idle(idle.strategy).build();
+            } catch (InvalidConfigException e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+    }
+
+    /** {@code --idle}: Agrona's idle strategies by the names the option takes. */
+    enum Waiting {
+        SPIN(BusySpinIdleStrategy::new),
+        YIELD(YieldingIdleStrategy::new),
+        BACKOFF(BackoffIdleStrategy::new),
+        SLEEP(() -> new SleepingMillisIdleStrategy(1));
+
+        private final Supplier<IdleStrategy> strategy;
+
+        Waiting(Supplier<IdleStrategy> strategy) {
+            this.strategy = strategy;
         }
     }
 
@@ -110,7 +124,14 @@ final class BridgeCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            return runInForeground(spec, options, () -> launch(options.config()));
+            BridgeConfig config = options.config(spec);
+            return runInForeground(spec, options, () -> {
+                try {
+                    return launch(config);
+                } catch (AeronException e) {
+                    throw new XmemException(aeronRefused(spec.name(), config, e), e);
+                }
+            });
         }
     }
 
@@ -130,6 +151,23 @@ final class BridgeCommand implements Runnable {
         BridgeEndpoint launch(BridgeConfig config) {
             return Ingress.launch(config);
         }
+    }
+
+    /**
+     * One line for what Aeron refused when the bridge started, instead of its stack trace: usually a
+     * UDP port another process has (an egress's control port, an ingress's endpoint).
+     */
+    static String aeronRefused(String direction, BridgeConfig config, AeronException e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // "ERROR - io.aeron.exceptions.AeronException : ERROR - channel error - Address already in use (at ...)"
+        why = why.replaceAll("(ERROR - )?[\\w.]+Exception : ", "").replace("ERROR - ", "")
+            .replaceAll(" \\(at [^)]*\\)+", "").replaceAll(", errorCodeValue=\\d+$", "");
+        String advice = why.contains("Address already in use")
+            ? ": another process has that UDP port (a bridge still running? 'xmem ls' shows bridges); "
+                + "choose another port in --channel or stop that process"
+            : "";
+        return "Aeron refused to " + (direction.equals("in") ? "receive on " : "send on ") + config.channel()
+            + " stream " + config.streamId() + ": " + why + advice;
     }
 
     /** Runs the bridge on this thread, prints its counters from another, and stops it cleanly on Ctrl-C. */

@@ -23,9 +23,9 @@ import java.io.PrintWriter;
  * xmem bench --systems xmem # the cross-process harness of the checkout (perf/bench), progress streamed
  * }</pre>
  *
- * <p>Exit codes: 0 success, 1 failure (the message says what to do), 2 usage error.
- * Build the command line with {@link #commandLine()} so xmem's errors print as one line,
- * without a stack trace.
+ * <p>Exit codes: 0 success, 1 failure (the message says what to do), 2 usage error (the error and
+ * a one-line hint). Build the command line with {@link #commandLine()} so xmem's errors print as
+ * one line, without a stack trace.
  */
 @Command(name = "xmem",
     mixinStandardHelpOptions = true,
@@ -47,20 +47,22 @@ public final class XmemCli implements Runnable {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line as {@code xmem} runs it: xmem's own errors print their message, exit 1. */
+    /**
+     * The command line as {@code xmem} runs it: xmem's own errors print their message, exit 1;
+     * usage errors print the error and a one-line hint, exit 2 ({@link UsageErrors}).
+     */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new XmemCli());
+        CommandLine cli = UsageErrors.install(new CommandLine(new XmemCli()));
+        cli.setCaseInsensitiveEnumValuesAllowed(true); // --idle spin
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (!(e instanceof XmemException)) {
                 throw e; // a bug in xmem: the stack trace is what a report needs
             }
-            PrintWriter err = commandLine.getErr();
-            err.println("xmem " + commandLine.getCommandName() + ": " + e.getMessage());
             if (e instanceof InvalidNameException) { // a name the user typed: a usage error
-                commandLine.usage(err);
-                err.flush();
-                return commandLine.getCommandSpec().exitCodeOnInvalidInput();
+                return UsageErrors.print(commandLine, e.getMessage());
             }
+            PrintWriter err = commandLine.getErr();
+            err.println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             err.flush();
             return FAILED;
         });
@@ -69,8 +71,7 @@ public final class XmemCli implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-            "Missing command: try 'xmem demo', or 'xmem --help' for all commands");
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command: try 'xmem demo'");
     }
 
     /** The version the shaded jar's manifest carries; "dev" when run from classes. */
