@@ -7,15 +7,20 @@ import io.xmem.ring.RingInspection;
 import io.xmem.ring.RingSnapshot;
 import io.xmem.ring.RingStats;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterPreprocessor;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
+import java.util.Map;
+import java.util.Stack;
 import java.util.concurrent.Callable;
 
 /** {@code xmem stat NAME}: a ring's counters and subscribers, a pool's size classes and participants. */
@@ -32,6 +37,7 @@ import java.util.concurrent.Callable;
             + "'xmem reclaim NAME'. Exit 1 if the files are missing, damaged or still being created after 5 s.",
         "When a ring and a pool share the name, both are shown. With --watch it refreshes in place.", ""})
 final class StatCommand implements Callable<Integer> {
+    private static final int MAX_WATCH_SECONDS = 3600;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
         .withZone(ZoneId.systemDefault());
 
@@ -41,9 +47,11 @@ final class StatCommand implements Callable<Integer> {
     @Mixin
     ShmName target;
 
-    @Option(names = "--watch", arity = "0..1", fallbackValue = "1", paramLabel = "SECONDS",
+    @Option(names = "--watch", arity = "0..1", fallbackValue = WatchInterval.DEFAULT, paramLabel = "SECONDS",
+        preprocessor = WatchInterval.class,
         description = "Refresh every SECONDS (default 1) until interrupted, redrawing in place like top; "
-            + "from the second refresh a ring also shows records and bytes of log per second.")
+            + "from the second refresh a ring also shows records and bytes of log per second. "
+            + "'--watch NAME' and '--watch 0.5 NAME' both work.")
     Double watch;
 
     /** For tests: stop after this many refreshes. */
@@ -53,9 +61,9 @@ final class StatCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter out = spec.commandLine().getOut();
-        if (watch != null && (watch <= 0 || watch > 3600)) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-                "--watch takes a refresh interval from 0 to 3600 seconds, was " + watch);
+        if (watch != null && (!(watch > 0) || watch > MAX_WATCH_SECONDS)) {
+            throw new ParameterException(spec.commandLine(), "--watch takes a refresh interval of more than 0 and "
+                + "at most " + MAX_WATCH_SECONDS + " seconds, e.g. --watch=0.5; was " + WatchInterval.format(watch));
         }
         boolean isRing = target.isRing();
         boolean isPool = target.isPool();
@@ -76,8 +84,8 @@ final class StatCommand implements Callable<Integer> {
             PoolSnapshot pool = isPool ? PoolInspection.inspect(target.name, target.dir) : null;
             if (watch != null) {
                 out.print(terminal ? "\033[H\033[2J" : (n > 1 ? System.lineSeparator() : ""));
-                out.printf("xmem stat %s, every %s s (Ctrl-C to stop), %s%n%n", target.name, watch,
-                    TIME.format(Instant.now()));
+                out.printf("xmem stat %s, every %s s (Ctrl-C to stop), %s%n%n", target.name,
+                    WatchInterval.format(watch), TIME.format(Instant.now()));
             }
             if (ring != null) {
                 RingStats stats = ring.stats();
@@ -104,6 +112,37 @@ final class StatCommand implements Callable<Integer> {
                 return XmemCli.OK;
             }
             Thread.sleep((long) (watch * 1000));
+        }
+    }
+
+    /**
+     * Lets {@code --watch} take an interval only when the next argument is a number: the option's
+     * value is optional, and picocli would otherwise take {@code NAME} in {@code --watch NAME} for it.
+     */
+    static final class WatchInterval implements IParameterPreprocessor {
+        static final String DEFAULT = "1";
+
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec command, ArgSpec option, Map<String, Object> info) {
+            if (" ".equals(info.get("separator")) && (args.isEmpty() || !isNumber(args.peek()))) {
+                args.push(DEFAULT); // no interval given: as if --watch=1
+            }
+            return false; // picocli goes on and takes the interval from the stack
+        }
+
+        private static boolean isNumber(String arg) {
+            try {
+                Double.parseDouble(arg);
+                return true;
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+
+        /** An interval as the user would write it: 2, not 2.0. */
+        static String format(double seconds) {
+            return seconds == Math.rint(seconds) && Math.abs(seconds) < 1e15 ? Long.toString((long) seconds)
+                : Double.toString(seconds);
         }
     }
 

@@ -136,6 +136,23 @@ class RingCommandsTest {
     }
 
     @Test
+    void watchTakesTheNameAfterItAsTheUsageLineShows() {
+        // --watch's interval is optional: the name after it is the name, not a malformed interval.
+        CliRun run = CliRun.of("stat", "--watch", name, "--dir", dir.toString(), "--iterations", "2");
+        assertEquals(0, run.code(), run.all());
+        assertEquals(2, run.out().split("xmem stat " + name + ", every 1", -1).length - 1, run.all());
+
+        CliRun interval = CliRun.of("stat", "--watch", "0.05", name, "--dir", dir.toString(), "--iterations", "2");
+        assertEquals(0, interval.code(), interval.all());
+        assertTrue(interval.out().contains("xmem stat " + name + ", every 0.05 s"), interval.all());
+
+        CliRun zero = CliRun.of("stat", name, "--dir", dir.toString(), "--watch=0");
+        assertEquals(2, zero.code(), zero.all());
+        assertTrue(zero.err().startsWith("xmem stat: --watch takes a refresh interval of more than 0 and at most 3600 "
+            + "seconds, e.g. --watch=0.5; was 0\n"), zero.all());
+    }
+
+    @Test
     void statOfARingAloneShowsNoPool() {
         String solo = name + "-solo";
         try (Ring other = Ring.create(solo, RingConfig.builder().directory(dir).pool(name).build())) {
