@@ -118,9 +118,12 @@ final class ListCommand implements Callable<Integer> {
         PoolSnapshot pool = PoolInspection.inspect(name, dir);
         long live = pool.participants().stream().filter(p -> p.alive() && !p.self()).count();
         long dead = pool.participants().stream().filter(p -> !p.alive()).count();
+        String deadOnes = dead == 0 ? ""
+            // A dead entry that holds nothing needs no reclaim: the next process to join clears it.
+            : pool.reclaimable() == 0 ? String.format(", %d dead holding nothing to reclaim", dead)
+            : String.format(", %d dead holding %d (xmem reclaim %s)", dead, pool.reclaimable(), name);
         return String.format("buffers %d total, %d free; %d live participant%s%s", pool.totalBuffers(),
-            pool.totalFree(), live, live == 1 ? "" : "s", dead == 0 ? ""
-                : String.format(", %d dead holding %d (xmem reclaim %s)", dead, pool.reclaimable(), name));
+            pool.totalFree(), live, live == 1 ? "" : "s", deadOnes);
     }
 
     private String describeRing(String name) {

@@ -177,18 +177,19 @@ class PoolCommandsTest {
     }
 
     @Test
-    void usageErrorsExitWith2AndShowUsage() {
-        CliRun noName = CliRun.of("stat");
-        assertEquals(2, noName.code(), noName.all());
-        assertTrue(noName.err().contains("Usage: xmem stat"), noName.all());
+    void lsAdvisesReclaimOnlyWhenADeadProcessHoldsSomething() {
+        pool.close(); // only the children take part
+        ChildProcess empty = holder(0, "stay");
+        empty.crash(); // dies with its entry ACTIVE, holding nothing
 
-        CliRun badName = CliRun.of("rm", "../etc/passwd");
-        assertEquals(2, badName.code(), badName.all());
-        assertTrue(badName.err().contains("invalid name"), badName.all());
+        CliRun nothing = CliRun.of("ls", dir.toString());
+        assertRow(nothing, "1 dead holding nothing to reclaim");
+        assertFalse(nothing.out().contains("xmem reclaim"), "nothing to reclaim, so no advice to\n" + nothing.all());
 
-        CliRun noCommand = CliRun.of();
-        assertEquals(2, noCommand.code(), noCommand.all());
-        assertTrue(noCommand.err().contains("xmem demo"), noCommand.all());
+        ChildProcess holding = holder(2, "stay"); // joining clears the first one's entry
+        holding.crash();
+        CliRun some = CliRun.of("ls", dir.toString());
+        assertRow(some, "1 dead holding 2 \\(xmem reclaim " + name + "\\)");
     }
 
     /** Starts a JVM that takes {@code count} small buffers and dies holding them; returns its pid. */
