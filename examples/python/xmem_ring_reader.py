@@ -32,8 +32,8 @@ import zlib
 
 RING_MAGIC = 0x474E49524D454D58
 POOL_MAGIC = 0x4C4F4F504D454D58
-RING_VERSION = 1
-POOL_VERSION = 1
+RING_VERSION = 2
+POOL_VERSION = 2
 ALIGN = 32
 REC_HEADER = 24
 TYPE_PADDING, TYPE_INLINE, TYPE_REFERENCE, TYPE_DEVICE_REFERENCE = 1, 2, 3, 4
@@ -153,6 +153,15 @@ class VideoCheck:
                 f"{self.out_of_order} out of order")
 
 
+def check_not_evicted(m, entry):
+    """In a ring with a subscriber timeout, a publisher writes over what an evicted subscriber had not
+    read only after it marked the entry EVICTED (2): what was read before this check is whole unless
+    the entry says EVICTED now (x86-64 keeps loads in order; see ring/LAYOUT.md, Slow subscribers)."""
+    if u32(m, entry) == 2:
+        raise SystemExit(f"evicted {u64(m, entry + 80)} bytes behind the tail: held the publisher back "
+                         f"longer than the ring's subscriber timeout; subscribe again")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("name")
@@ -199,6 +208,9 @@ def main():
         raise SystemExit(f"{path}: all {max_subs} subscriber entries are taken")
     entry = sub_table + SUB_ENTRY * index
     struct.pack_into("<Q", m, entry + 8, os.getpid())
+    label = os.path.basename(sys.argv[0]).encode("ascii", "replace")[:40]  # who we are, for xmem stat
+    m[entry + 16:entry + 56] = label.ljust(40, b"\0")
+    struct.pack_into("<I", m, entry + 4, len(label))
     position = u64(m, 512)                             # tail
     struct.pack_into("<Q", m, entry + 64, position)
     struct.pack_into("<I", m, entry, 1)                # ACTIVE, after the position
@@ -230,6 +242,7 @@ def main():
                 if length - REC_HEADER > max_inline:
                     raise SystemExit(f"record at {position}: inline message too long")
                 payload = m[body:body + length - REC_HEADER]
+                check_not_evicted(m, entry)
                 if video:
                     if len(payload) == 16 and struct.unpack_from("<Q", payload, 0)[0] == VIDEO_END:
                         print(f"end of stream after {struct.unpack_from('<Q', payload, 8)[0]} frames", flush=True)
@@ -242,9 +255,12 @@ def main():
                     raise SystemExit(f"record at {position}: a buffer reference in a ring without a pool")
                 token, offset, ref_len, timestamp, tag = struct.unpack_from("<QQQQQ", m, body)
                 if video:
-                    print(video.frame(pool, token, offset, ref_len, tag), flush=True)
+                    line = video.frame(pool, token, offset, ref_len, tag)
+                    check_not_evicted(m, entry)
+                    print(line, flush=True)
                 else:
                     data = pool.read(token, offset, ref_len)
+                    check_not_evicted(m, entry)
                     print(f"ref {seq} {token:#x} {ref_len} {zlib.crc32(data):08x} {timestamp} {tag}", flush=True)
                 delivered += 1
             elif rtype == TYPE_DEVICE_REFERENCE:           # a GPU buffer: its bytes are not in the file

@@ -1,8 +1,10 @@
 package io.xmem.pool;
 
+import io.xmem.pool.internal.CheckedSegments;
 import io.xmem.pool.internal.SlotDescriptor;
 import io.xmem.pool.internal.SlotReferences;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -36,11 +38,16 @@ public final class Buffer implements AutoCloseable {
     private final long length;
     private final int sizeClass;
     private final boolean device;
+    /** False for a handle a ring subscriber took on a received message: what others read too stays read-only. */
+    private final boolean owner;
     private boolean closed;
+    /** With {@code -Dxmem.checkedSegments=true}: the scope of this handle's segments, closed with it. */
+    private Arena scope;
     /** Work that must end before the reference does (GPU work on a device buffer); null if none. */
     private Runnable beforeRelease;
 
-    Buffer(SlotReferences refs, long poolId, long token, long length, int sizeClass) {
+    Buffer(SlotReferences refs, long poolId, long token, long length, int sizeClass, boolean owner) {
+        this.owner = owner;
         this.refs = refs;
         this.poolId = poolId;
         this.token = token;
@@ -51,15 +58,61 @@ public final class Buffer implements AutoCloseable {
         this.device = refs.layout().device[sizeClass];
     }
 
-    /** The buffer's bytes: exactly the length asked for at acquire, aligned as the pool says. */
+    /**
+     * The buffer's bytes: exactly the length asked for at acquire, aligned as the pool says.
+     * Read-only on a handle a ring subscriber took on a received message ({@code message.retain()}
+     * and its retains): others read the same frame, and {@link #writableSegment()} writes to it
+     * once nobody else can see it. Writable on every other handle ({@code acquire},
+     * {@code attach}): the producer fills its buffer, and processes that share a buffer on
+     * purpose (a mailbox) write to it.
+     */
     public MemorySegment segment() {
+        MemorySegment bytes = bytes();
+        return owner ? bytes : bytes.asReadOnly();
+    }
+
+    /**
+     * The buffer's bytes, writable, when this handle is the only reference to the buffer in any
+     * process and no ring record pins it ({@link #isExclusive()}): a receiver that modifies a frame
+     * in place and forwards it ({@code publication.offer(buffer)} on another ring of the pool)
+     * without a copy. {@link XmemException} saying who else holds it otherwise.
+     */
+    public MemorySegment writableSegment() {
+        MemorySegment bytes = bytes();
+        String others = refs.othersHolding(slot, SlotDescriptor.tokenGeneration(token));
+        if (others != null) {
+            throw new XmemException("buffer 0x" + Long.toHexString(token) + " is not this handle's alone: " + others
+                + "; read it through segment(), or wait until the others let go (isExclusive())");
+        }
+        return bytes;
+    }
+
+    /**
+     * Whether this handle is the only reference to the buffer in any process and no ring record
+     * pins it: then nobody else can see what is written to it.
+     */
+    public boolean isExclusive() {
+        if (closed) {
+            throw new IllegalStateException("buffer closed");
+        }
+        return refs.othersHolding(slot, SlotDescriptor.tokenGeneration(token)) == null;
+    }
+
+    private MemorySegment bytes() {
         if (closed) {
             throw new IllegalStateException("buffer closed");
         }
         if (device) {
             throw new IllegalStateException("a device buffer's bytes are on the GPU: use CudaPool (module xmem-cuda)");
         }
-        return refs.memory().asSlice(offset, length);
+        MemorySegment bytes = refs.memory().asSlice(offset, length);
+        if (CheckedSegments.ENABLED) {
+            if (scope == null) {
+                scope = CheckedSegments.newScope();
+            }
+            return CheckedSegments.within(bytes, scope);
+        }
+        return bytes;
     }
 
     /** Whether the buffer is GPU memory (a device size class). */
@@ -93,7 +146,7 @@ public final class Buffer implements AutoCloseable {
             throw new IllegalStateException("buffer closed: retain() needs an open handle");
         }
         refs.retain(slot, SlotDescriptor.tokenGeneration(token));
-        return new Buffer(refs, poolId, token, length, sizeClass);
+        return new Buffer(refs, poolId, token, length, sizeClass, owner);
     }
 
     public boolean isClosed() {
@@ -121,6 +174,9 @@ public final class Buffer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (scope != null) {
+            scope.close(); // checked segments: any use of this handle's segments fails from now on
+        }
         if (!refs.isClosed()) {
             Runnable pending = beforeRelease;
             if (pending != null) {

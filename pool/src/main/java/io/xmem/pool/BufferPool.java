@@ -65,6 +65,25 @@ public final class BufferPool implements AutoCloseable {
         return new BufferPool(MappedPool.create(name, config));
     }
 
+    /**
+     * Opens the pool {@code name} if it exists with the layout {@code config} describes, creates it
+     * if it does not: what a program that may run first or second wants. In
+     * {@code config.directory()}. {@link IncompatibleLayoutException} naming what differs when the
+     * pool exists with another layout; processes racing to do this all end up with the one pool.
+     *
+     * <pre>{@code
+     * try (BufferPool pool = BufferPool.openOrCreate("frames", cfg)) { ... }  // first run or tenth
+     * }</pre>
+     */
+    public static BufferPool openOrCreate(String name, PoolConfig config) {
+        return openOrCreate(name, config.directory(), config);
+    }
+
+    /** Like {@link #openOrCreate(String, PoolConfig)} in {@code directory} (instead of the config's). */
+    public static BufferPool openOrCreate(String name, Path directory, PoolConfig config) {
+        return new BufferPool(MappedPool.openOrCreate(name, directory, config));
+    }
+
     /** Opens a pool in {@code /dev/shm}. */
     public static BufferPool open(String name) {
         return open(name, PoolConfig.DEFAULT_DIRECTORY);
@@ -166,7 +185,7 @@ public final class BufferPool implements AutoCloseable {
     }
 
     private Buffer newBuffer(long token, long size, int sizeClass) {
-        Buffer buffer = new Buffer(refs, mapped.poolId(), token, size, sizeClass);
+        Buffer buffer = new Buffer(refs, mapped.poolId(), token, size, sizeClass, true);
         if (layout.zeroOnAcquire) {
             if (buffer.isDevice()) {
                 mapped.device().zero(SlotDescriptor.tokenSlot(token), size);
@@ -179,10 +198,14 @@ public final class BufferPool implements AutoCloseable {
 
     /** A new handle on the buffer {@code token} names; {@link StaleTokenException} if it is gone. */
     public Buffer attach(long token) {
+        return attach(token, true);
+    }
+
+    private Buffer attach(long token, boolean writable) {
         ensureOpen();
         int sizeClass = refs.sizeClassOfToken(token);
         long length = refs.attach(token, sizeClass);
-        return new Buffer(refs, mapped.poolId(), token, length, sizeClass);
+        return new Buffer(refs, mapped.poolId(), token, length, sizeClass, writable);
     }
 
     // ------------------------------------------------------------ token API (no handle objects)
@@ -285,7 +308,7 @@ public final class BufferPool implements AutoCloseable {
         List<PoolStats.Participant> participants = new ArrayList<>();
         for (Participants.Row r : mapped.participantRows()) {
             participants.add(new PoolStats.Participant(r.index(), r.pid(), r.startMillis(), r.alive(), r.self(),
-                r.buffersHeld()));
+                r.buffersHeld(), r.label()));
         }
         return new PoolStats(name(), List.copyOf(classes), List.copyOf(participants));
     }
@@ -416,6 +439,11 @@ public final class BufferPool implements AutoCloseable {
                 pool.mapped.device().zero(SlotDescriptor.tokenSlot(token), size);
             }
             return token;
+        }
+
+        @Override
+        public Buffer attachReadOnly(BufferPool pool, long token) {
+            return pool.attach(token, false);
         }
 
         @Override

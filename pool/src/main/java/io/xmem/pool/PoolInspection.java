@@ -100,8 +100,7 @@ public final class PoolInspection {
                 deadBits |= 1L << i;
             }
             participants.add(new PoolSnapshot.Participant(i, active, table.pidPlain(i), table.startMillisPlain(i), live,
-                i == self,
-                held[i]));
+                i == self, held[i], table.label(i)));
         }
         List<PoolSnapshot.SizeClass> classes = new ArrayList<>();
         for (int c = 0; c < layout.sizeClassCount(); c++) {

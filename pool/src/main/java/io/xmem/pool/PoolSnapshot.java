@@ -36,7 +36,12 @@ public record PoolSnapshot(String name, Path path, long poolId, long creatorPid,
      * start time are the entry's diagnostics. {@code buffersHeld} counts slots carrying its bit.
      */
     public record Participant(int index, boolean active, long pid, long startMillis, boolean alive, boolean self,
-                              int buffersHeld) {
+                              int buffersHeld, String label) {
+        /** Without a label. */
+        public Participant(int index, boolean active, long pid, long startMillis, boolean alive, boolean self,
+                           int buffersHeld) {
+            this(index, active, pid, startMillis, alive, self, buffersHeld, "");
+        }
     }
 
     public int totalBuffers() {

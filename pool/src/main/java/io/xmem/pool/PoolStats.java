@@ -18,9 +18,15 @@ public record PoolStats(String name, List<SizeClassStats> sizeClasses, List<Part
 
     /**
      * A participant entry: the process's pid and start time (diagnostics), whether the OS still
-     * holds its lock, whether it is this process, and how many buffers it holds a reference to.
+     * holds its lock, whether it is this process, how many buffers it holds a reference to, and
+     * its label ({@code -Dxmem.label}, else its main class or jar).
      */
-    public record Participant(int index, long pid, long startMillis, boolean alive, boolean self, int buffersHeld) {
+    public record Participant(int index, long pid, long startMillis, boolean alive, boolean self, int buffersHeld,
+                              String label) {
+        /** Without a label. */
+        public Participant(int index, long pid, long startMillis, boolean alive, boolean self, int buffersHeld) {
+            this(index, pid, startMillis, alive, self, buffersHeld, "");
+        }
     }
 
     public int totalFree() {

@@ -51,6 +51,7 @@ public final class ConcurrentPublication extends Publication {
         counters.casPublishLock(id, 0);
         resume();
         counters.publisherPidOpaque(ProcessHandle.current().pid());
+        mapped.publications().activateRelease((int) id);
     }
 
     /**
@@ -157,6 +158,7 @@ public final class ConcurrentPublication extends Publication {
         }
         closed = true;
         if (!mapped.isClosed()) {
+            mapped.publications().emptyRelease((int) id);
             ByteLocks.unlock(idLock);
             mapped.leavePublishing(true);
             closed();

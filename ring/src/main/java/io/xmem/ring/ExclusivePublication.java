@@ -21,6 +21,7 @@ public final class ExclusivePublication extends Publication {
         resume();
         recover();
         counters.publisherPidOpaque(ProcessHandle.current().pid());
+        mapped.publications().activateRelease(0);
     }
 
     @Override
@@ -64,6 +65,7 @@ public final class ExclusivePublication extends Publication {
         }
         closed = true;
         if (!mapped.isClosed()) {
+            mapped.publications().emptyRelease(0);
             mapped.leavePublishing(false);
             closed();
         }

@@ -3,6 +3,8 @@ package io.xmem.ring;
 import io.xmem.pool.internal.shm.ByteLocks;
 import io.xmem.ring.internal.PinReleaser;
 import io.xmem.ring.internal.RingCounters;
+import io.xmem.ring.internal.RingLayout;
+import io.xmem.ring.internal.SubscriberDescriptor;
 import io.xmem.ring.internal.SubscriberTable;
 
 /**
@@ -38,10 +40,12 @@ abstract sealed class FlowControl permits FlowControl.Reliable, FlowControl.Loss
         this.ringName = ringName;
     }
 
-    static FlowControl of(boolean lossy, SubscriberTable subscribers, RingCounters counters, PinReleaser releaser,
-                          ByteLocks locks, int capacity, String ringName) {
-        return lossy ? new Lossy(subscribers, counters, releaser, locks, capacity, ringName)
-            : new Reliable(subscribers, counters, releaser, locks, capacity, ringName);
+    static FlowControl of(RingLayout layout, SubscriberTable subscribers, RingCounters counters, PinReleaser releaser,
+                          ByteLocks locks, String ringName) {
+        int capacity = layout.capacity();
+        return layout.lossy() ? new Lossy(subscribers, counters, releaser, locks, capacity, ringName)
+            : new Reliable(subscribers, counters, releaser, locks, capacity, ringName,
+                layout.subscriberTimeoutMillis() * 1_000_000L);
     }
 
     /**
@@ -69,11 +73,21 @@ abstract sealed class FlowControl permits FlowControl.Reliable, FlowControl.Loss
         return Publication.NOT_CONNECTED;
     }
 
-    /** The slowest live subscriber back-pressures the publisher. */
+    /**
+     * The slowest live subscriber back-pressures the publisher; in a ring with a subscriber
+     * timeout, one that has held it back for longer than that is evicted.
+     */
     static final class Reliable extends FlowControl {
+        /** 0: none, the ring is strictly reliable. */
+        private final long timeoutNanos;
+        /** When the publisher was first held back at {@link #stallPosition}; valid while stalled. */
+        private long stallSince;
+        private long stallPosition = -1;
+
         Reliable(SubscriberTable subscribers, RingCounters counters, PinReleaser releaser, ByteLocks locks,
-                 int capacity, String ringName) {
+                 int capacity, String ringName, long timeoutNanos) {
             super(subscribers, counters, releaser, locks, capacity, ringName);
+            this.timeoutNanos = timeoutNanos;
         }
 
         @Override
@@ -83,6 +97,49 @@ abstract sealed class FlowControl permits FlowControl.Reliable, FlowControl.Loss
                 return 0;
             }
             membership = members; // a subscriber joined or left, or we reached the limit: look again
+            long result = look(tail, reach);
+            if (result == Publication.BACK_PRESSURED && timeoutNanos > 0 && evictStalled(tail, reach)) {
+                membership = counters.membershipAcquire();
+                result = look(tail, reach);
+            }
+            if (result != Publication.BACK_PRESSURED) {
+                stallPosition = -1;
+            }
+            return result;
+        }
+
+        /**
+         * Evicts the subscribers that have held the publisher at the same place for longer than
+         * the timeout: the ones more than a log behind {@code reach}. Returns whether it evicted any.
+         */
+        private boolean evictStalled(long tail, long reach) {
+            long min = limit - capacity;
+            long now = System.nanoTime();
+            if (min != stallPosition) {
+                stallPosition = min;
+                stallSince = now;
+                return false;
+            }
+            if (now - stallSince < timeoutNanos) {
+                return false;
+            }
+            boolean evicted = false;
+            for (int i = 0; i < subscribers.capacity(); i++) {
+                if (subscribers.stateAcquire(i) == SubscriberDescriptor.STATE_ACTIVE) {
+                    long position = subscribers.positionAcquire(i);
+                    // The CAS is a full fence: EVICTED is visible before any byte we write over its records.
+                    evicted |= reach - capacity > position && subscribers.casEvict(i, tail - position);
+                }
+            }
+            if (evicted) {
+                counters.incrementMembership();
+                stallPosition = -1;
+            }
+            return evicted;
+        }
+
+        /** Looks at the subscribers: releases what they all passed, sets the limit, or says why not. */
+        private long look(long tail, long reach) {
             long min = subscribers.minPosition(null);
             if ((min == Long.MAX_VALUE || reach - capacity > min) && probeDue()) {
                 min = subscribers.minPosition(locks); // a dead subscriber no longer holds us back

@@ -3,7 +3,10 @@ package io.xmem.ring;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.internal.BufferPins;
+import io.xmem.pool.internal.CheckedSegments;
+import io.xmem.pool.internal.PoolAccess;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -28,6 +31,8 @@ public final class Message {
     private long tag;
     /** Referenced payload's file offset in the pool, once checked; -1 until then. */
     private long resolved = -1;
+    /** With {@code -Dxmem.checkedSegments=true}: the scope of this delivery's segments, closed after it. */
+    private Arena scope;
 
     Message(BufferPool bufferPool, BufferPins pins) {
         this.bufferPool = bufferPool;
@@ -107,21 +112,43 @@ public final class Message {
     }
 
     /**
-     * The payload, read in place: a slice of the ring's log, or of the referenced pool buffer
-     * (checked to be still pinned and long enough). Valid during the callback only.
+     * The payload, read in place and read-only (others read the same bytes): a slice of the ring's
+     * log, or of the referenced pool buffer (checked to be still pinned and long enough). Valid
+     * during the callback only; with {@code -Dxmem.checkedSegments=true} a use after it fails. To
+     * modify a referenced payload and pass it on, {@link #retain()} it and use the buffer's
+     * {@code writableSegment()} once nobody else holds it.
      */
     public MemorySegment segment() {
+        MemorySegment slice;
         if (inline) {
-            return bytes.asSlice(offset, length);
+            slice = bytes.asSlice(offset, length);
+        } else {
+            if (device) {
+                resolve(); // a record whose token names a host buffer is damage, not a usage error
+                throw new IllegalStateException("the message refers to a device buffer: use CudaPool (module "
+                    + "xmem-cuda)");
+            }
+            if (resolved < 0) {
+                resolved = resolve();
+            }
+            slice = pins.memory().asSlice(resolved, length);
         }
-        if (device) {
-            resolve(); // a record whose token names a host buffer is damage, not a usage error
-            throw new IllegalStateException("the message refers to a device buffer: use CudaPool (module xmem-cuda)");
+        if (CheckedSegments.ENABLED) {
+            if (scope == null) {
+                scope = CheckedSegments.newScope();
+            }
+            slice = CheckedSegments.within(slice, scope);
         }
-        if (resolved < 0) {
-            resolved = resolve();
+        return slice.asReadOnly();
+    }
+
+    /** The delivery is over: with checked segments, every segment it handed out fails from now on. */
+    void endDelivery() {
+        if (scope != null) {
+            Arena ended = scope;
+            scope = null;
+            ended.close();
         }
-        return pins.memory().asSlice(resolved, length);
     }
 
     /**
@@ -162,13 +189,25 @@ public final class Message {
 
     /**
      * A handle of its own on the referenced buffer, which outlives the callback (close it when
-     * done). Only for buffer references: copy an inline message's bytes instead.
+     * done). Only for buffer references: copy an inline message's bytes instead. Its
+     * {@code segment()} is read-only, as the message's is; to modify the frame in place and pass it
+     * on, wait until {@code buffer.isExclusive()} (this ring has let go of it once every subscriber
+     * passed the record) and write through {@code buffer.writableSegment()}.
+     *
+     * <pre>{@code
+     * List<Buffer> kept = new ArrayList<>();
+     * sub.poll(m -> kept.add(m.retain()), 16);        // the records are passed when poll returns
+     * for (Buffer frame : kept) {
+     *     if (frame.isExclusive()) { mark(frame.writableSegment()); out.offer(frame); }
+     *     frame.close();
+     * }
+     * }</pre>
      */
     public Buffer retain() {
         if (inline) {
             throw new IllegalStateException("an inline message has no buffer to retain: copy its bytes");
         }
-        return bufferPool.attach(token);
+        return PoolAccess.attachReadOnly(bufferPool, token);
     }
 
     @Override

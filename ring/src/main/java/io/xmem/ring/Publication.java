@@ -74,8 +74,8 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
         this.releaser = mapped.newReleaser(); // its own batch: release batches are per user
         this.wakeups = mapped.layout().wakeups();
         this.maxInline = mapped.layout().maxInlineLength();
-        this.flow = FlowControl.of(mapped.layout().lossy(), mapped.subscribers(), counters, releaser, mapped.locks(),
-            log.capacity(), mapped.name());
+        this.flow = FlowControl.of(mapped.layout(), mapped.subscribers(), counters, releaser, mapped.locks(),
+            mapped.name());
     }
 
     // ------------------------------------------------------------ the API

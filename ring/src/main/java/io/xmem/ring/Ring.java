@@ -1,11 +1,13 @@
 package io.xmem.ring;
 
 import io.xmem.pool.BufferPool;
+import io.xmem.pool.IncompatibleLayoutException;
 import io.xmem.pool.PoolConfig;
 import io.xmem.pool.XmemException;
 import io.xmem.ring.internal.MappedRing;
 import io.xmem.ring.internal.RingCounters;
 import io.xmem.ring.internal.RingFiles;
+import io.xmem.ring.internal.RingStatsReader;
 import io.xmem.ring.internal.SubscriberDescriptor;
 import io.xmem.ring.internal.SubscriberTable;
 
@@ -51,6 +53,26 @@ public final class Ring implements AutoCloseable {
         return new Ring(MappedRing.create(name, config));
     }
 
+    /**
+     * Opens the ring {@code name} if it exists with the shape {@code config} describes, creates it
+     * if it does not (its pool must exist: {@code BufferPool.openOrCreate} it first). In
+     * {@code config.directory()}. {@link IncompatibleLayoutException} naming what differs when the
+     * ring exists with another shape; processes racing to do this all end up with the one ring.
+     *
+     * <pre>{@code
+     * try (BufferPool pool = BufferPool.openOrCreate("frames", poolConfig);
+     *      Ring ring = Ring.openOrCreate("video", RingConfig.builder().pool("frames").build())) { ... }
+     * }</pre>
+     */
+    public static Ring openOrCreate(String name, RingConfig config) {
+        return openOrCreate(name, config.directory(), config);
+    }
+
+    /** Like {@link #openOrCreate(String, RingConfig)} in {@code directory} (instead of the config's). */
+    public static Ring openOrCreate(String name, Path directory, RingConfig config) {
+        return new Ring(MappedRing.openOrCreate(name, directory, config));
+    }
+
     /** Opens a ring in {@code /dev/shm}. */
     public static Ring open(String name) {
         return open(name, PoolConfig.DEFAULT_DIRECTORY);
@@ -66,7 +88,14 @@ public final class Ring implements AutoCloseable {
         return delete(name, PoolConfig.DEFAULT_DIRECTORY);
     }
 
+    /**
+     * Unlinks a ring's files. Records no live subscriber will read give their buffers back first:
+     * when no subscription of the ring is alive anywhere (dead ones are found by their locks),
+     * every pin the ring's records hold is dropped; otherwise the last subscription to close
+     * does it. Processes that have the ring open keep working on it until they close.
+     */
     public static boolean delete(String name, Path directory) {
+        MappedRing.releaseUnread(name, directory);
         return MappedRing.delete(name, directory);
     }
 
@@ -141,22 +170,41 @@ public final class Ring implements AutoCloseable {
         return counters.lapsOpaque();
     }
 
-    /** A snapshot of the ring's counters and subscribers; liveness is probed through the OS locks. */
+    /**
+     * A snapshot of the ring's counters, subscribers (lag, losses, evicted or not, label) and
+     * publications (pid, label, exclusive or concurrent, which holds the turn); liveness is probed
+     * through the OS locks.
+     */
     public RingStats stats() {
         ensureOpen();
-        long tail = counters.tailAcquire();
-        List<RingStats.SubscriberStats> subs = new ArrayList<>();
-        for (int i = 0; i < subscribers.capacity(); i++) {
-            if (subscribers.stateAcquire(i) != SubscriberDescriptor.STATE_ACTIVE) {
-                continue;
-            }
-            boolean alive = mapped.locks().isHeld(i);
-            long position = subscribers.positionAcquire(i);
-            subs.add(new RingStats.SubscriberStats(i, subscribers.pidPlain(i), alive, position,
-                Math.max(0, tail - position), subscribers.lostOpaque(i)));
+        return RingStatsReader.read(name(), mapped.layout(), mapped.log().file(), mapped.locks());
+    }
+
+    /**
+     * Evicts subscriber {@code index} (as {@code stats()} numbers them), as the ring's publisher
+     * does with one that holds it back longer than the subscriber timeout: it no longer holds the
+     * publisher back, the buffers of records it has not read are released once the others pass
+     * them, and its next poll throws {@link SubscriberEvictedException}. Returns false when the
+     * entry is not a live-looking subscriber (empty, or evicted already). Only for rings created
+     * with {@link RingConfig.Builder#subscriberTimeout}: their subscribers read guarded, so that
+     * nothing they are reading can change under them once evicted ({@code XmemException} otherwise).
+     */
+    public boolean evict(int index) {
+        ensureOpen();
+        if (!mapped.layout().evictable()) {
+            throw new XmemException("ring '" + name() + "' was not created with a subscriber timeout: its subscribers "
+                + "read records in place and cannot be evicted safely; create it with RingConfig.subscriberTimeout");
         }
-        return new RingStats(name(), capacity(), mapped.layout().lossy(), tail, publishedCount(),
-            backPressuredCount(), lapCount(), List.copyOf(subs));
+        if (index < 0 || index >= subscribers.capacity()) {
+            throw new IllegalArgumentException("subscriber index " + index + " outside 0.."
+                + (subscribers.capacity() - 1) + " of ring '" + name() + "'");
+        }
+        long position = subscribers.positionAcquire(index);
+        boolean evicted = subscribers.casEvict(index, Math.max(0, counters.tailAcquire() - position));
+        if (evicted) {
+            counters.incrementMembership(); // publishers look at the table again
+        }
+        return evicted;
     }
 
     /** Positions of the subscribers that are ACTIVE in the table (live or not yet found dead). */

@@ -6,6 +6,7 @@ import io.xmem.pool.internal.shm.SharedFile;
 import io.xmem.ring.internal.RecordDescriptor;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
@@ -35,8 +36,10 @@ public final class RingConfig {
     private final Set<PosixFilePermission> permissions;
     private final boolean lossy;
     private final boolean wakeups;
+    private final Duration subscriberTimeout;
 
     private RingConfig(Builder b) {
+        this.subscriberTimeout = b.subscriberTimeout;
         this.lossy = b.lossy;
         this.wakeups = b.wakeups;
         this.capacity = b.capacity;
@@ -89,6 +92,11 @@ public final class RingConfig {
         return lossy;
     }
 
+    /** How long a live subscriber may hold a reliable publisher back before it is evicted; null: for ever. */
+    public Duration subscriberTimeout() {
+        return subscriberTimeout;
+    }
+
     /** Whether subscribers may sleep in {@code await} and be woken by publishers. */
     public boolean wakeups() {
         return wakeups;
@@ -97,6 +105,7 @@ public final class RingConfig {
     public static final class Builder {
         private boolean lossy;
         private boolean wakeups = true;
+        private Duration subscriberTimeout;
         private int capacity = 1 << 20;
         private String pool;
         private int maxSubscribers = 16;
@@ -181,6 +190,27 @@ public final class RingConfig {
             return this;
         }
 
+        /**
+         * Evicts a live subscriber that holds the publisher of a reliable ring back for longer than
+         * {@code timeout} (a GC pause, a debugger, a stopped process): the publisher proceeds, the
+         * records the subscriber held give their buffers back, and its next {@code poll} throws
+         * {@link SubscriberEvictedException} saying how far behind it was; it may subscribe again.
+         * Default: none, the ring stays strictly reliable. From 1 ms to 24 days.
+         *
+         * <p>Subscribers of such a ring read guarded, as in a lossy ring: an inline message is
+         * copied and a referenced buffer attached (a reference of their own) before the handler
+         * sees it, so that nothing they are delivering can change or be freed under them once
+         * they are evicted. That costs a copy per inline message and an attach per reference.
+         */
+        public Builder subscriberTimeout(Duration timeout) {
+            if (timeout == null || timeout.toMillis() < 1 || timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new InvalidConfigException("subscriberTimeout must be from 1 ms to " + Integer.MAX_VALUE
+                    + " ms, was " + timeout);
+            }
+            this.subscriberTimeout = timeout;
+            return this;
+        }
+
         public RingConfig build() {
             if (maxInlineLength > maxInlineLimit(capacity)) {
                 throw new InvalidConfigException("maxInlineLength " + maxInlineLength + " exceeds capacity / 8 - 24 = "
@@ -188,6 +218,10 @@ public final class RingConfig {
             }
             if (pool != null) {
                 SharedFile.checkName(pool);
+            }
+            if (lossy && subscriberTimeout != null) {
+                throw new InvalidConfigException("a subscriber timeout is for reliable rings: a lossy ring's publisher "
+                    + "never waits for anyone");
             }
             return new RingConfig(this);
         }

@@ -2,19 +2,16 @@ package io.xmem.ring;
 
 import io.xmem.pool.IncompatibleLayoutException;
 import io.xmem.pool.PoolConfig;
+import io.xmem.pool.internal.shm.ByteLocks;
 import io.xmem.pool.internal.shm.MappedFile;
 import io.xmem.pool.internal.shm.OpenFiles;
 import io.xmem.pool.internal.shm.SharedFile;
 import io.xmem.ring.internal.RingCounters;
 import io.xmem.ring.internal.RingFiles;
 import io.xmem.ring.internal.RingLayout;
-import io.xmem.ring.internal.SubscriberDescriptor;
-import io.xmem.ring.internal.SubscriberTable;
+import io.xmem.ring.internal.RingStatsReader;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * Looks at a ring without opening it: maps the ring file read-only, validates its header as an
@@ -46,28 +43,16 @@ public final class RingInspection {
         try {
             // Liveness through this JVM's lock channel of the ring if it has one, else a read-only one of our own.
             return OpenFiles.withLocks(RingFiles.FORMAT, directory, name,
-                (locks, open) -> snapshot(name, mapped, locks::isHeld));
+                (locks, open) -> snapshot(name, mapped, locks));
         } finally {
             mapped.close();
         }
     }
 
-    private static RingSnapshot snapshot(String name, MappedFile<RingLayout> mapped, IntPredicate alive) {
+    private static RingSnapshot snapshot(String name, MappedFile<RingLayout> mapped, ByteLocks locks) {
         RingLayout layout = mapped.layout();
         RingCounters counters = new RingCounters(mapped.segment());
-        SubscriberTable table = new SubscriberTable(mapped.segment(), layout);
-        long tail = counters.tailAcquire();
-        List<RingStats.SubscriberStats> subscribers = new ArrayList<>();
-        for (int i = 0; i < table.capacity(); i++) {
-            if (table.stateAcquire(i) != SubscriberDescriptor.STATE_ACTIVE) {
-                continue;
-            }
-            long position = table.positionAcquire(i);
-            subscribers.add(new RingStats.SubscriberStats(i, table.pidPlain(i), alive.test(i), position,
-                Math.max(0, tail - position), table.lostOpaque(i)));
-        }
-        RingStats stats = new RingStats(name, layout.capacity(), layout.lossy(), tail, counters.publishedOpaque(),
-            counters.backPressuredOpaque(), counters.lapsOpaque(), List.copyOf(subscribers));
+        RingStats stats = RingStatsReader.read(name, layout, mapped.segment(), locks);
         return new RingSnapshot(mapped.path(), layout.poolName(), layout.poolId(), layout.wakeups(),
             counters.releasePositionVolatile(), counters.publisherPidOpaque(), stats);
     }

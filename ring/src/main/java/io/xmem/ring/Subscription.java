@@ -3,6 +3,7 @@ package io.xmem.ring;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.StaleTokenException;
 import io.xmem.pool.XmemException;
+import io.xmem.pool.internal.CheckedSegments;
 import io.xmem.pool.internal.shm.ByteLocks;
 import io.xmem.ring.internal.MappedRing;
 import io.xmem.ring.internal.PinReleaser;
@@ -16,6 +17,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.channels.FileLock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.locks.LockSupport;
 
 import static io.xmem.ring.internal.RecordDescriptor.*;
@@ -41,6 +43,8 @@ import static io.xmem.ring.internal.RecordDescriptor.*;
 public final class Subscription implements AutoCloseable {
     /** Liveness probes of the other subscribers cost syscalls: at most this often. */
     private static final long PROBE_INTERVAL_NANOS = 50_000_000L;
+    /** A sleeping subscriber looks for the end of the stream (a publisher gone) at least this often. */
+    private static final long PUBLISHER_LOOK_NANOS = 100_000_000L;
     /** Laps in a row at an unmoving tail before the write head is judged damaged (microseconds of spinning). */
     private static final int MAX_STUCK_LAPS = 10_000;
 
@@ -57,7 +61,9 @@ public final class Subscription implements AutoCloseable {
     private final Message message;
     private final int maxInline;
     private final boolean lossy;
-    /** Lossy rings: inline payloads are copied here before delivery. */
+    /** Whether records are copied or attached before delivery: lossy rings, and rings that may evict us. */
+    private final boolean copying;
+    /** Copying rings: inline payloads are copied here before delivery. */
     private final MemorySegment scratch;
     private long position;
     /** Sequence number of the next record due. */
@@ -75,6 +81,8 @@ public final class Subscription implements AutoCloseable {
     /** Lossy rings: the tail we last resumed at when lapped, and how often in a row it did not move. */
     private long lapTail = -1;
     private int stuckLaps;
+    /** Whether a live publication was ever seen: before it, a silent ring has not begun, not ended. */
+    private boolean sawPublisher;
     private volatile boolean closed; // read by a thread blocked in await()
 
     Subscription(Ring ring, MappedRing mapped) {
@@ -89,7 +97,8 @@ public final class Subscription implements AutoCloseable {
         this.index = (int) lock.position();
         this.maxInline = mapped.layout().maxInlineLength();
         this.lossy = mapped.layout().lossy();
-        this.scratch = lossy ? Arena.ofAuto().allocate(Math.max(maxInline, 1), 8) : null;
+        this.copying = lossy || mapped.layout().evictable();
+        this.scratch = copying ? Arena.ofAuto().allocate(Math.max(maxInline, 1), 8) : null;
         this.message = new Message(pool, mapped.pins());
         join();
         this.released = position;
@@ -117,6 +126,7 @@ public final class Subscription implements AutoCloseable {
         position = log.checkedPosition(counters.tailAcquire(), "tail");
         expected = counters.publishedOpaque();
         subscribers.pidPlain(index, ProcessHandle.current().pid());
+        subscribers.labelPlain(index);
         subscribers.positionRelease(index, position);
         subscribers.stateRelease(index, SubscriberDescriptor.STATE_ACTIVE); // position first
         // Until the publisher and the other subscribers saw us ACTIVE, they could run a whole
@@ -142,9 +152,12 @@ public final class Subscription implements AutoCloseable {
         if (closed || mapped.isClosed()) {
             return 0;
         }
+        if (copying && !lossy && subscribers.stateAcquire(index) == SubscriberDescriptor.STATE_EVICTED) {
+            throw evicted();
+        }
         long start = position;
         try {
-            return lossy ? pollLossy(handler, limit) : pollReliable(handler, limit);
+            return copying ? pollCopying(handler, limit) : pollReliable(handler, limit);
         } finally {
             if (position != start) {
                 subscribers.positionRelease(index, position); // we are done with everything before it
@@ -178,7 +191,7 @@ public final class Subscription implements AutoCloseable {
             wrap(record, pos, length, type);
             position = next; // the record counts as consumed even if the handler throws
             if (sequenced(log.sequencePlain(record), pos)) {
-                handler.onMessage(message);
+                hand(handler);
                 delivered++;
             }
         }
@@ -186,16 +199,18 @@ public final class Subscription implements AutoCloseable {
     }
 
     /**
-     * Lossy rings: the publisher may write over a record while we read it. What we need is
-     * copied (inline bytes) or attached (a buffer reference) first, then the write head tells
-     * whether the copy is whole; if not, it is discarded and the subscription counts itself
-     * lapped (see {@code RecordDescriptor}, <i>Lossy rings</i>).
+     * Lossy rings, and reliable rings that may evict us: the publisher may write over a record
+     * while we read it. What we need is copied (inline bytes) or attached (a buffer reference)
+     * first, then we look whether the copy is whole: in a lossy ring the write head tells (if it
+     * passed the record, the copy is discarded and the subscription counts itself lapped, see
+     * {@code RecordDescriptor}, <i>Lossy rings</i>); in a ring with a subscriber timeout our own
+     * entry tells (a publisher writes over what we hold only after it marked us EVICTED).
      */
-    private int pollLossy(MessageHandler handler, int limit) {
+    private int pollCopying(MessageHandler handler, int limit) {
         int delivered = 0;
         while (delivered < limit) {
             long pos = position;
-            if (counters.fenceThenWriteHeadOpaque() - log.capacity() > pos) {
+            if (overtaken(pos)) {
                 lapped();
                 continue;
             }
@@ -208,7 +223,7 @@ public final class Subscription implements AutoCloseable {
             long seq = log.sequencePlain(record);
             boolean validLength = log.fits(pos, length);
             boolean copied = validLength && copy(record, pos, length, type);
-            if (counters.fenceThenWriteHeadOpaque() - log.capacity() > pos) {
+            if (overtaken(pos)) {
                 lapped(); // what we read may be torn: discard it
                 continue;
             }
@@ -228,13 +243,29 @@ public final class Subscription implements AutoCloseable {
             passedReference |= isReference(type);
             position = next;
             if (sequenced(seq, pos)) {
-                delivered += deliverLossy(handler) ? 1 : 0;
+                delivered += deliverCopied(handler) ? 1 : 0;
             }
         }
         return delivered;
     }
 
-    /** Lossy rings: takes what a valid record says before the write head is checked; false if it is not valid. */
+    /**
+     * Whether what was read at {@code pos} may have been written over: in a lossy ring, the write
+     * head passed it (a load-load fence orders the record's loads first); in a ring that may evict
+     * us, {@link SubscriberEvictedException} when we were evicted.
+     */
+    private boolean overtaken(long pos) {
+        if (lossy) {
+            return counters.fenceThenWriteHeadOpaque() - log.capacity() > pos;
+        }
+        VarHandle.loadLoadFence();
+        if (subscribers.stateAcquire(index) == SubscriberDescriptor.STATE_EVICTED) {
+            throw evicted();
+        }
+        return false;
+    }
+
+    /** Copying rings: takes what a valid record says before it is checked whole; false if it is not valid. */
     private boolean copy(long record, long pos, int length, int type) {
         if (type == TYPE_INLINE && length - HEADER_LENGTH <= maxInline) {
             MemorySegment.copy(log.file(), record + HEADER_LENGTH, scratch, 0, length - HEADER_LENGTH);
@@ -348,28 +379,45 @@ public final class Subscription implements AutoCloseable {
     }
 
     /**
-     * Lossy rings: a buffer reference is attached (a reference of our own) before the handler
-     * sees it, since the ring may drop its pin at any moment; false if the buffer was gone.
+     * Copying rings: a buffer reference is attached (a reference of our own) before the handler
+     * sees it, since the ring may drop its pin at any moment; false if the buffer was gone (a
+     * lossy ring counts it lost; a reliable ring drops pins early only for evicted subscribers).
      */
-    private boolean deliverLossy(MessageHandler handler) {
+    private boolean deliverCopied(MessageHandler handler) {
         if (message.isInline()) {
-            handler.onMessage(message);
+            hand(handler);
             return true;
         }
         long token = message.token();
         try {
             pool.attachToken(token);
         } catch (StaleTokenException e) {
+            if (!lossy) {
+                throw evicted();
+            }
             lost++;
             subscribers.lostOpaque(index, lost);
             return false;
         }
         try {
-            handler.onMessage(message);
+            hand(handler);
         } finally {
             pool.releaseToken(token);
         }
         return true;
+    }
+
+    /** Calls the handler; with checked segments, what it was given dies with the call. */
+    private void hand(MessageHandler handler) {
+        if (!CheckedSegments.ENABLED) {
+            handler.onMessage(message);
+            return;
+        }
+        try {
+            handler.onMessage(message);
+        } finally {
+            message.endDelivery();
+        }
     }
 
     /**
@@ -380,6 +428,17 @@ public final class Subscription implements AutoCloseable {
         return lost;
     }
 
+    /** We were evicted: what the exception says, from what the evicter stored before it marked us. */
+    private SubscriberEvictedException evicted() {
+        long lag = subscribers.evictedLagPlain(index);
+        long at = subscribers.evictedMillisPlain(index);
+        int timeout = mapped.layout().subscriberTimeoutMillis();
+        return new SubscriberEvictedException("subscriber " + index + " of ring '" + mapped.name() + "' was evicted at "
+            + Instant.ofEpochMilli(at) + ", " + lag + " bytes behind the tail: it held the publisher back for longer "
+            + "than the ring's subscriber timeout of " + timeout + " ms, or an operator evicted it; close this "
+            + "subscription and subscribe again (it starts at the newest record)", lag, at);
+    }
+
     private CorruptRingException corrupt(long pos, String what) {
         return new CorruptRingException("ring '" + mapped.name() + "': record at position " + pos + " is " + what
             + "; the ring was damaged");
@@ -387,7 +446,9 @@ public final class Subscription implements AutoCloseable {
 
     /**
      * Blocks until a record is ready for this subscription, the subscription is closed (from
-     * another thread), or {@code timeout} passes; returns whether a record is ready. Sleeps on a
+     * another thread), the stream ends ({@link #isEndOfStream()}: the last publication closed or
+     * was found dead; looked at every 100 ms), or {@code timeout} passes; returns whether a record
+     * is ready. Sleeps on a
      * futex word in the ring (0 % CPU) and is woken by the publisher's commit, so a consumer
      * at 60 frames per second costs nothing between frames and still wakes within
      * microseconds. Without futex support it parks in short steps.
@@ -400,18 +461,29 @@ public final class Subscription implements AutoCloseable {
      */
     public boolean await(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        long nextLook = System.nanoTime();
         while (true) {
             if (ready()) {
                 return true;
             }
-            long left = deadline - System.nanoTime();
+            long now = System.nanoTime();
+            long left = deadline - now;
             if (closed || mapped.isClosed() || left <= 0) {
                 return false;
             }
+            if (now - nextLook >= 0) { // a killed publisher wakes nobody: look for it now and then
+                nextLook = now + PUBLISHER_LOOK_NANOS;
+                if (isEndOfStream()) {
+                    return false;
+                }
+            }
+            long nap = Math.min(left, Math.max(0, nextLook - now));
             if (!mapped.layout().wakeups()) { // nobody will wake us: look again in short steps
-                LockSupport.parkNanos(Math.min(left, 50_000));
-            } else if (sleep(left)) {
+                LockSupport.parkNanos(Math.min(nap, 50_000));
+            } else if (sleep(nap)) {
                 return true;
+            } else {
+                nextLook = System.nanoTime(); // woken with nothing to read: perhaps a publication closed
             }
         }
     }
@@ -436,6 +508,44 @@ public final class Subscription implements AutoCloseable {
     /** Whether the record at this subscription's position is committed. */
     private boolean ready() {
         return !closed && !mapped.isClosed() && log.commitAcquire(log.recordAt(position)) == position;
+    }
+
+    /**
+     * Whether a live publication of the ring exists, exclusive or concurrent, in any process: the
+     * publishing byte's lock, which every publication holds while it lives, is probed (a
+     * syscall; a publication killed with {@code kill -9} is seen gone at once).
+     *
+     * <pre>{@code
+     * while (!sub.isEndOfStream()) {
+     *     if (sub.await(Duration.ofSeconds(1))) sub.poll(handler, 16);
+     * }
+     * }</pre>
+     */
+    public boolean isConnected() {
+        if (closed || mapped.isClosed()) {
+            return false;
+        }
+        boolean connected = mapped.publisherAlive();
+        sawPublisher |= connected;
+        return connected;
+    }
+
+    /**
+     * Whether the stream has ended for this subscription: every publication has closed (or died)
+     * and every record published has been delivered to it. Before any publication has been seen
+     * (by this subscription, or as records in the ring) the stream has not begun, so it has not
+     * ended either: a subscriber may start before its publisher.
+     */
+    public boolean isEndOfStream() {
+        if (closed || mapped.isClosed()) {
+            return true;
+        }
+        if (isConnected()) {
+            return false;
+        }
+        // Read after the probe: with no publication left, the tail no longer moves.
+        long tail = log.checkedPosition(counters.tailAcquire(), "tail");
+        return (sawPublisher || tail > 0) && position >= tail;
     }
 
     /** The position of the next record this subscription will deliver. */

@@ -30,7 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * under {@code golden/}). Only fields that differ by nature between runs are masked: ids drawn at
  * random, pids and wall-clock times. Any other byte that moves is a format change, which needs a
  * new layout version. Run with {@code -Dxmem.golden.write=true} to write the files again, and
- * only for a deliberate format change.
+ * only for a deliberate format change (the last: layout version 2 of pools and rings, labels,
+ * the publication table, the subscriber timeout).
  */
 class FileFormatGoldenTest {
     private static final Path DIR = PoolConfig.DEFAULT_DIRECTORY;
@@ -107,6 +108,7 @@ class FileFormatGoldenTest {
             for (int i = 0; i < participants; i++) {
                 long entry = table + 128L * i;
                 zero(b, entry + 8, 24); // pid, process start time, joined time
+                zero(b, entry + 32, 48); // label: the test JVM's main class, which the test runner picks
             }
         } else {
             zero(b, 48, 8); // ring id
@@ -115,10 +117,13 @@ class FileFormatGoldenTest {
             zero(b, 72, 8); // creation time
             zero(b, 128, b.getInt(80)); // pool name: unique per run, of a fixed length
             zero(b, 896, 8); // publisher pid
+            for (int k = 0; k < 65; k++) {
+                zero(b, 1408 + 64L * k + 4, 52); // publication table: label length, pid, label
+            }
             int subscribers = b.getInt(40);
             long table = b.getLong(88);
             for (int i = 0; i < subscribers; i++) {
-                zero(b, table + 128L * i + 8, 8); // subscriber pid
+                zero(b, table + 128L * i + 4, 52); // subscriber label length, pid, label
             }
         }
         return bytes;

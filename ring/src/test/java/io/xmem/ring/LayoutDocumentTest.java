@@ -6,8 +6,10 @@ import io.xmem.pool.internal.PoolHeaderDescriptor;
 import io.xmem.pool.internal.SizeClassDescriptor;
 import io.xmem.pool.internal.SlotDescriptor;
 import io.xmem.pool.internal.shm.FilePrefixDescriptor;
+import io.xmem.ring.internal.PublicationDescriptor;
 import io.xmem.ring.internal.RecordDescriptor;
 import io.xmem.ring.internal.RingHeaderDescriptor;
+import io.xmem.ring.internal.RingLayout;
 import io.xmem.ring.internal.SubscriberDescriptor;
 import org.junit.jupiter.api.Test;
 
@@ -69,6 +71,7 @@ class LayoutDocumentTest {
         Map<String, String> ringHeader = new LinkedHashMap<>(PREFIX);
         ringHeader.putAll(fields("capacity", "CAPACITY_OFFSET", "max subscribers", "MAX_SUBSCRIBERS_OFFSET",
             "max inline length", "MAX_INLINE_OFFSET", "ring id", "RING_ID_OFFSET", "pool id", "POOL_ID_OFFSET",
+            "subscriber timeout", "SUBSCRIBER_TIMEOUT_OFFSET",
             "creator pid", "CREATOR_PID_OFFSET", "creation time", "CREATED_MILLIS_OFFSET", "pool name length",
             "POOL_NAME_LENGTH_OFFSET", "subscriber table offset", "SUBSCRIBER_TABLE_OFFSET_OFFSET", "log offset",
             "LOG_OFFSET_OFFSET", "pool name", "POOL_NAME_OFFSET"));
@@ -77,7 +80,8 @@ class LayoutDocumentTest {
                 poolHeader),
             new Table(POOL_LAYOUT, "## Participant entry", ParticipantDescriptor.class, 0, ParticipantDescriptor.LENGTH,
                 true, fields("state", "STATE_OFFSET", "kind", "KIND_OFFSET", "pid", "PID_OFFSET", "process start time",
-                    "START_MILLIS_OFFSET", "joined", "JOINED_MILLIS_OFFSET")),
+                    "START_MILLIS_OFFSET", "joined", "JOINED_MILLIS_OFFSET", "label length", "LABEL_LENGTH_OFFSET",
+                    "label", "LABEL_OFFSET")),
             new Table(POOL_LAYOUT, "## Size class entry", SizeClassDescriptor.class, 0, SizeClassDescriptor.LENGTH,
                 true, fields("buffer size", "BUFFER_SIZE_OFFSET", "stride", "STRIDE_OFFSET", "data offset",
                     "DATA_OFFSET_OFFSET", "first slot", "FIRST_SLOT_OFFSET", "count", "COUNT_OFFSET", "device kind",
@@ -97,9 +101,13 @@ class LayoutDocumentTest {
                     "BACK_PRESSURED_COUNT_OFFSET", "publisher pid", "PUBLISHER_PID_OFFSET", "membership",
                     "MEMBERSHIP_OFFSET", "wake sequence", "WAKE_SEQUENCE_OFFSET", "sleepers", "SLEEPERS_OFFSET",
                     "write head", "WRITE_HEAD_OFFSET", "laps", "LAPS_OFFSET", "publish lock", "PUBLISH_LOCK_OFFSET")),
+            new Table(RING_LAYOUT, "## Publication table", PublicationDescriptor.class, 0, PublicationDescriptor.LENGTH,
+                true, fields("state", "STATE_OFFSET", "label length", "LABEL_LENGTH_OFFSET", "pid", "PID_OFFSET",
+                    "label", "LABEL_OFFSET")),
             new Table(RING_LAYOUT, "## Subscriber entry", SubscriberDescriptor.class, 0, SubscriberDescriptor.LENGTH,
-                true, fields("state", "STATE_OFFSET", "pid", "PID_OFFSET", "position", "POSITION_OFFSET", "lost",
-                    "LOST_OFFSET")),
+                true, fields("state", "STATE_OFFSET", "label length", "LABEL_LENGTH_OFFSET", "pid", "PID_OFFSET",
+                    "label", "LABEL_OFFSET", "position", "POSITION_OFFSET", "lost", "LOST_OFFSET", "evicted lag",
+                    "EVICTED_LAG_OFFSET", "evicted at", "EVICTED_MILLIS_OFFSET")),
             new Table(RING_LAYOUT, "## Record (", RecordDescriptor.class, 0, RecordDescriptor.HEADER_LENGTH, true,
                 fields("commit", "COMMIT_OFFSET", "length", "LENGTH_OFFSET", "type", "TYPE_OFFSET", "sequence",
                     "SEQUENCE_OFFSET")),
@@ -141,6 +149,13 @@ class LayoutDocumentTest {
                     e.getKey().getSimpleName() + "." + constant + " is in no LAYOUT.md table");
             }
         }
+    }
+
+    @Test
+    void theTablesFollowEachOtherWhereTheDocumentSays() {
+        assertEquals(RingHeaderDescriptor.LENGTH, RingLayout.PUBLICATION_TABLE_OFFSET);
+        assertEquals(5568, RingLayout.SUBSCRIBER_TABLE_OFFSET, "ring/LAYOUT.md places the subscriber table at 5568");
+        assertEquals(65, PublicationDescriptor.ENTRIES);
     }
 
     @Test

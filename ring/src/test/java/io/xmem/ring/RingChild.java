@@ -3,6 +3,7 @@ package io.xmem.ring;
 import io.xmem.launch.ParentWatch;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolConfig;
 import io.xmem.pool.PoolStats;
 import io.xmem.pool.XmemException;
 
@@ -12,6 +13,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,10 +45,15 @@ import java.util.function.LongSupplier;
  * RETAINEDCHECK                             OK           (its whole pattern is intact)
  * RETAINEDCLOSE                             OK
  * FREE ring                                 OK free buffers of the ring's pool
+ * POOLOPENORCREATE pool size count          OK pool id in hex        (BufferPool.openOrCreate)
+ * OPENORCREATE ring pool capacity           OK capacity              (Ring.openOrCreate)
+ * CONNECTED ring                            OK connected=.. endOfStream=..  (of its subscription)
+ * CHECKEDUSE ring                           OK buffer=.. message=..  (segments used after their end)
  * </pre>
  */
 public final class RingChild {
     private final Map<String, Ring> rings = new HashMap<>();
+    private final List<BufferPool> pools = new ArrayList<>();
     private final Map<String, Publication> pubs = new HashMap<>();
     private final Map<String, Subscription> subs = new HashMap<>();
     private final MemorySegment scratch = Arena.ofAuto().allocate(4096, 8);
@@ -88,6 +95,7 @@ public final class RingChild {
                 rings.put(c[1], r);
                 yield Integer.toString(r.capacity());
             }
+            case "POOLOPENORCREATE", "OPENORCREATE", "CONNECTED", "CHECKEDUSE" -> lifeCommand(c);
             case "PUB" -> {
                 Publication p = ring(c[1]).publication();
                 pubs.put(c[1], p);
@@ -150,6 +158,54 @@ public final class RingChild {
             }
             default -> throw new IllegalArgumentException("unknown command " + c[0]);
         };
+    }
+
+    /** The commands of an application's life: open-or-create, connection, checked segments. */
+    private String lifeCommand(String[] c) {
+        return switch (c[0]) {
+            case "POOLOPENORCREATE" -> {
+                BufferPool pool = BufferPool.openOrCreate(c[1], PoolConfig.builder()
+                    .sizeClass(Long.parseLong(c[2]), Integer.parseInt(c[3])).build());
+                pools.add(pool);
+                yield Long.toHexString(pool.id());
+            }
+            case "OPENORCREATE" -> {
+                Ring r = Ring.openOrCreate(c[1], RingConfig.builder().pool(c[2]).capacity(Integer.parseInt(c[3]))
+                    .build());
+                rings.put(c[1], r);
+                yield Integer.toString(r.capacity());
+            }
+            case "CONNECTED" -> "connected=" + sub(c[1]).isConnected() + " endOfStream=" + sub(c[1]).isEndOfStream();
+            case "CHECKEDUSE" -> checkedUse(ring(c[1]));
+            default -> throw new IllegalArgumentException(c[0]);
+        };
+    }
+
+    /** With -Dxmem.checkedSegments=true: segments used after their handle closed or their record passed. */
+    private static String checkedUse(Ring ring) {
+        MemorySegment kept;
+        try (Buffer b = ring.pool().acquire(64)) {
+            kept = b.segment();
+        }
+        String buffer = outcome(() -> kept.get(ValueLayout.JAVA_BYTE, 0));
+        MemorySegment[] fromMessage = new MemorySegment[1];
+        try (Subscription sub = ring.subscription(); Publication pub = ring.publication()) {
+            try (Buffer b = ring.pool().acquire(64)) {
+                pub.offer(b);
+            }
+            sub.poll(m -> fromMessage[0] = m.segment(), 1);
+        }
+        String message = outcome(() -> fromMessage[0].get(ValueLayout.JAVA_BYTE, 0));
+        return "buffer=" + buffer + " message=" + message;
+    }
+
+    private static String outcome(Runnable use) {
+        try {
+            use.run();
+            return "read";
+        } catch (RuntimeException e) {
+            return e.getClass().getSimpleName();
+        }
     }
 
     private Ring ring(String name) {

@@ -3,6 +3,7 @@ package io.xmem.ring;
 import io.xmem.pool.testing.LineChildJvm;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -19,13 +20,22 @@ import java.util.Map;
  * }</pre>
  */
 final class RingChildJvm extends LineChildJvm {
-    private RingChildJvm() {
-        super(RingChild.class, List.of("-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:-UsePerfData"));
+    private static final List<String> FLAGS = List.of("-Xmx96m", "-Xss512k", "-XX:+UseSerialGC", "-XX:-UsePerfData");
+
+    private RingChildJvm(List<String> flags) {
+        super(RingChild.class, flags);
     }
 
     /** Starts a child and waits for it to say READY. */
     static RingChildJvm start() {
-        return new RingChildJvm();
+        return new RingChildJvm(FLAGS);
+    }
+
+    /** A child with JVM flags of its own as well, e.g. {@code -Dxmem.label=feed}. */
+    static RingChildJvm start(String... flags) {
+        List<String> all = new ArrayList<>(FLAGS);
+        all.addAll(List.of(flags));
+        return new RingChildJvm(all);
     }
 
     Map<String, String> okPairs(String command) {

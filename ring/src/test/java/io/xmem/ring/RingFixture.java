@@ -63,6 +63,13 @@ final class RingFixture implements AfterEachCallback {
         return child;
     }
 
+    /** A child started with JVM flags of its own as well. */
+    RingChildJvm child(String... flags) {
+        RingChildJvm child = RingChildJvm.start(flags);
+        children.add(child);
+        return child;
+    }
+
     static Path ringFile(String name) {
         return PoolConfig.DEFAULT_DIRECTORY.resolve(name + ".ring");
     }

@@ -1,6 +1,9 @@
 package io.xmem.pool.internal;
 
+import io.xmem.pool.IncompatibleLayoutException;
 import io.xmem.pool.PoolConfig;
+import io.xmem.pool.PoolExistsException;
+import io.xmem.pool.PoolNotFoundException;
 import io.xmem.pool.XmemException;
 import io.xmem.pool.device.DeviceMemory;
 import io.xmem.pool.internal.shm.ByteLocks;
@@ -33,6 +36,8 @@ import static io.xmem.pool.internal.SlotDescriptor.tokenSlot;
  * object because they hold participant locks while they work.
  */
 public final class MappedPool extends OpenFiles.Entry implements BufferPins {
+    /** Open-or-create tries again this often when a racing process creates and deletes the pool under it. */
+    private static final int OPEN_OR_CREATE_ATTEMPTS = 100;
     /** Automatic reclaim on exhaustion runs at most this often per process (it costs syscalls). */
     private static final long AUTO_RECLAIM_INTERVAL_NANOS = 1_000_000L;
 
@@ -81,10 +86,45 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
 
     /** Creates a pool file and joins it; {@code PoolExistsException} if it is there. */
     public static MappedPool create(String name, PoolConfig config) {
+        return create(name, config.directory(), config);
+    }
+
+    /**
+     * This JVM's instance of the pool {@code name} in {@code directory}: opened if it exists with
+     * the layout {@code config} describes ({@code IncompatibleLayoutException} naming what differs
+     * otherwise), created if it does not. Processes racing to do this all end up with the one
+     * pool: exactly one creates it ({@code O_EXCL}), the others open what it made.
+     */
+    public static MappedPool openOrCreate(String name, Path directory, PoolConfig config) {
+        PoolLayout wanted = PoolLayout.of(config);
+        for (int attempt = 0; ; attempt++) {
+            try {
+                MappedPool pool = open(name, directory);
+                List<String> differences = pool.layout.differences(wanted);
+                if (!differences.isEmpty()) {
+                    pool.release();
+                    throw new IncompatibleLayoutException("pool '" + name + "' exists with another layout: "
+                        + String.join("; ", differences) + ": open it with its own layout (BufferPool.open), or "
+                        + "delete it (BufferPool.delete or `xmem rm " + name + "`) to make the new one");
+                }
+                return pool;
+            } catch (PoolNotFoundException absent) {
+                try {
+                    return create(name, directory, config);
+                } catch (PoolExistsException raced) {
+                    if (attempt > OPEN_OR_CREATE_ATTEMPTS) { // made and deleted again and again under us
+                        throw raced;
+                    }
+                }
+            }
+        }
+    }
+
+    private static MappedPool create(String name, Path directory, PoolConfig config) {
         PoolLayout layout = PoolLayout.of(config);
         long poolId = ThreadLocalRandom.current().nextLong();
         DeviceMemory[] created = new DeviceMemory[1];
-        MappedFile<PoolLayout> mapped = SharedFile.create(PoolFiles.FORMAT, config.directory(), name,
+        MappedFile<PoolLayout> mapped = SharedFile.create(PoolFiles.FORMAT, directory, name,
             config.permissions(), layout.fileLength, PoolFiles.flags(config), layout, file -> {
                 layout.writeTo(file, poolId, ProcessHandle.current().pid(), System.currentTimeMillis());
                 if (layout.hasDeviceClasses()) { // before READY: an opener never sees a device class without handles
@@ -92,8 +132,7 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
                         .allocate(new PoolDeviceRecords(name, file, layout, poolId), config.deviceOrdinal());
                 }
             });
-        return OpenFiles.created(PoolFiles.FORMAT, config.directory(), name,
-            () -> join(name, mapped, config.directory(), created[0]));
+        return OpenFiles.created(PoolFiles.FORMAT, directory, name, () -> join(name, mapped, directory, created[0]));
     }
 
     /** This JVM's instance of an existing pool, joining it if this JVM has not yet. */

@@ -3,6 +3,7 @@ package io.xmem.pool.internal;
 import io.xmem.pool.PoolConfig;
 import io.xmem.pool.TooManyParticipantsException;
 import io.xmem.pool.internal.shm.ByteLocks;
+import io.xmem.pool.internal.shm.Labels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -52,6 +53,12 @@ public final class Participants {
         return file.get(ValueLayout.JAVA_LONG, layout.participantOffset(index) + PID_OFFSET);
     }
 
+    /** The entry's label: its owner's {@code -Dxmem.label}, main class or jar; "?" if damaged. */
+    public String label(int index) {
+        long e = layout.participantOffset(index);
+        return Labels.read(file, e + LABEL_LENGTH_OFFSET, e + LABEL_OFFSET);
+    }
+
     public long startMillisPlain(int index) {
         return file.get(ValueLayout.JAVA_LONG, layout.participantOffset(index) + START_MILLIS_OFFSET);
     }
@@ -91,6 +98,7 @@ public final class Participants {
         file.set(ValueLayout.JAVA_LONG, e + PID_OFFSET, pid);
         file.set(ValueLayout.JAVA_LONG, e + START_MILLIS_OFFSET, startMillis);
         file.set(ValueLayout.JAVA_LONG, e + JOINED_MILLIS_OFFSET, System.currentTimeMillis());
+        Labels.writeSelf(file, e + LABEL_LENGTH_OFFSET, e + LABEL_OFFSET);
         INT.setRelease(file, e + STATE_OFFSET, STATE_ACTIVE);
     }
 
@@ -163,7 +171,8 @@ public final class Participants {
     }
 
     /** One row per participant entry in use. */
-    public record Row(int index, long pid, long startMillis, boolean alive, boolean self, int buffersHeld) {
+    public record Row(int index, long pid, long startMillis, String label, boolean alive, boolean self,
+                      int buffersHeld) {
     }
 
     /** The entries in use (ACTIVE, or holding bits in {@code slots}), with liveness probed. */
@@ -184,7 +193,7 @@ public final class Participants {
                 continue;
             }
             boolean alive = isSelf || isAlive(i);
-            rows.add(new Row(i, pidPlain(i), startMillisPlain(i), alive, isSelf, held[i]));
+            rows.add(new Row(i, pidPlain(i), startMillisPlain(i), label(i), alive, isSelf, held[i]));
         }
         return rows;
     }

@@ -27,6 +27,8 @@ public final class PoolAccess {
 
         long tryAcquireDeviceToken(BufferPool pool, long size);
 
+        Buffer attachReadOnly(BufferPool pool, long token);
+
         int slot(Buffer buffer);
 
         void beforeRelease(Buffer buffer, Runnable action);
@@ -62,6 +64,11 @@ public final class PoolAccess {
     /** Like {@code BufferPool.tryAcquireToken} for a device buffer; {@code BufferPool.NO_TOKEN} when exhausted. */
     public static long tryAcquireDeviceToken(BufferPool pool, long size) {
         return accessor.tryAcquireDeviceToken(pool, size);
+    }
+
+    /** A handle for a reader of a received message: its {@code segment()} is read-only. */
+    public static Buffer attachReadOnly(BufferPool pool, long token) {
+        return accessor.attachReadOnly(pool, token);
     }
 
     /** The slot of an open buffer handle. */

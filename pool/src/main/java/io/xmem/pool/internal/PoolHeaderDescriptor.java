@@ -54,7 +54,8 @@ import io.xmem.pool.internal.shm.FilePrefixDescriptor;
 public final class PoolHeaderDescriptor {
     /** "XMEMPOOL" read as a little-endian u64. */
     public static final long MAGIC = 0x4C4F4F504D454D58L;
-    public static final int LAYOUT_VERSION = 1;
+    /** 2: participant entries carry a label. Version 1 files are refused. */
+    public static final int LAYOUT_VERSION = 2;
     public static final int LENGTH = 256;
 
     public static final int STATE_INITIALISING = FilePrefixDescriptor.STATE_INITIALISING;

@@ -7,6 +7,8 @@ import io.xmem.pool.internal.shm.Align;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static io.xmem.pool.internal.PoolHeaderDescriptor.*;
@@ -96,6 +98,35 @@ public final class PoolLayout {
         } catch (ArithmeticException e) {
             throw new InvalidConfigException("the pool would exceed 2^63 bytes: reduce buffer sizes or counts", e);
         }
+    }
+
+    /** What differs between this layout and {@code wanted}, in words; empty when they are the same. */
+    public List<String> differences(PoolLayout wanted) {
+        List<String> out = new ArrayList<>();
+        if (!Arrays.equals(bufferSize, wanted.bufferSize) || !Arrays.equals(count, wanted.count)
+            || !Arrays.equals(device, wanted.device)) {
+            out.add("its size classes are " + classes() + ", the config's " + wanted.classes());
+        }
+        if (alignment != wanted.alignment) {
+            out.add("its alignment is " + alignment + ", the config's " + wanted.alignment);
+        }
+        if (maxParticipants != wanted.maxParticipants) {
+            out.add("it admits " + maxParticipants + " participants, the config " + wanted.maxParticipants);
+        }
+        if (zeroOnAcquire != wanted.zeroOnAcquire) {
+            out.add("it " + (zeroOnAcquire ? "zeroes" : "does not zero") + " buffers on acquire, the config "
+                + (wanted.zeroOnAcquire ? "does" : "does not"));
+        }
+        return out;
+    }
+
+    private String classes() {
+        StringBuilder sb = new StringBuilder("[");
+        for (int c = 0; c < bufferSize.length; c++) {
+            sb.append(c == 0 ? "" : ", ").append(count[c]).append(" × ").append(bufferSize[c])
+                .append(device[c] ? " B on the device" : " B");
+        }
+        return sb.append(']').toString();
     }
 
     public int sizeClassCount() {

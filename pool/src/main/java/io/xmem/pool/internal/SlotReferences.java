@@ -5,6 +5,8 @@ import io.xmem.pool.StaleTokenException;
 import io.xmem.pool.XmemException;
 
 import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
 
 import static io.xmem.pool.internal.SlotDescriptor.*;
 
@@ -350,6 +352,42 @@ public final class SlotReferences {
                 + name + "' has " + layout.slotCount + ": it is not a token of this pool");
         }
         return layout.sizeClassOf(slot);
+    }
+
+    /**
+     * Who else holds the buffer this process holds one handle on (slot and generation of that
+     * handle), in words; null when nobody does: no other handle here, no other process's bit,
+     * no pin.
+     */
+    public String othersHolding(int slot, long generation) {
+        long word = refs.getVolatile(slot);
+        long handles = LocalRefs.sameGeneration(word, generation) ? LocalRefs.count(word) : 0;
+        long state = slots.stateVolatile(slot);
+        long others = holders(state) & ~myBit;
+        int pinned = pins(state);
+        if (handles <= 1 && others == 0 && pinned == 0) {
+            return null;
+        }
+        List<String> who = new ArrayList<>();
+        if (handles > 1) {
+            who.add((handles - 1) + " other handle(s) in this process");
+        }
+        if (others != 0) {
+            who.add(Long.bitCount(others) + " other process(es) (participants " + indexes(others)
+                + "; `xmem stat " + name + "` says who)");
+        }
+        if (pinned > 0) {
+            who.add(pinned + " ring record(s) not yet passed by every subscriber");
+        }
+        return String.join(", ", who);
+    }
+
+    private static String indexes(long bits) {
+        StringBuilder sb = new StringBuilder();
+        for (long b = bits; b != 0; b &= b - 1) {
+            sb.append(sb.isEmpty() ? "" : " ").append(Long.numberOfTrailingZeros(b));
+        }
+        return sb.toString();
     }
 
     /** The slot's shared state word (generation low bits, pins and holder mask); for diagnostics and tests. */

@@ -10,13 +10,17 @@ import io.xmem.pool.internal.shm.MappedFile;
 import io.xmem.pool.internal.shm.OpenFiles;
 import io.xmem.pool.internal.shm.SharedFile;
 import io.xmem.ring.RingConfig;
+import io.xmem.ring.RingExistsException;
+import io.xmem.ring.RingNotFoundException;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * One ring file as this JVM has it open: the mapping and its flyweights, the lock channel (one
@@ -32,6 +36,10 @@ public final class MappedRing extends OpenFiles.Entry {
      */
     public static final long PUBLISHER_LOCK = 1L << 20;
     public static final int MAX_CONCURRENT_PUBLICATIONS = 64;
+    /** Open-or-create tries again this often when a racing process creates and deletes the ring under it. */
+    private static final int OPEN_OR_CREATE_ATTEMPTS = 100;
+    /** How long taking the publishing byte keeps trying while a probe holds it. */
+    private static final long PUBLISHING_RETRY_NANOS = 50_000_000L;
     /** When the pool runs dry, the subscribers' liveness is probed at most this often (it costs syscalls). */
     private static final long EXHAUSTION_PROBE_INTERVAL_NANOS = 5_000_000L;
 
@@ -45,6 +53,7 @@ public final class MappedRing extends OpenFiles.Entry {
     private final RingCounters counters;
     private final SubscriberTable subscribers;
     private final RecordLog log;
+    private final PublicationTable publications;
     private final Runnable exhaustionHook;
     private FileLock publishing;
     private int concurrentPublications;
@@ -62,6 +71,7 @@ public final class MappedRing extends OpenFiles.Entry {
         this.counters = new RingCounters(file);
         this.subscribers = new SubscriberTable(file, layout);
         this.log = new RecordLog(file, layout, name);
+        this.publications = new PublicationTable(file, layout);
         this.exhaustionHook = pins == null ? null : this::releasePassed;
         if (pins != null) {
             pins.addExhaustionHook(exhaustionHook);
@@ -70,7 +80,39 @@ public final class MappedRing extends OpenFiles.Entry {
 
     /** Creates a ring file (its pool must exist) and opens it; {@code RingExistsException} if it is there. */
     public static MappedRing create(String name, RingConfig config) {
-        Path dir = config.directory();
+        return create(name, config.directory(), config);
+    }
+
+    /**
+     * This JVM's instance of the ring {@code name} in {@code dir}: opened if it exists with the
+     * shape {@code config} describes ({@code IncompatibleLayoutException} naming what differs
+     * otherwise), created if not; racing processes all end up with the one ring.
+     */
+    public static MappedRing openOrCreate(String name, Path dir, RingConfig config) {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                MappedRing ring = open(name, dir);
+                List<String> differences = ring.layout.differences(config);
+                if (!differences.isEmpty()) {
+                    ring.release();
+                    throw new IncompatibleLayoutException("ring '" + name + "' exists with another shape: "
+                        + String.join("; ", differences) + ": open it as it is (Ring.open), or delete it (Ring.delete "
+                        + "or `xmem rm " + name + "`) to make the new one");
+                }
+                return ring;
+            } catch (RingNotFoundException absent) {
+                try {
+                    return create(name, dir, config);
+                } catch (RingExistsException raced) {
+                    if (attempt > OPEN_OR_CREATE_ATTEMPTS) { // made and deleted again and again under us
+                        throw raced;
+                    }
+                }
+            }
+        }
+    }
+
+    private static MappedRing create(String name, Path dir, RingConfig config) {
         BufferPool pool = config.pool() == null ? null : BufferPool.open(config.pool(), dir);
         boolean made = false;
         try {
@@ -140,6 +182,30 @@ public final class MappedRing extends OpenFiles.Entry {
 
     public static boolean delete(String name, Path dir) {
         return SharedFile.delete(RingFiles.FORMAT, dir, name);
+    }
+
+    /**
+     * Before a ring is deleted: if no subscription is alive, nobody will ever read its records
+     * (a new subscriber starts at the tail), so the pins they hold are dropped. With a live
+     * subscriber nothing is done here: it releases as it reads, and the last one to close
+     * releases the rest. A ring that cannot be opened (absent, damaged, its pool gone) is left
+     * to the unlink.
+     */
+    public static void releaseUnread(String name, Path dir) {
+        MappedRing ring;
+        try {
+            ring = open(name, dir);
+        } catch (XmemException e) {
+            return;
+        }
+        try {
+            PinReleaser releaser = ring.newReleaser();
+            if (releaser != null && ring.subscribers.minPosition(ring.locks) == Long.MAX_VALUE) {
+                releaser.releaseUpTo(ring.log.checkedPosition(ring.counters.tailAcquire(), "tail"));
+            }
+        } finally {
+            ring.release();
+        }
     }
 
     /** One {@code Ring} object of this ring closed; the last one unmaps it. */
@@ -225,12 +291,30 @@ public final class MappedRing extends OpenFiles.Entry {
         return log;
     }
 
+    public PublicationTable publications() {
+        return publications;
+    }
+
     /** A releaser of pins for one user; null for an inline-only ring. */
     public PinReleaser newReleaser() {
         return pins == null ? null : new PinReleaser(log, counters, pins, name);
     }
 
     // ---------------------------------------------------------------- the publishing byte
+
+    /**
+     * Whether a live publication of this ring exists anywhere (exclusive or concurrent): an
+     * exclusive probe of the publishing byte, which every publication holds (one exclusively,
+     * the others shared), dropped at once. A byte this JVM holds counts as held.
+     */
+    public boolean publisherAlive() {
+        FileLock probe = locks.tryLock(PUBLISHER_LOCK);
+        if (probe == null) {
+            return true;
+        }
+        ByteLocks.unlock(probe);
+        return false;
+    }
 
     /**
      * Takes the right to publish: exclusive, or shared with other concurrent publications.
@@ -242,9 +326,15 @@ public final class MappedRing extends OpenFiles.Entry {
             concurrentPublications++;
             return true;
         }
-        FileLock lock = concurrent ? locks.tryLockShared(PUBLISHER_LOCK) : locks.tryLock(PUBLISHER_LOCK);
-        if (lock == null) {
-            return false;
+        // Stats and isConnected() probe this byte for a moment: a refusal is only final after a
+        // short while of refusals.
+        long deadline = System.nanoTime() + PUBLISHING_RETRY_NANOS;
+        FileLock lock;
+        while ((lock = concurrent ? locks.tryLockShared(PUBLISHER_LOCK) : locks.tryLock(PUBLISHER_LOCK)) == null) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            LockSupport.parkNanos(200_000);
         }
         publishing = lock;
         concurrentPublications = concurrent ? 1 : 0;

@@ -28,9 +28,9 @@ import io.xmem.pool.internal.shm.FilePrefixDescriptor;
  *         +---------------------------------------------------------------+
  *     72  | creation time (u64, epoch millis)                             |
  *         +-------------------------------+-------------------------------+
- *     80  | pool name length (u32)        | reserved, zero                |
+ *     80  | pool name length (u32)        | subscriber timeout (u32, ms)  |
  *         +---------------------------------------------------------------+
- *     88  | subscriber table offset (u64) = 1408                          |
+ *     88  | subscriber table offset (u64) = 1408 + 65 × 64 = 5568         |
  *         +---------------------------------------------------------------+
  *     96  | log offset (u64): after the table, 4096-aligned               |
  *         +---------------------------------------------------------------+
@@ -93,7 +93,11 @@ import io.xmem.pool.internal.shm.FilePrefixDescriptor;
 public final class RingHeaderDescriptor {
     /** "XMEMRING" read as a little-endian u64. */
     public static final long MAGIC = 0x474E49524D454D58L;
-    public static final int LAYOUT_VERSION = 1;
+    /**
+     * 2: a publication table after the counters, labels in subscriber entries, a subscriber timeout
+     * and evicted subscribers. Version 1 files are refused.
+     */
+    public static final int LAYOUT_VERSION = 2;
     public static final int LENGTH = 1408;
     public static final int FLAG_LOSSY = 1;
     /** Nobody may sleep on this ring: publishers skip the fence and wake-up check per record. */
@@ -116,6 +120,8 @@ public final class RingHeaderDescriptor {
     public static final int CREATOR_PID_OFFSET = 64;
     public static final int CREATED_MILLIS_OFFSET = 72;
     public static final int POOL_NAME_LENGTH_OFFSET = 80;
+    /** Subscriber timeout (u32, milliseconds; 0: none, the ring is strictly reliable). */
+    public static final int SUBSCRIBER_TIMEOUT_OFFSET = 84;
     public static final int SUBSCRIBER_TABLE_OFFSET_OFFSET = 88;
     public static final int LOG_OFFSET_OFFSET = 96;
     public static final int POOL_NAME_OFFSET = 128;

@@ -9,6 +9,9 @@ import io.xmem.ring.RingConfig;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 import static io.xmem.ring.internal.RingHeaderDescriptor.*;
 
@@ -17,23 +20,61 @@ import static io.xmem.ring.internal.RingHeaderDescriptor.*;
  * validated by an opener; the process keeps this copy and never re-reads the shape.
  */
 public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, boolean lossy, boolean wakeups,
-                         long ringId, long poolId,
-                         String poolName, long subscriberTableOffset, long logOffset, long fileLength) {
+                         int subscriberTimeoutMillis, long ringId, long poolId, String poolName,
+                         long subscriberTableOffset, long logOffset, long fileLength) {
+    /** The publication table follows the counters. */
+    public static final long PUBLICATION_TABLE_OFFSET = LENGTH;
+    /** Then the subscriber table: always at the same offset. */
+    public static final long SUBSCRIBER_TABLE_OFFSET =
+        PUBLICATION_TABLE_OFFSET + (long) PublicationDescriptor.ENTRIES * PublicationDescriptor.LENGTH;
 
     public static RingLayout of(RingConfig config, long ringId, long poolId) {
-        long table = LENGTH;
         long log = logOffset(config.maxSubscribers());
         return new RingLayout(config.capacity(), config.maxSubscribers(), config.maxInlineLength(), config.lossy(),
-            config.wakeups(), ringId, poolId, config.pool(), table, log, log + config.capacity());
+            config.wakeups(), timeoutMillis(config), ringId, poolId, config.pool(), SUBSCRIBER_TABLE_OFFSET, log,
+            log + config.capacity());
+    }
+
+    private static int timeoutMillis(RingConfig config) {
+        return config.subscriberTimeout() == null ? 0 : (int) config.subscriberTimeout().toMillis();
+    }
+
+    /** What differs between this ring's shape and the one {@code config} asks for, in words; empty if none. */
+    public List<String> differences(RingConfig config) {
+        List<String> out = new ArrayList<>();
+        differ(out, "capacity", capacity, config.capacity());
+        differ(out, "max subscribers", maxSubscribers, config.maxSubscribers());
+        differ(out, "max inline length", maxInlineLength, config.maxInlineLength());
+        differ(out, "lossy", lossy, config.lossy());
+        differ(out, "wake-ups", wakeups, config.wakeups());
+        differ(out, "subscriber timeout (ms)", subscriberTimeoutMillis, timeoutMillis(config));
+        differ(out, "pool", poolName, config.pool());
+        return out;
+    }
+
+    private static void differ(List<String> out, String what, Object here, Object wanted) {
+        if (!Objects.equals(here, wanted)) {
+            out.add("its " + what + " is " + here + ", the config's " + wanted);
+        }
+    }
+
+    /** Whether subscribers may be evicted: the ring has a subscriber timeout. */
+    public boolean evictable() {
+        return subscriberTimeoutMillis > 0;
     }
 
     public long subscriberOffset(int index) {
         return subscriberTableOffset + (long) index * SubscriberDescriptor.LENGTH;
     }
 
+    /** Entry {@code k} of the publication table: 0 the exclusive publication, 1..64 a concurrent one's id. */
+    public long publicationOffset(int k) {
+        return PUBLICATION_TABLE_OFFSET + (long) k * PublicationDescriptor.LENGTH;
+    }
+
     /** The log starts after the subscriber table, on a page boundary. */
     private static long logOffset(int maxSubscribers) {
-        return Align.up(LENGTH + (long) maxSubscribers * SubscriberDescriptor.LENGTH, 4096);
+        return Align.up(SUBSCRIBER_TABLE_OFFSET + (long) maxSubscribers * SubscriberDescriptor.LENGTH, 4096);
     }
 
     /** The header's flags word. */
@@ -47,6 +88,7 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
      */
     public void writeTo(MemorySegment file, long creatorPid) {
         file.set(ValueLayout.JAVA_LONG, CAPACITY_OFFSET, capacity);
+        file.set(ValueLayout.JAVA_INT, SUBSCRIBER_TIMEOUT_OFFSET, subscriberTimeoutMillis);
         file.set(ValueLayout.JAVA_INT, MAX_SUBSCRIBERS_OFFSET, maxSubscribers);
         file.set(ValueLayout.JAVA_INT, MAX_INLINE_OFFSET, maxInlineLength);
         file.set(ValueLayout.JAVA_LONG, RING_ID_OFFSET, ringId);
@@ -96,10 +138,12 @@ public record RingLayout(int capacity, int maxSubscribers, int maxInlineLength, 
             }
         }
         long poolId = file.get(ValueLayout.JAVA_LONG, POOL_ID_OFFSET);
+        int timeout = file.get(ValueLayout.JAVA_INT, SUBSCRIBER_TIMEOUT_OFFSET);
+        check(timeout >= 0, what, "subscriber timeout " + timeout);
         long logOffset = logOffset(maxSubscribers);
         RingLayout expected = new RingLayout((int) capacity, maxSubscribers, maxInline, (flags & FLAG_LOSSY) != 0,
-            (flags & FLAG_NO_WAKEUPS) == 0, file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName, LENGTH,
-            logOffset, logOffset + capacity);
+            (flags & FLAG_NO_WAKEUPS) == 0, timeout, file.get(ValueLayout.JAVA_LONG, RING_ID_OFFSET), poolId, poolName,
+            SUBSCRIBER_TABLE_OFFSET, logOffset, logOffset + capacity);
         check(file.get(ValueLayout.JAVA_LONG, SUBSCRIBER_TABLE_OFFSET_OFFSET) == expected.subscriberTableOffset, what,
             "subscriber table offset");
         check(file.get(ValueLayout.JAVA_LONG, LOG_OFFSET_OFFSET) == expected.logOffset, what, "log offset");

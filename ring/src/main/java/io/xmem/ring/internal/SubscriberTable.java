@@ -1,6 +1,7 @@
 package io.xmem.ring.internal;
 
 import io.xmem.pool.internal.shm.ByteLocks;
+import io.xmem.pool.internal.shm.Labels;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -55,6 +56,33 @@ public final class SubscriberTable {
         file.set(ValueLayout.JAVA_LONG, layout.subscriberOffset(index) + PID_OFFSET, pid);
     }
 
+    /** This JVM's label, into entry {@code index} (written by its owner before the state). */
+    public void labelPlain(int index) {
+        long e = layout.subscriberOffset(index);
+        Labels.writeSelf(file, e + LABEL_LENGTH_OFFSET, e + LABEL_OFFSET);
+    }
+
+    public String label(int index) {
+        long e = layout.subscriberOffset(index);
+        return Labels.read(file, e + LABEL_LENGTH_OFFSET, e + LABEL_OFFSET);
+    }
+
+    /** ACTIVE to EVICTED, with what the evicted subscriber learns; false if it was not ACTIVE. */
+    public boolean casEvict(int index, long lag) {
+        long e = layout.subscriberOffset(index);
+        file.set(ValueLayout.JAVA_LONG, e + EVICTED_LAG_OFFSET, lag);
+        file.set(ValueLayout.JAVA_LONG, e + EVICTED_MILLIS_OFFSET, System.currentTimeMillis());
+        return (boolean) INT.compareAndSet(file, e + STATE_OFFSET, STATE_ACTIVE, STATE_EVICTED);
+    }
+
+    public long evictedLagPlain(int index) {
+        return file.get(ValueLayout.JAVA_LONG, layout.subscriberOffset(index) + EVICTED_LAG_OFFSET);
+    }
+
+    public long evictedMillisPlain(int index) {
+        return file.get(ValueLayout.JAVA_LONG, layout.subscriberOffset(index) + EVICTED_MILLIS_OFFSET);
+    }
+
     public long lostOpaque(int index) {
         return (long) LONG.getOpaque(file, layout.subscriberOffset(index) + LOST_OFFSET);
     }
@@ -65,13 +93,15 @@ public final class SubscriberTable {
 
     /**
      * The lowest position of any ACTIVE subscriber, or {@code Long.MAX_VALUE} when there is
-     * none. With {@code probeDead} non-null, an ACTIVE entry whose lock can be taken belongs to a
-     * dead process: it is marked EMPTY (while we hold its lock) and no longer counts.
+     * none. With {@code probeDead} non-null, an ACTIVE or EVICTED entry whose lock can be taken
+     * belongs to a dead process: it is marked EMPTY (while we hold its lock) and no longer counts.
+     * EVICTED entries never count.
      */
     public long minPosition(ByteLocks probeDead) {
         long min = Long.MAX_VALUE;
         for (int i = 0; i < layout.maxSubscribers(); i++) {
-            if (stateAcquire(i) != STATE_ACTIVE) {
+            int state = stateAcquire(i);
+            if (state == STATE_EMPTY || state == STATE_EVICTED && probeDead == null) {
                 continue;
             }
             if (probeDead != null) {
@@ -85,7 +115,9 @@ public final class SubscriberTable {
                     continue;
                 }
             }
-            min = Math.min(min, positionAcquire(i));
+            if (state == STATE_ACTIVE) {
+                min = Math.min(min, positionAcquire(i));
+            }
         }
         return min;
     }
