@@ -216,7 +216,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> failures = failures(frames, records);
         if (free != total) {
             failures.add((total - free) + " buffers still held at the end");
-            StatCommand.print(out, PoolInspection.inspect(frames.pool().name(), frames.pool().path().getParent()));
+            StatText.pool(out, PoolInspection.inspect(frames.pool().name(), frames.pool().path().getParent()));
         }
         if (failures.isEmpty() && !frames.problems().isEmpty()) {
             failures.add(frames.problems().size() + " problems reported above");

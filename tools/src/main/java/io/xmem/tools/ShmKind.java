@@ -20,8 +20,9 @@ import java.util.function.BiFunction;
  * }</pre>
  */
 enum ShmKind {
-    POOL("pool", BufferPool::files),
+    // In the order rm deletes them: a ring before the pool its records refer to.
     RING("ring", Ring::files),
+    POOL("pool", BufferPool::files),
     BRIDGE_OUT("bridge-out", (name, dir) -> List.of(BridgeStats.files(name, dir).getFirst())),
     BRIDGE_IN("bridge-in", (name, dir) -> List.of(BridgeStats.files(name, dir).getLast()));
 

@@ -11,15 +11,16 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 
 /**
- * The {@code xmem} command: list, look at, repair and remove pools and rings, and watch two processes hand
- * buffers to each other without copying them.
+ * The {@code xmem} command: create, list, look at, repair and remove pools and rings, run a ring's bridge,
+ * and watch processes hand buffers to each other without copying them.
  *
  * <pre>{@code
  * xmem demo                 # producer JVM -> ring -> 2 subscriber JVMs, by reference, checksums verified
+ * xmem create pool frames --class 8MiB:16   # a pool for other processes to open
  * xmem ls                   # the pools and rings in /dev/shm, one line each
- * xmem stat frames          # size classes and participants of pool 'frames' (or a ring's subscribers)
+ * xmem stat frames --watch  # who is who in pool 'frames' (or ring 'frames'), with rates; --json for scripts
  * xmem reclaim frames       # free what dead processes held
- * xmem rm frames            # delete pool 'frames', and ring 'frames' if there is one
+ * xmem rm frames            # delete every file of 'frames': pool, ring, the ring's bridge counters
  * xmem bench --systems xmem # the cross-process harness of the checkout (perf/bench), progress streamed
  * }</pre>
  *
@@ -31,7 +32,8 @@ import java.io.PrintWriter;
     mixinStandardHelpOptions = true,
     versionProvider = XmemCli.Version.class,
     description = "Zero-copy inter-process messaging: shared-memory buffer pools passed between processes by token.",
-    subcommands = {DemoCommand.class, ListCommand.class, StatCommand.class, ReclaimCommand.class, RmCommand.class,
+    subcommands = {DemoCommand.class, CreateCommand.class, ListCommand.class, StatCommand.class,
+        ReclaimCommand.class, RmCommand.class,
         BridgeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Start with 'xmem demo'. Pools and rings live in /dev/shm unless --dir says otherwise.",
         "Exit codes: 0 success, 1 failure, 2 usage error."})

@@ -169,7 +169,7 @@ class PoolCommandsTest {
 
             assertEquals(1, run.code(), run.all());
             String expected = command.equals("reclaim") ? "pool '" + missing + "' does not exist"
-                : "no pool or ring '" + missing + "' in " + dir; // stat and rm take rings too
+                : "no pool, ring or bridge '" + missing + "' in " + dir; // stat and rm take rings and bridges too
             assertTrue(run.err().startsWith("xmem " + command + ": " + expected), run.all());
             assertFalse(run.err().contains("Exception"), "no stack trace\n" + run.all());
             assertEquals("", run.out(), run.all());

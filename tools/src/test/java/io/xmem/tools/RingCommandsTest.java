@@ -91,7 +91,7 @@ class RingCommandsTest {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         CliRun none = CliRun.of("ls", empty.toString());
         assertEquals(0, none.code(), none.all());
-        assertEquals("no pools or rings in " + empty + "\n", none.out(), none.all());
+        assertEquals("no pools, rings or bridges in " + empty + "\n", none.out(), none.all());
 
         CliRun missing = CliRun.of("ls", dir.resolve("missing").toString());
         assertEquals(1, missing.code(), missing.all());
@@ -113,14 +113,15 @@ class RingCommandsTest {
         assertRow(unread, "tail\\s+" + tail + "$");
         assertRow(unread, "mode\\s+reliable");
         assertRow(unread, "subscribers \\(1\\):");
-        assertRow(unread, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+0\\s+" + tail + "\\s+0$"); // nothing read: lags by all
+        assertRow(unread, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+0\\s+" + tail + "\\s+0\\s+\\S+$"); // lags by all
         assertRow(unread, "^pool '" + name + "'"); // the pool of the same name follows
         assertRow(unread, "all\\s+8\\s+5\\s+0\\s+3"); // not held by a process: pinned by the ring
 
         assertEquals(1, subscription.poll(message -> { }, 1));
         long position = tail / PUBLISHED; // three records of the same size
         CliRun oneRead = CliRun.of("stat", name, "--dir", dir.toString());
-        assertRow(oneRead, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+" + position + "\\s+" + (tail - position) + "\\s+0$");
+        assertRow(oneRead, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+" + position + "\\s+" + (tail - position)
+            + "\\s+0\\s+\\S+$");
     }
 
     @Test
@@ -198,7 +199,7 @@ class RingCommandsTest {
 
         CliRun again = CliRun.of("rm", name, "--dir", dir.toString());
         assertEquals(1, again.code(), again.all());
-        assertTrue(again.err().startsWith("xmem rm: no pool or ring '" + name + "' in " + dir), again.all());
+        assertTrue(again.err().startsWith("xmem rm: no pool, ring or bridge '" + name + "' in " + dir), again.all());
         assertEquals("", again.out(), again.all());
     }
 
