@@ -1,5 +1,7 @@
 package io.xmem.perf.harness;
 
+import io.xmem.launch.ParentWatch;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -27,12 +29,13 @@ public final class Harness {
     static final String USAGE = """
         usage: perf/bench [--quick | --full] [options]      (default --quick)
           --quick                 one-way, round-trip, throughput at 32 B, 4 KiB, 1 MiB, one subscriber; 1 s
-                                  warm-up and ~0.5 s measured per config: about 3 minutes
+                                  warm-up and ~0.5 s measured per config: planned %2$s min:s
           --full                  all four modes at every size (32 B .. 24 MiB); one-way with fan-out 1, 2, 4;
                                   rate in bursts of 1 and 16; 2 s warm-up, ~3 s measured per config:
-                                  about 40 minutes on 2 cores (the progress lines print an ETA)
+                                  planned %3$s min:s (a busy machine takes longer: the progress lines
+                                  print an ETA)
           --dry-run               print the configurations and the planned duration, run nothing
-          --systems a,b,c         transports to run (default: every one present: %s)
+          --systems a,b,c         transports to run (default: every one present: %1$s)
           --sizes 32,4k,1m,24m    message sizes in bytes (k = KiB, m = MiB)
           --subscribers 1,2,4     fan-out, in every chosen mode but round trips (full's default: one-way only)
           --mode m1,m2            one-way, round-trip, throughput, rate (quick: the first three; full: all)
@@ -51,6 +54,8 @@ public final class Harness {
         """;
 
     public static void main(String[] args) throws Exception {
+        // Started by xmem bench (or a test): gone with its parent, its partial report written on the way out.
+        ParentWatch.start();
         try {
             Outcome outcome = run(args, System.getProperty("java.class.path"), System.out);
             if (outcome.report() != null) {
@@ -58,11 +63,11 @@ public final class Harness {
             }
         } catch (IllegalArgumentException e) {
             if ("help".equals(e.getMessage())) {
-                System.out.print(String.format(USAGE, Transports.names()));
+                System.out.print(usage());
                 return;
             }
             System.err.println("harness: " + e.getMessage());
-            System.err.print(String.format(USAGE, Transports.names()));
+            System.err.print(usage());
             System.exit(64);
         }
     }
@@ -103,23 +108,28 @@ public final class Harness {
             configs.size(), o.systems(), o.idle().label(), o.out(), clock(plannedTotal));
         evidence.notes().forEach(n -> progress.println("harness: " + n));
         ConfigRunner runner = new ConfigRunner(classPath, work, o.idle(), o.extraFlags(), evidence);
-        List<ConfigResult> results = new ArrayList<>();
         long t0 = System.nanoTime();
-        double plannedDone = 0;
-        for (int i = 0; i < configs.size(); i++) {
-            Config c = configs.get(i);
-            progress.printf("[%d/%d] %-58s ", i + 1, configs.size(), c.id());
-            progress.flush();
-            ConfigResult r = runner.run(c);
-            results.add(r);
-            plannedDone += weight(c);
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            double eta = elapsed / plannedDone * (plannedTotal - plannedDone);
-            progress.printf("%s  | %s elapsed, ETA %s%n", summary(r), clock(elapsed), clock(eta));
+        Path report;
+        List<ConfigResult> results;
+        try (ReportAtExit reports = new ReportAtExit(configs.size(), progress, (done, interruption) -> new Report(
+            o.out(), command, machine, o.idle(), o.baseline(), o.systems(), o.extraFlags(), done,
+            (System.nanoTime() - t0) / 1e9, Machine.loadAverage(), evidence.notes(), interruption))) {
+            double plannedDone = 0;
+            for (int i = 0; i < configs.size(); i++) {
+                Config c = configs.get(i);
+                progress.printf("[%d/%d] %-58s ", i + 1, configs.size(), c.id());
+                progress.flush();
+                ConfigResult r = runner.run(c);
+                reports.add(r);
+                plannedDone += weight(c);
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                double eta = elapsed / plannedDone * (plannedTotal - plannedDone);
+                progress.printf("%s  | %s elapsed, ETA %s%n", summary(r), clock(elapsed), clock(eta));
+            }
+            report = reports.writeComplete();
+            results = reports.results();
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        Path report = new Report(o.out(), command, machine, o.idle(), o.baseline(), o.systems(), o.extraFlags(),
-            results, elapsed, Machine.loadAverage(), evidence.notes()).write();
         progress.printf("harness: done in %s; %d ok, %d failed, %d skipped%n", clock(elapsed),
             results.stream().filter(ConfigResult::ok).count(),
             results.stream().filter(r -> r.status() == ConfigResult.Status.FAILED).count(),
@@ -194,6 +204,19 @@ public final class Harness {
             out = results.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")));
         }
         return new Options(plan, systems, idle, baseline, out, dryRun, gcLog, profile, perfStat, extraFlags);
+    }
+
+    /**
+     * The usage, with the planned durations of the two presets as --dry-run computes them: the one place
+     * they are stated, so the help, the scripts and the docs cannot disagree about them.
+     */
+    static String usage() {
+        return String.format(USAGE, Transports.names(), clock(planned("--quick")), clock(planned("--full")));
+    }
+
+    private static double planned(String preset) {
+        return parse(new String[] {preset, "--out", "unused"}).plan().configs().stream()
+            .mapToDouble(Harness::weight).sum();
     }
 
     /** Planned seconds of a config, start-up of its JVMs included, for the ETA. */

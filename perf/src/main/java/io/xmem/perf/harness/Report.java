@@ -31,11 +31,14 @@ final class Report {
     final double seconds;
     final String loadAtEnd;
     final List<String> evidenceNotes;
+    /** Why the run ended before its last configuration ("interrupted after 3 of 9 ..."); null when it did not. */
+    final String interruption;
 
     Report(Path dir, String command, Machine machine, Idle idle, String requestedBaseline, List<String> systems,
            List<String> extraFlags, List<ConfigResult> results, double seconds, String loadAtEnd,
-           List<String> evidenceNotes) {
+           List<String> evidenceNotes, String interruption) {
         this.evidenceNotes = evidenceNotes;
+        this.interruption = interruption;
         this.dir = dir;
         this.command = command;
         this.machine = machine;
@@ -80,6 +83,10 @@ final class Report {
         s.append("# xmem cross-process benchmark — ")
             .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append("\n\n");
         s.append("Command: `").append(command).append("` (").append(Harness.clock(seconds)).append(" min:s)\n\n");
+        if (interruption != null) {
+            s.append("**Partial report:** the run was ").append(interruption)
+                .append("; the tables hold only the configurations that finished.\n\n");
+        }
         s.append("| | |\n|---|---|\n");
         s.append("| machine | ").append(machine.cpus()).append(" CPUs (nproc), ").append(machine.cpuModel())
             .append(", ").append(machine.memory()).append(" RAM, ").append(machine.kernel()).append(" |\n");
