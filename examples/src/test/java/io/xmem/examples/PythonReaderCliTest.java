@@ -8,13 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.InputStreamReader;
 import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,15 +42,9 @@ class PythonReaderCliTest {
         Ring.delete(name, dir);
     }
 
-    private static boolean pythonOnPath() {
-        String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(File.pathSeparator))
-            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "python3")));
-    }
-
     @Test
     void aMissingRingIsOneLineAndExit1() throws Exception {
-        assumeTrue(pythonOnPath(), "python3 is not installed");
+        assumeTrue(ExampleRun.pythonOnPath(), "python3 is not installed");
         python = new ProcessBuilder("python3", SCRIPT.toString(), name, "--dir", dir.toString())
             .redirectErrorStream(true).start();
         assertTrue(python.waitFor(60, TimeUnit.SECONDS), "the reader exits");
@@ -67,7 +58,7 @@ class PythonReaderCliTest {
 
     @Test
     void theReaderReadsARingMadeByXmemCreate() throws Exception {
-        assumeTrue(pythonOnPath(), "python3 is not installed");
+        assumeTrue(ExampleRun.pythonOnPath(), "python3 is not installed");
         assertEquals(0, XmemCli.commandLine().execute("create", "ring", name, "--capacity", "64KiB", "--dir",
             dir.toString()));
         python = new ProcessBuilder("python3", SCRIPT.toString(), name, "--dir", dir.toString(), "--count",

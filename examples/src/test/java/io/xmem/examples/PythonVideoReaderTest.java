@@ -4,12 +4,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -40,16 +38,9 @@ class PythonVideoReaderTest {
         ExampleRun.cleanUp(name);
     }
 
-    /** Whether a python3 is on the PATH, as the shell would find it. */
-    private static boolean pythonOnPath() {
-        String path = System.getenv("PATH");
-        return path != null && Arrays.stream(path.split(File.pathSeparator))
-            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "python3")));
-    }
-
     @Test
     void aPythonSubscriberChecksTheFramesOfTheRunningVideoExample() throws Exception {
-        assumeTrue(pythonOnPath(), "python3 is not installed");
+        assumeTrue(ExampleRun.pythonOnPath(), "python3 is not installed");
         assertTrue(Files.exists(SCRIPT), SCRIPT.toAbsolutePath().toString());
         CompletableFuture<ExampleRun> video = CompletableFuture.supplyAsync(() -> ExampleRun.of("video", "--name", name,
             "--seconds", "6", "--fps", "30", "--buffers", "8", "--png-every", "1000", "--png-dir", pngs.toString()));

@@ -6,7 +6,6 @@ import io.xmem.bridge.BridgeEndpoint;
 import io.xmem.bridge.BridgeStats;
 import io.xmem.bridge.Egress;
 import io.xmem.bridge.Ingress;
-import io.xmem.pool.InvalidConfigException;
 import io.xmem.pool.XmemException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
@@ -89,12 +88,8 @@ final class BridgeCommand implements Runnable {
 
         /** The bridge's configuration; a value BridgeConfig rejects is a usage error. */
         BridgeConfig config(CommandSpec spec) {
-            try {
-                return BridgeConfig.builder().ring(ring).directory(dir).channel(channel).streamId(stream)
-                    .aeronDirectory(aeronDir).idle(idle.strategy).build();
-            } catch (InvalidConfigException e) {
-                throw new ParameterException(spec.commandLine(), e.getMessage());
-            }
+            return UsageErrors.configured(spec.commandLine(), () -> BridgeConfig.builder().ring(ring).directory(dir)
+                .channel(channel).streamId(stream).aeronDirectory(aeronDir).idle(idle.strategy).build());
         }
     }
 

@@ -17,7 +17,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /**
  * {@code xmem create pool|ring NAME ...}: makes a pool or a ring from the command line and leaves it
@@ -93,7 +92,7 @@ final class CreateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            PoolConfig config = valid(spec, () -> {
+            PoolConfig config = UsageErrors.configured(spec.commandLine(), () -> {
                 PoolConfig.Builder b = PoolConfig.builder().directory(common.dir).permissions(common.permissions)
                     .maxParticipants(maxParticipants).alignment(alignment).zeroOnAcquire(zeroOnAcquire);
                 classes.forEach(c -> b.sizeClass(c.size(), c.count()));
@@ -154,7 +153,7 @@ final class CreateCommand implements Runnable {
 
         @Override
         public Integer call() {
-            RingConfig config = valid(spec, () -> {
+            RingConfig config = UsageErrors.configured(spec.commandLine(), () -> {
                 RingConfig.Builder b = RingConfig.builder().directory(common.dir).permissions(common.permissions)
                     .capacity(asInt("--capacity", capacity)).pool(pool).lossy(lossy)
                     .maxSubscribers(maxSubscribers).wakeups(!noWakeups);
@@ -182,15 +181,6 @@ final class CreateCommand implements Runnable {
             throw new InvalidConfigException(option + " must be less than 2 GiB, was " + Bytes.format(bytes));
         }
         return (int) bytes;
-    }
-
-    /** The configuration {@code build} makes; a value it rejects is a usage error (exit 2), not a failure. */
-    private static <T> T valid(CommandSpec spec, Supplier<T> build) {
-        try {
-            return build.get();
-        } catch (InvalidConfigException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 
     /** One {@code --class SIZE:COUNT}. */

@@ -1,11 +1,13 @@
 package io.xmem.tools;
 
+import io.xmem.pool.InvalidConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * How the {@code xmem} command and {@code examples/run} answer a command line they cannot take:
@@ -36,6 +38,22 @@ public final class UsageErrors {
         err.println("Try '" + name + " --help' for the options.");
         err.flush();
         return command.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * What {@code build} makes from values the user typed; a value it rejects ({@link InvalidConfigException}
+     * from a pool's, ring's or bridge's builder) is a usage error of {@code command}, not a failure.
+     *
+     * <pre>{@code
+     * RingConfig config = UsageErrors.configured(spec.commandLine(), () -> RingConfig.builder().capacity(c).build());
+     * }</pre>
+     */
+    public static <T> T configured(CommandLine command, Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (InvalidConfigException e) {
+            throw new ParameterException(command, e.getMessage());
+        }
     }
 
     /** " (did you mean --dir?)" for a mistyped option picocli knows a near match of, else "". */

@@ -79,9 +79,7 @@ class BenchCommandTest {
     /** Issue 15, defect 2: xmem killed outright left the harness running, busy, for the whole run. */
     @Test
     void theHarnessOfAKilledXmemBenchLeaves() throws IOException {
-        ChildProcess bench = launcher.start(JvmCommand.of(XmemCli.class).label("xmem bench")
-            .args("bench", "--root", fakeCheckout("run").toString(), "--systems", "xmem"));
-        bench.awaitLine(line -> line.startsWith("[1/2] "), STARTED);
+        ChildProcess bench = runningBench();
         List<ProcessHandle> harness = bench.awaitChildren(1, STARTED);
 
         bench.crash(); // SIGKILL: no clean-up in xmem
@@ -93,9 +91,7 @@ class BenchCommandTest {
     /** Issue 15, defect 7: stopping xmem bench (Ctrl-C) lost the run; the harness now writes what it has. */
     @Test
     void aStoppedXmemBenchWaitsForTheHarnessesPartialReport() throws IOException {
-        ChildProcess bench = launcher.start(JvmCommand.of(XmemCli.class).label("xmem bench")
-            .args("bench", "--root", fakeCheckout("run").toString(), "--systems", "xmem"));
-        bench.awaitLine(line -> line.startsWith("[1/2] "), STARTED);
+        ChildProcess bench = runningBench();
         List<ProcessHandle> harness = bench.awaitChildren(1, STARTED);
 
         ProcessHandle.of(bench.pid()).orElseThrow().destroy(); // SIGTERM to xmem alone
@@ -134,6 +130,14 @@ class BenchCommandTest {
         for (String option : options) {
             assertTrue(run.out().contains(option), option + "\n" + run.all());
         }
+    }
+
+    /** An xmem JVM running bench on a fake checkout whose harness runs until stopped, once it has begun. */
+    private ChildProcess runningBench() throws IOException {
+        ChildProcess bench = launcher.start(JvmCommand.of(XmemCli.class).label("xmem bench")
+            .args("bench", "--root", fakeCheckout("run").toString(), "--systems", "xmem"));
+        bench.awaitLine(line -> line.startsWith("[1/2] "), STARTED);
+        return bench;
     }
 
     /**
