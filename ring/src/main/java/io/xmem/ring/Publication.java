@@ -4,6 +4,7 @@ import io.xmem.pool.Buffer;
 import io.xmem.pool.XmemException;
 import io.xmem.pool.internal.BufferPins;
 import io.xmem.ring.internal.MappedRing;
+import io.xmem.ring.internal.Membarrier;
 import io.xmem.ring.internal.PinReleaser;
 import io.xmem.ring.internal.RecordLog;
 import io.xmem.ring.internal.RingCounters;
@@ -54,6 +55,8 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
     private final PinReleaser releaser;
     private final FlowControl flow;
     private final boolean wakeups;
+    /** Wake-ups without a fence per record: sleepers pay a membarrier instead. */
+    private final boolean asymmetricWake;
     private final int maxInline;
     /** The claim {@link #tryClaim(int)} fills. */
     private final RecordClaim ownClaim = new RecordClaim();
@@ -73,6 +76,10 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
         this.pins = mapped.pins();
         this.releaser = mapped.newReleaser(); // its own batch: release batches are per user
         this.wakeups = mapped.layout().wakeups();
+        this.asymmetricWake = wakeups && Membarrier.register();
+        if (asymmetricWake) {
+            counters.markAsymmetricWake(); // before any record we publish without a fence
+        }
         this.maxInline = mapped.layout().maxInlineLength();
         this.flow = FlowControl.of(mapped.layout(), mapped.subscribers(), counters, releaser, mapped.locks(),
             mapped.name());
@@ -285,7 +292,9 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
         counters.publishedOpaque(sequence);
         tail = position + aligned(recordLength);
         counters.tailRelease(tail);
-        if (wakeups) {
+        if (asymmetricWake) {
+            counters.wakeSleepersAfterCommit();
+        } else if (wakeups) {
             counters.fenceThenWakeSleepers();
         }
         return tail;

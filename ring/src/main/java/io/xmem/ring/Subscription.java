@@ -6,6 +6,7 @@ import io.xmem.pool.XmemException;
 import io.xmem.pool.internal.CheckedSegments;
 import io.xmem.pool.internal.shm.ByteLocks;
 import io.xmem.ring.internal.MappedRing;
+import io.xmem.ring.internal.Membarrier;
 import io.xmem.ring.internal.PinReleaser;
 import io.xmem.ring.internal.RecordLog;
 import io.xmem.ring.internal.RingCounters;
@@ -488,16 +489,26 @@ public final class Subscription implements AutoCloseable {
         }
     }
 
-    /** Registers as a sleeper, looks once more, then sleeps on the wake sequence; true if a record is ready. */
+    /**
+     * Registers as a sleeper, makes the publishers' fence (membarrier), looks once more, then
+     * sleeps on the wake sequence; true if a record is ready. Where the barrier cannot be made
+     * but a publication relies on it, it naps for 50 µs at most instead: it may not be woken.
+     */
     private boolean sleep(long nanos) {
         int sequence = counters.wakeSequenceVolatile();
         counters.getAndAddSleepers(1);
         try {
+            boolean barrier = Membarrier.globalExpedited() || !counters.asymmetricWake();
             if (ready()) { // checked after registering: a commit now either shows here or wakes us
                 return true;
             }
-            if (!closed) {
+            if (closed) {
+                return false;
+            }
+            if (barrier) {
                 counters.sleep(sequence, nanos);
+            } else {
+                LockSupport.parkNanos(Math.min(nanos, 50_000));
             }
             return false;
         } finally {

@@ -100,6 +100,7 @@ class LayoutDocumentTest {
                     "RELEASE_POSITION_OFFSET", "published", "PUBLISHED_COUNT_OFFSET", "back-pressured",
                     "BACK_PRESSURED_COUNT_OFFSET", "publisher pid", "PUBLISHER_PID_OFFSET", "membership",
                     "MEMBERSHIP_OFFSET", "wake sequence", "WAKE_SEQUENCE_OFFSET", "sleepers", "SLEEPERS_OFFSET",
+                    "asymmetric wake", "ASYMMETRIC_WAKE_OFFSET",
                     "write head", "WRITE_HEAD_OFFSET", "laps", "LAPS_OFFSET", "publish lock", "PUBLISH_LOCK_OFFSET")),
             new Table(RING_LAYOUT, "## Publication table", PublicationDescriptor.class, 0, PublicationDescriptor.LENGTH,
                 true, fields("state", "STATE_OFFSET", "label length", "LABEL_LENGTH_OFFSET", "pid", "PID_OFFSET",

@@ -15,6 +15,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -49,6 +50,7 @@ import java.util.function.LongSupplier;
  * OPENORCREATE ring pool capacity           OK capacity              (Ring.openOrCreate)
  * CONNECTED ring                            OK connected=.. endOfStream=..  (of its subscription)
  * CHECKEDUSE ring                           OK buffer=.. message=..  (segments used after their end)
+ * SLEEP ring ms                             OK true|false            (await on its subscription)
  * </pre>
  */
 public final class RingChild {
@@ -96,6 +98,7 @@ public final class RingChild {
                 yield Integer.toString(r.capacity());
             }
             case "POOLOPENORCREATE", "OPENORCREATE", "CONNECTED", "CHECKEDUSE" -> lifeCommand(c);
+            case "SLEEP" -> Boolean.toString(sub(c[1]).await(Duration.ofMillis(Long.parseLong(c[2]))));
             case "PUB" -> {
                 Publication p = ring(c[1]).publication();
                 pubs.put(c[1], p);

@@ -144,6 +144,32 @@ public final class RingCounters {
         }
     }
 
+    /**
+     * After a commit, in a publisher registered for {@link Membarrier}: wakes sleeping subscribers,
+     * if any, with no fence. A subscriber about to sleep makes this thread execute a full barrier
+     * (membarrier) after it counted itself, so either it sees the commit or this load sees it. The
+     * compiler must still keep this load after the commit's store: the acquire fence (no
+     * instruction on x86-64, a memory barrier node to the JIT) is there for that.
+     */
+    public void wakeSleepersAfterCommit() {
+        VarHandle.acquireFence();
+        if ((int) INT.getOpaque(file, (long) SLEEPERS_OFFSET) != 0) {
+            wakeAll();
+        }
+    }
+
+    /** A publication that relies on sleepers' membarrier says so, for good (see {@link #asymmetricWake()}). */
+    public void markAsymmetricWake() {
+        if ((int) INT.getVolatile(file, (long) ASYMMETRIC_WAKE_OFFSET) == 0) {
+            INT.setVolatile(file, (long) ASYMMETRIC_WAKE_OFFSET, 1);
+        }
+    }
+
+    /** Whether some publication of this ring ever left out its per-record fence. */
+    public boolean asymmetricWake() {
+        return (int) INT.getVolatile(file, (long) ASYMMETRIC_WAKE_OFFSET) != 0;
+    }
+
     /** Bumps the wake sequence and wakes every sleeper (also used on close). */
     public void wakeAll() {
         int previous = (int) INT.getAndAdd(file, (long) WAKE_SEQUENCE_OFFSET, 1);

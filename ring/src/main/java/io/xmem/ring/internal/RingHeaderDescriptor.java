@@ -62,8 +62,11 @@ import io.xmem.pool.internal.shm.FilePrefixDescriptor;
  *         +-------------------------------+-------------------------------+
  *   1024  | wake sequence (u32): the      | sleepers (u32)                |
  *         | futex word                    |                               |
+ *         +-------------------------------+-------------------------------+
+ *   1032  | asymmetric wake (u32): 1 once | reserved, zero                |
+ *         | set                           |                               |
  *         +---------------------------------------------------------------+
- *   1032  | reserved: the rest of its 128-byte line                       |
+ *   1040  | reserved: the rest of its 128-byte line                       |
  *         +---------------------------------------------------------------+
  *   1152  | write head (u64): lossy rings, end of the bytes being written |
  *         +---------------------------------------------------------------+
@@ -83,12 +86,16 @@ import io.xmem.pool.internal.shm.FilePrefixDescriptor;
  * validated and copied by every opener. The counters are written at run time: the tail by the
  * publisher (release), the release position by compare-and-set, the statistics with opaque
  * stores. Sleepers: a subscriber about to block increments the sleeper count (atomic), then
- * checks once more for a record, then waits on the wake sequence; a publisher, after its
- * commit and a full fence, reads the sleeper count and, if any, bumps the sequence and wakes
- * them. Either the subscriber sees the record or the publisher sees the sleeper: no lost
- * wake-up (the classic store-then-load pairing, which is why the fence is there). Positions are byte offsets into an
- * unbounded stream; a position's place in the log
- * is {@code position & (capacity - 1)}.
+ * executes a barrier on every registered publisher's CPU ({@code membarrier}, see
+ * {@link Membarrier}), then checks once more for a record, then waits on the wake sequence; a
+ * publisher, after its commit, reads the sleeper count (only the compiler may not move that
+ * load above the commit: it costs no fence) and, if any, bumps the sequence and wakes them.
+ * Either the subscriber sees the record or the publisher sees the sleeper: no lost wake-up.
+ * The store-then-load pairing on each side needs a full barrier between them; the membarrier
+ * puts the publisher's on the sleeper's slow path (see {@code ring/LAYOUT.md}, <i>Sleeping
+ * subscribers</i>). A publisher that cannot register fences per record as before. Positions
+ * are byte offsets into an unbounded stream; a position's place in the log is
+ * {@code position & (capacity - 1)}.
  */
 public final class RingHeaderDescriptor {
     /** "XMEMRING" read as a little-endian u64. */
@@ -138,6 +145,11 @@ public final class RingHeaderDescriptor {
     public static final int WAKE_SEQUENCE_OFFSET = 1024;
     /** Subscribers asleep (or about to sleep) on the wake sequence. */
     public static final int SLEEPERS_OFFSET = 1028;
+    /**
+     * Set (1, once, never cleared) by a publication that leaves out its per-record fence because
+     * sleepers call {@code membarrier}: a subscriber that cannot call it must not sleep for long.
+     */
+    public static final int ASYMMETRIC_WAKE_OFFSET = 1032;
     public static final int WRITE_HEAD_OFFSET = 1152;
     public static final int LAPS_OFFSET = 1160;
     /**
