@@ -148,7 +148,7 @@ final class CreateCommand implements Runnable {
         Long maxInline;
 
         @Option(names = "--no-wakeups",
-            description = "No futex wake-ups: publishers skip a fence per record; subscribers' await parks in steps.")
+            description = "No futex wake-ups: publishers never wake sleepers; subscribers' await parks in short steps.")
         boolean noWakeups;
 
         @Override
