@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A harness stopped before its last configuration keeps a partial report (issue 15, defect 7: Ctrl-C of
  * {@code xmem bench} kept nothing), and one whose parent is killed leaves with it (defect 2: killing
  * {@code xmem bench} with SIGKILL orphaned the harness). Two small configurations; the harness is stopped
- * once the first has finished.
+ * once the first has finished, and must leave none of the second's shared files behind.
  */
 class StoppedHarnessTest {
     /** Hang guards only. */
@@ -52,6 +53,7 @@ class StoppedHarnessTest {
         harness.close(); // SIGTERM, as Ctrl-C or xmem bench's own stop sends it
 
         assertPartialReport(harness.diagnostics());
+        assertNothingLeft(harness.pid());
         assertTrue(harness.diagnostics().contains("harness: stopped after 1 of 2 configurations; partial report: "
             + out.resolve("report.md")), harness.diagnostics());
     }
@@ -69,6 +71,15 @@ class StoppedHarnessTest {
         assertEquals(List.of(), Launcher.awaitExit(List.of(harness), GONE),
             "the harness still runs " + GONE.toSeconds() + " s after its parent was killed" + parent.diagnostics());
         assertPartialReport(parent.diagnostics());
+        assertNothingLeft(harnessPid);
+    }
+
+    /** The configuration in flight made its ring in /dev/shm (named after the harness's pid): it is gone. */
+    private static void assertNothingLeft(long harnessPid) throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
+            assertEquals(List.of(), files.map(f -> f.getFileName().toString())
+                .filter(f -> f.contains("h" + harnessPid + "-")).toList(), "left behind by the stopped harness");
+        }
     }
 
     private void assertPartialReport(String diagnostics) throws IOException {
