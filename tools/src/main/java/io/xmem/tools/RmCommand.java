@@ -6,6 +6,7 @@ import io.xmem.pool.PoolInspection;
 import io.xmem.pool.XmemException;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingInspection;
+import io.xmem.ring.RingStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -31,8 +32,8 @@ import java.util.concurrent.Callable;
             + "NAME.bridge-in exist, and says which; 'xmem rm NAME.bridge-out' deletes that one file. "
             + "What 'xmem create' made, 'xmem rm' removes. Processes that have the files open keep using them until "
             + "they close them; the name is free at once. Refuses (exit 1) while live processes other than this one "
-            + "use them (a pool's participants, a ring's subscribers, a running bridge), unless --force. Exits 1 if "
-            + "there was nothing of that name.", ""})
+            + "use them (a pool's participants, a ring's publishers and subscribers, a running bridge), unless "
+            + "--force. Exits 1 if there was nothing of that name.", ""})
 final class RmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -96,8 +97,11 @@ final class RmCommand implements Callable<Integer> {
         // A file too damaged to read has nobody to protect.
         String name = found.name();
         if (found.has(ShmKind.RING)) {
-            ignoringDamage(() -> RingInspection.inspect(name, target.dir).stats().subscribers().stream()
-                .filter(s -> s.alive() && s.pid() != self).forEach(s -> pids.add(s.pid())));
+            ignoringDamage(() -> {
+                RingStats stats = RingInspection.inspect(name, target.dir).stats();
+                stats.subscribers().stream().filter(s -> s.alive() && s.pid() != self).forEach(s -> pids.add(s.pid()));
+                stats.publishers().stream().filter(p -> p.alive() && p.pid() != self).forEach(p -> pids.add(p.pid()));
+            });
         }
         if (found.has(ShmKind.POOL)) {
             ignoringDamage(() -> PoolInspection.inspect(name, target.dir).participants().stream()

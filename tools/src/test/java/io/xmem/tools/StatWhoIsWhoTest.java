@@ -117,6 +117,19 @@ class StatWhoIsWhoTest {
         assertTrue(ls.out().contains("\"liveParticipants\":2"), ls.all());
     }
 
+    @Test
+    void rmRefusesWhileTheLabelledProcessesUseTheRing() {
+        CliRun refused = CliRun.of("rm", name, "--dir", dir.toString());
+        assertEquals(1, refused.code(), refused.all());
+        assertTrue(refused.err().contains("pids [") && refused.err().contains(Long.toString(publisher.pid()))
+            && refused.err().contains(Long.toString(subscriber.pid())), refused.all());
+
+        subscriber.stop(READY); // the publisher alone still uses the ring: its live publication counts
+        CliRun ringOnly = CliRun.of("rm", name + ".ring", "--dir", dir.toString());
+        assertEquals(1, ringOnly.code(), ringOnly.all());
+        assertTrue(ringOnly.err().contains("(pids [" + publisher.pid() + "])"), ringOnly.all());
+    }
+
     /** "3.9 MiB" back to bytes, near enough to compare rates. */
     private static double bytes(String shown) {
         String[] parts = shown.split(" ");
