@@ -3,7 +3,7 @@
 # than what goes into it, and only then.
 #   - What goes into it: the pom.xml and src/main of MODULE and of every xmem module it depends on
 #     outside test scope, read from the poms (so ./xmem, which is tools/, does not rebuild when only
-#     perf or the examples changed, and perf/bench sees bridge/), and the parent pom.
+#     perf or the examples changed, and perf/bench sees bridge/), and the parent pom and the BOM.
 #   - One build of a tree at a time: launchers started together take turns on a lock under target/
 #     (flock where there is one); the second finds the jar fresh once the first is done.
 #   - Progress: a line per module as Maven builds it; the whole log in target/, its errors on failure.
@@ -47,7 +47,7 @@ xmem_module_closure() {
 xmem_newer_input() {
   xmem_newer_than=$1
   shift
-  xmem_inputs="$XMEM_ROOT/pom.xml"
+  xmem_inputs="$XMEM_ROOT/pom.xml $XMEM_ROOT/bom/pom.xml"
   for xmem_input in "$@"; do
     xmem_inputs="$xmem_inputs $XMEM_ROOT/$xmem_input/pom.xml $XMEM_ROOT/$xmem_input/src/main"
   done
@@ -135,7 +135,9 @@ xmem_build_jar() {
   xmem_log="$XMEM_ROOT/target/build-$xmem_module.log"
   : >"$xmem_log"
   xmem_started=$(date +%s)
-  if ! xmem_maven "$xmem_log" -pl "$xmem_module" -am package -DskipTests; then
+  # A launcher needs the jar, not the libraries' Javadoc and sources jars (./mvnw verify builds those).
+  if ! xmem_maven "$xmem_log" -pl "$xmem_module" -am package -DskipTests -Dmaven.javadoc.skip=true \
+      -Dmaven.source.skip=true; then
     xmem_unlock
     grep '^\[ERROR\]' "$xmem_log" | sed '/-> \[Help 1\]/q' | head -n 40 >&2
     echo "$xmem_label: the build failed (messages above; the whole log: $xmem_log)." >&2

@@ -56,11 +56,24 @@ def aligned(n):
     return (n + ALIGN - 1) & -ALIGN
 
 
+def open_file(path, flags, what):
+    """os.open, with a one-line message instead of a traceback when the file is missing or forbidden."""
+    try:
+        return os.open(path, flags)
+    except FileNotFoundError:
+        directory, name = os.path.split(path)
+        raise SystemExit(f"xmem_ring_reader: no {what} {name!r} in {directory}: check the name "
+                         f"('./xmem ls {directory}' lists them) or pass --dir")
+    except PermissionError:
+        raise SystemExit(f"xmem_ring_reader: {path}: permission denied (its owner made it with "
+                         f"--permissions that leave this user out)")
+
+
 class Pool:
     """The parts of a pool file a reader needs: where each buffer lives."""
 
     def __init__(self, path):
-        fd = os.open(path, os.O_RDONLY)
+        fd = open_file(path, os.O_RDONLY, "pool file")
         try:
             self.m = mmap.mmap(fd, 0, mmap.MAP_SHARED, mmap.PROT_READ)
         finally:
@@ -174,7 +187,7 @@ def main():
     video = VideoCheck(a.rows) if a.video else None
 
     path = os.path.join(a.dir, a.name + ".ring")
-    fd = os.open(path, os.O_RDWR)
+    fd = open_file(path, os.O_RDWR, "ring file")
     try:
         m = mmap.mmap(fd, 0, mmap.MAP_SHARED, mmap.PROT_READ | mmap.PROT_WRITE)
     finally:
@@ -286,4 +299,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C: the finally above has given the subscriber entry back
+        sys.exit(130)

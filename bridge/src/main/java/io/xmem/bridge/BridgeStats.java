@@ -5,6 +5,7 @@ import io.xmem.pool.XmemException;
 import io.xmem.pool.internal.shm.ByteLocks;
 import io.xmem.pool.internal.shm.OpenFiles;
 
+import io.xmem.ring.Ring;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,13 +56,26 @@ public record BridgeStats(String ring, String role, boolean alive, boolean runni
     /** The counters files of ring {@code ring} in {@code directory} (egress first); empty if none. */
     public static List<BridgeStats> ofRing(Path directory, String ring) {
         List<BridgeStats> found = new ArrayList<>();
-        for (String suffix : List.of(EGRESS_SUFFIX, INGRESS_SUFFIX)) {
-            Path file = directory.resolve(ring + suffix);
+        for (Path file : files(ring, directory)) {
             if (Files.isRegularFile(file)) {
                 found.add(read(file));
             }
         }
         return found;
+    }
+
+    /**
+     * The counters files the bridges of ring {@code ring} keep in {@code directory}: the egress's, then the
+     * ingress's ({@code NAME.bridge-out}, {@code NAME.bridge-in}); they need not exist. For tools that list,
+     * watch or clean up; {@link io.xmem.pool.InvalidNameException} for a name that is not a ring's.
+     *
+     * <pre>{@code
+     * Path egressCounters = BridgeStats.files("md", Path.of("/dev/shm")).getFirst();
+     * }</pre>
+     */
+    public static List<Path> files(String ring, Path directory) {
+        Ring.files(ring, directory); // the ring's name rule: a name that stays in its directory
+        return List.of(directory.resolve(ring + EGRESS_SUFFIX), directory.resolve(ring + INGRESS_SUFFIX));
     }
 
     /** Reads and checks one counters file; {@link XmemException} if it is not one. */

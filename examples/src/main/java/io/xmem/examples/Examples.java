@@ -4,6 +4,7 @@ import io.xmem.launch.ParentWatch;
 import io.xmem.pool.XmemException;
 import io.xmem.tools.FrameChecker;
 import io.xmem.tools.FrameProducer;
+import io.xmem.tools.UsageErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -43,7 +44,7 @@ public final class Examples implements Runnable {
 
     /** Runs the command line with the given output; returns the exit code. */
     public static int run(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Examples());
+        CommandLine cli = UsageErrors.install(new CommandLine(new Examples()));
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         cli.setOut(out);
         cli.setErr(err);
@@ -51,7 +52,7 @@ public final class Examples implements Runnable {
             if (!(e instanceof XmemException) && !(e instanceof ExampleFailure)) {
                 throw e; // a bug: the stack trace is what a report needs
             }
-            commandLine.getErr().println(commandLine.getCommandName() + ": " + e.getMessage());
+            commandLine.getErr().println(commandLine.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             commandLine.getErr().flush();
             return FAILED;
         });
@@ -61,7 +62,7 @@ public final class Examples implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "Missing example: pingpong, video, market-data or gpu-frames ('examples/run --help' says more)");
+            "Missing example: pingpong, video, market-data or gpu-frames");
     }
 
     /** A role process found something wrong: a one-line message, exit 1, no stack trace. */

@@ -37,7 +37,8 @@ final class MarketDataCommand implements Callable<Integer> {
         description = "Quotes per second (default ${DEFAULT-VALUE}).")
     long rate;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "5", description = "How long to publish (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "5",
+        description = "How long to publish (default ${DEFAULT-VALUE}).")
     double seconds;
 
     @Option(names = "--strategies", paramLabel = "N", defaultValue = "2",
@@ -73,8 +74,8 @@ final class MarketDataCommand implements Callable<Integer> {
         try (Roles roles = new Roles("market-data", spec.commandLine().getOut());
              Ring ring = roles.createRing(base, config)) {
             roles.say("market-data: %,d quotes/s for %.0f s to %d strateg%s through %s ring '%s' (%d KiB), "
-                + "strategies %s", rate, seconds, strategies, strategies == 1 ? "y" : "ies", lossy ? "lossy" : "reliable",
-                ring.name(), capacity / 1024, idle.describe());
+                + "strategies %s", rate, seconds, strategies, strategies == 1 ? "y" : "ies",
+                lossy ? "lossy" : "reliable", ring.name(), capacity / 1024, idle.describe());
             List<ChildProcess> started = new ArrayList<>();
             for (int i = 1; i <= strategies; i++) {
                 started.add(roles.start("strategy " + i, "strategy", "--ring", base, "--dir", dirArg, "--idle",
@@ -86,7 +87,8 @@ final class MarketDataCommand implements Callable<Integer> {
             roles.start("feed", "feed", "--ring", base, "--dir", dirArg, "--rate", Long.toString(rate), "--seconds",
                 Double.toString(seconds));
             boolean ok = roles.awaitAll(Duration.ofSeconds(120 + (long) seconds));
-            roles.say(ok ? "OK: every strategy accounted for every quote" + (lossy ? " (received or lost)" : ", none lost")
+            roles.say(ok
+                ? "OK: every strategy accounted for every quote" + (lossy ? " (received or lost)" : ", none lost")
                 : "FAILED (see above)");
             return ok ? 0 : Examples.FAILED;
         }

@@ -71,8 +71,8 @@ final class Ping implements Callable<Integer>, MessageHandler {
             double seconds = (System.nanoTime() - start) / 1e9;
             message.set(ValueLayout.JAVA_LONG, 0, STOP);
             send(publication, message);
-            System.out.printf(Locale.ROOT, "round trip, %d-byte messages, %s (%d round trips in %.1f s, %.0f/s):%n", size,
-                idle.describe(), messages + warmup, seconds, (messages + warmup) / seconds);
+            System.out.printf(Locale.ROOT, "round trip, %d-byte messages, %s (%d round trips in %.1f s, %.0f/s):%n",
+                size, idle.describe(), messages + warmup, seconds, (messages + warmup) / seconds);
             Latency.table(System.out, histogram);
             System.out.println("round trip " + Latency.line(histogram));
             return 0;

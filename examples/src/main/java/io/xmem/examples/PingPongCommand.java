@@ -58,7 +58,8 @@ final class PingPongCommand implements Callable<Integer> {
         String base = files.name("pingpong");
         String pingRing = base + "-ping";
         String pongRing = base + "-pong";
-        RingConfig config = RingConfig.builder().directory(files.dir).capacity(64 * 1024).build(); // inline only: no pool
+        // inline only: no pool
+        RingConfig config = RingConfig.builder().directory(files.dir).capacity(64 * 1024).build();
         try (Roles roles = new Roles("pingpong", spec.commandLine().getOut());
              Ring ping = roles.createRing(pingRing, config);
              Ring pong = roles.createRing(pongRing, config)) {
@@ -69,7 +70,8 @@ final class PingPongCommand implements Callable<Integer> {
                 "--idle", idle.name());
             roles.awaitReady(echo);
             roles.start("ping", "ping", "--out", pingRing, "--in", pongRing, "--dir", dirArg, "--idle", idle.name(),
-                "--messages", Long.toString(messages), "--warmup", Long.toString(warmup), "--size", Integer.toString(size));
+                "--messages", Long.toString(messages), "--warmup", Long.toString(warmup),
+                "--size", Integer.toString(size));
             boolean ok = roles.awaitAll(Duration.ofSeconds(120 + (messages + warmup) / 10_000));
             roles.say(ok ? "OK: every message came back in order" : "FAILED (see above)");
             return ok ? 0 : Examples.FAILED;

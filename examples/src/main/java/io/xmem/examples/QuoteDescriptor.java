@@ -1,5 +1,8 @@
 package io.xmem.examples;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * The market-data example's quote, sent inline (48 bytes, little-endian):
  *
@@ -37,5 +40,15 @@ final class QuoteDescriptor {
     static final int FLAG_END = 1;
 
     private QuoteDescriptor() {
+    }
+
+    /**
+     * Writes END marker number {@code marker} into {@code quote}: {@code count} quotes were
+     * published before it. The feed repeats the marker; a strategy counts the first it sees.
+     */
+    static void writeEnd(MemorySegment quote, long count, int marker) {
+        quote.set(ValueLayout.JAVA_LONG, SEQUENCE_OFFSET, count);
+        quote.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, FLAG_END);
+        quote.set(ValueLayout.JAVA_INT, INSTRUMENT_OFFSET, marker);
     }
 }

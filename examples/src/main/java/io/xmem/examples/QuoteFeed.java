@@ -3,6 +3,7 @@ package io.xmem.examples;
 import io.xmem.pool.PoolConfig;
 import io.xmem.ring.Publication;
 import io.xmem.ring.Ring;
+import java.util.Arrays;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -39,12 +40,10 @@ final class QuoteFeed implements Callable<Integer> {
      */
     private static long publishEnd(Publication publication, long published) {
         MemorySegment end = MemorySegment.ofArray(new long[LENGTH / Long.BYTES]); // 8-byte aligned, as the fields need
-        end.set(ValueLayout.JAVA_LONG, SEQUENCE_OFFSET, published);
-        end.set(ValueLayout.JAVA_INT, FLAGS_OFFSET, FLAG_END);
         long deadline = System.nanoTime() + END_NANOS;
         int ends = 0;
         while (System.nanoTime() - deadline < 0) {
-            end.set(ValueLayout.JAVA_INT, INSTRUMENT_OFFSET, ends);
+            writeEnd(end, published, ends);
             long result = publication.offer(end);
             if (result == Publication.NOT_CONNECTED || result == Publication.CLOSED) {
                 return ends; // every strategy has seen one and left
@@ -68,7 +67,7 @@ final class QuoteFeed implements Callable<Integer> {
             long lastReport = start;
             long reported = 0;
             long[] prices = new long[instruments];
-            java.util.Arrays.fill(prices, 1_000_000);
+            Arrays.fill(prices, 1_000_000);
             long random = 0x9E3779B97F4A7C15L;
             while (true) {
                 long now = System.nanoTime();
@@ -113,8 +112,9 @@ final class QuoteFeed implements Callable<Integer> {
             }
             double elapsed = (System.nanoTime() - start) / 1e9;
             long ends = publishEnd(publication, published);
-            System.out.printf(Locale.ROOT, "published %d quotes in %.1f s (%,.0f/s, asked %,d/s); back-pressured %d times; "
-                + "%d END marker%s%n", published, elapsed, published / elapsed, rate, backPressured, ends, ends == 1 ? "" : "s");
+            System.out.printf(Locale.ROOT, "published %d quotes in %.1f s (%,.0f/s, asked %,d/s); back-pressured %d "
+                + "times; %d END marker%s%n", published, elapsed, published / elapsed, rate, backPressured, ends,
+                ends == 1 ? "" : "s");
             return 0;
         }
     }

@@ -7,7 +7,6 @@ import io.xmem.launch.Launcher;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import io.xmem.tools.FrameChecker;
-import io.xmem.tools.ShmFiles;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -52,7 +51,7 @@ final class Roles implements AutoCloseable {
     /** Creates a ring that is deleted when these roles close. */
     Ring createRing(String name, RingConfig config) {
         Ring ring = Ring.create(name, config);
-        launcher.deleteOnClose(ShmFiles.ring(config.directory(), name));
+        launcher.deleteOnClose(Ring.files(name, config.directory()));
         return ring;
     }
 

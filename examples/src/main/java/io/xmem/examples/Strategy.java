@@ -7,6 +7,7 @@ import io.xmem.ring.Ring;
 import io.xmem.ring.Subscription;
 import io.xmem.tools.Idle;
 import io.xmem.tools.Latency;
+import java.io.PrintStream;
 import org.HdrHistogram.Histogram;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -45,56 +46,80 @@ final class Strategy implements Callable<Integer>, MessageHandler {
     private long next;
     private long signals;
 
+    /** Where the strategy reports; the tests read it. */
+    PrintStream out = System.out;
+
     @Override
     public Integer call() {
+        try (Ring ring = Ring.open(ringName, dir); Subscription quotes = ring.subscription()) {
+            out.println(Roles.READY);
+            return read(ring, quotes);
+        }
+    }
+
+    /**
+     * Reads quotes from {@code quotes} until an END quote, reporting once a second and at the end;
+     * 0 when every quote is accounted for (and, in a reliable ring, none was lost).
+     */
+    int read(Ring ring, Subscription quotes) {
         average = new double[instruments];
         above = new boolean[instruments];
-        try (Ring ring = Ring.open(ringName, dir); Subscription quotes = ring.subscription()) {
-            System.out.println(Roles.READY);
-            long lastReport = System.nanoTime();
-            long lastQuote = lastReport;
-            long reported = 0;
-            boolean started = false;
-            while (total < 0) {
-                long now;
-                if (quotes.poll(this, 256) == 0) {
-                    idle.idle(quotes);
-                    now = System.nanoTime();
-                    if (now - lastQuote > END_TIMEOUT_NANOS) {
-                        System.out.println("FAILED: no quote and no END for 30 s after " + received + " quotes");
-                        return 1;
-                    }
-                } else {
-                    now = System.nanoTime();
-                    if (!started) {
-                        started = true;
-                        lastReport = now; // rates count from the first quote, not from joining
-                    }
-                    lastQuote = now;
-                }
-                if (now - lastReport >= 1_000_000_000L && received > reported) {
-                    System.out.printf(Locale.ROOT, "%,d quotes/s, lag p50 %.1f µs p99 %.1f µs, lost %d%n",
-                        (received - reported) * 1_000_000_000L / (now - lastReport), lag.getValueAtPercentile(50) / 1000.0,
-                        lag.getValueAtPercentile(99) / 1000.0, quotes.lostRecords());
-                    lastReport = now;
-                    reported = received;
-                }
-            }
-            long lost = total - received;
-            long ringLost = quotes.lostRecords() - endsMissed; // the ring counts the END markers it skipped too
-            System.out.printf(Locale.ROOT, "received %d of %d quotes, lost %d (sequence gaps %d, ring says %d), %d signals%n",
-                received, total, lost, gaps, ringLost, signals);
-            System.out.println("lag (publish to receive) " + Latency.line(lag));
-            boolean consistent = lost == gaps && gaps == ringLost;
-            if (!consistent) {
-                System.out.println("FAILED: the losses do not add up");
-            }
-            return consistent && (ring.stats().lossy() || lost == 0) ? 0 : 1;
+        if (!awaitEnd(quotes)) {
+            out.println("FAILED: no quote and no END for 30 s after " + received + " quotes");
+            return 1;
         }
+        long lost = total - received;
+        long ringLost = quotes.lostRecords() - endsMissed; // the ring counts the END markers it skipped too
+        out.printf(Locale.ROOT, "received %d of %d quotes, lost %d (sequence gaps %d, ring says %d), %d signals%n",
+            received, total, lost, gaps, ringLost, signals);
+        out.println("lag (publish to receive) " + Latency.line(lag));
+        boolean consistent = lost == gaps && gaps == ringLost;
+        if (!consistent) {
+            out.println("FAILED: the losses do not add up");
+        }
+        return consistent && (ring.stats().lossy() || lost == 0) ? 0 : 1;
+    }
+
+    /** Polls until the END quote, reporting once a second; false when nothing came for 30 s. */
+    private boolean awaitEnd(Subscription quotes) {
+        long lastReport = System.nanoTime();
+        long lastQuote = lastReport;
+        long reported = 0;
+        boolean started = false;
+        while (total < 0) {
+            long now;
+            if (quotes.poll(this, 256) == 0) {
+                idle.idle(quotes);
+                now = System.nanoTime();
+                if (now - lastQuote > END_TIMEOUT_NANOS) {
+                    return false;
+                }
+            } else {
+                now = System.nanoTime();
+                if (!started) {
+                    started = true;
+                    lastReport = now; // rates count from the first quote, not from joining
+                }
+                lastQuote = now;
+            }
+            if (now - lastReport >= 1_000_000_000L && received > reported) {
+                out.printf(Locale.ROOT, "%,d quotes/s, lag p50 %.1f µs p99 %.1f µs, lost %d%n",
+                    (received - reported) * 1_000_000_000L / (now - lastReport), lag.getValueAtPercentile(50) / 1000.0,
+                    lag.getValueAtPercentile(99) / 1000.0, quotes.lostRecords());
+                lastReport = now;
+                reported = received;
+            }
+        }
+        return true;
     }
 
     @Override
     public void onMessage(Message message) {
+        if (total >= 0) {
+            // A strategy behind by more than the feed's END interval reads several markers in one poll:
+            // the first one it saw settled the count, and a later one must not count the end again.
+            return;
+        }
         MemorySegment quote = message.segment();
         if (message.length() != LENGTH) {
             throw new Examples.ExampleFailure("a record of " + message.length() + " bytes is no quote");

@@ -3,11 +3,13 @@ package io.xmem.examples;
 import io.xmem.pool.BufferPool;
 import io.xmem.ring.Ring;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +33,13 @@ record ExampleRun(int code, String out, String err) {
     }
 
     /** A name for one test's files, unique on this machine. */
+    /** Whether a python3 is on the PATH, as the shell would find it: the Python reader's tests need one. */
+    static boolean pythonOnPath() {
+        String path = System.getenv("PATH");
+        return path != null && Arrays.stream(path.split(File.pathSeparator))
+            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "python3")));
+    }
+
     static String uniqueName(String example) {
         return "xmem-test-" + example + "-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
     }

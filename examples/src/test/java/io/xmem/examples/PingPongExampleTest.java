@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.util.List;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -25,7 +27,7 @@ class PingPongExampleTest {
         assertEquals(0, run.code(), run.all());
         run.find("^\\[pong\\] echoed 25000 messages$");
         for (String row : new String[] {"p50", "p90", "p99", "p99.9", "max", "mean"}) {
-            run.find("^\\[ping\\]\\s+" + java.util.regex.Pattern.quote(row) + "\\s+[\\d.]+ µs");
+            run.find("^\\[ping\\]\\s+" + Pattern.quote(row) + "\\s+[\\d.]+ µs");
         }
         run.assertLatencyLine("[ping] round trip", 20000);
         run.find("^OK: every message came back in order$");
@@ -46,6 +48,11 @@ class PingPongExampleTest {
         ExampleRun tooSmall = ExampleRun.of("pingpong", "--size", "4");
         assertEquals(2, tooSmall.code(), tooSmall.all());
         assertTrue(tooSmall.err().contains("--size from 16 to 1024"), tooSmall.all());
+        // the error and a one-line hint, not the help page (issue 15, defect 5)
+        List<String> lines = tooSmall.err().lines().toList();
+        assertEquals(2, lines.size(), tooSmall.all());
+        assertTrue(lines.getFirst().startsWith("examples/run pingpong: "), tooSmall.all());
+        assertEquals("Try 'examples/run pingpong --help' for the options.", lines.getLast(), tooSmall.all());
 
         ExampleRun none = ExampleRun.of();
         assertEquals(2, none.code(), none.all());

@@ -38,16 +38,9 @@ class PythonVideoReaderTest {
         ExampleRun.cleanUp(name);
     }
 
-    /** Whether a python3 is on the PATH, as the shell would find it. */
-    private static boolean pythonOnPath() {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
-            .anyMatch(d -> !d.isEmpty() && Files.isExecutable(Path.of(d, "python3")));
-    }
-
     @Test
     void aPythonSubscriberChecksTheFramesOfTheRunningVideoExample() throws Exception {
-        assumeTrue(pythonOnPath(), "python3 is not installed");
+        assumeTrue(ExampleRun.pythonOnPath(), "python3 is not installed");
         assertTrue(Files.exists(SCRIPT), SCRIPT.toAbsolutePath().toString());
         CompletableFuture<ExampleRun> video = CompletableFuture.supplyAsync(() -> ExampleRun.of("video", "--name", name,
             "--seconds", "6", "--fps", "30", "--buffers", "8", "--png-every", "1000", "--png-dir", pngs.toString()));

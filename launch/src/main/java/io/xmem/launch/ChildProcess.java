@@ -58,6 +58,7 @@ public final class ChildProcess implements AutoCloseable {
     private final Thread outReader;
     private final Thread errReader;
     private final AtomicInteger readersLeft;
+    private final Duration stopGrace;
 
     private ChildProcess(JvmCommand spec, Process process, List<String> command) {
         this.label = spec.label();
@@ -76,6 +77,7 @@ public final class ChildProcess implements AutoCloseable {
             deliver(onErrorLine, line);
         });
         this.readersLeft = new AtomicInteger(errReader == null ? 1 : 2);
+        this.stopGrace = spec.stopGrace();
     }
 
     /** Starts {@code spec} with {@code launcherFlags} ahead of its own flags. */
@@ -291,9 +293,16 @@ public final class ChildProcess implements AutoCloseable {
         awaitGone();
     }
 
-    /** Kills it if it still runs. */
+    /**
+     * Kills it if it still runs; a child with a {@linkplain JvmCommand#stopGrace stop grace} is asked
+     * to stop (SIGTERM) and given that long first.
+     */
     @Override
     public void close() {
+        if (process.isAlive() && stopGrace.isPositive()) {
+            process.toHandle().destroy(); // SIGTERM; Process.destroy would also close the pipes we read
+            waitFor(stopGrace);
+        }
         if (process.isAlive()) {
             kill();
         }

@@ -2,6 +2,7 @@ package io.xmem.launch;
 
 import java.io.File;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ public final class JvmCommand {
     private String classPath;
     private Path directory;
     private boolean mergeErrors;
+    private Duration stopGrace = Duration.ZERO;
     private Consumer<String> onLine = line -> { };
     private Consumer<String> onErrorLine = line -> { };
 
@@ -105,6 +107,17 @@ public final class JvmCommand {
         return this;
     }
 
+    /**
+     * When the launcher closes or this JVM exits, the child is first asked to stop (SIGTERM, which runs
+     * its shutdown hooks) and given {@code grace} to exit, and only then killed; its lines are read
+     * meanwhile. For a child that writes what it has on its way out, such as a benchmark harness
+     * keeping a partial report. Default zero: killed at once.
+     */
+    public JvmCommand stopGrace(Duration grace) {
+        this.stopGrace = Objects.requireNonNull(grace, "grace");
+        return this;
+    }
+
     /** The child's stderr joins its stdout: one stream of lines, in the order it wrote them. */
     public JvmCommand mergeErrors() {
         this.mergeErrors = true;
@@ -159,6 +172,10 @@ public final class JvmCommand {
         return mergeErrors;
     }
 
+    Duration stopGrace() {
+        return stopGrace;
+    }
+
     Consumer<String> lineConsumer() {
         return onLine;
     }
@@ -178,6 +195,7 @@ public final class JvmCommand {
         c.classPath = classPath;
         c.directory = directory;
         c.mergeErrors = mergeErrors;
+        c.stopGrace = stopGrace;
         c.onLine = onLine;
         c.onErrorLine = onErrorLine;
         return c;

@@ -143,4 +143,25 @@ class ChildProcessTest {
             () -> launcher.start(JvmCommand.of(EchoChild.class).directory(dir.resolve("missing"))));
         assertTrue(e.getMessage().startsWith("cannot start EchoChild"), e.getMessage());
     }
+
+    @Test
+    void aChildWithAStopGraceIsAskedToStopAndItsLastLinesAreRead() {
+        List<String> lines = new CopyOnWriteArrayList<>();
+        ChildProcess graceful = echo(JvmCommand.of(EchoChild.class).label("graceful").stopGrace(ANSWER)
+            .onLine(lines::add));
+        graceful.send("ON_EXIT partial report written");
+        assertEquals("hook set", graceful.nextLine(ANSWER));
+
+        graceful.close(); // as the launcher's close and its shutdown hook do
+
+        assertFalse(graceful.isAlive());
+        assertTrue(lines.contains("partial report written"), "its shutdown hook ran and was heard: " + lines
+            + graceful.diagnostics());
+
+        ChildProcess killed = echo(JvmCommand.of(EchoChild.class).label("killed"));
+        killed.send("ON_EXIT never heard");
+        assertEquals("hook set", killed.nextLine(ANSWER));
+        killed.close();
+        assertEquals(137, killed.exitCode(), "without a grace: SIGKILL, no hook");
+    }
 }

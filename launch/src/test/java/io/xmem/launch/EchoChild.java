@@ -8,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 /**
  * A child for the launcher's tests, driven by stdin lines: says {@code READY}, then answers
  * {@code ARGS} (its arguments), {@code PROP name}, {@code ENV name}, {@code ERR text} (to stderr,
- * answered on stdout), {@code EXIT code}, and {@code HANG} (stops answering); anything else is
- * echoed. Exits 0 when its stdin ends.
+ * answered on stdout), {@code EXIT code}, {@code HANG} (stops answering) and {@code ON_EXIT text}
+ * (prints text from a shutdown hook, after a moment: what a child that writes its results on its way out
+ * does); anything else is echoed. Exits 0 when its stdin ends.
  */
 public final class EchoChild {
     private EchoChild() {
@@ -33,6 +34,18 @@ public final class EchoChild {
                 }
                 case "EXIT" -> System.exit(Integer.parseInt(rest));
                 case "HANG" -> Thread.sleep(Long.MAX_VALUE);
+                case "ON_EXIT" -> {
+                    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                        try {
+                            Thread.sleep(500); // writing a report takes a while
+                        } catch (InterruptedException ignored) {
+                            // printed all the same
+                        }
+                        System.out.println(rest);
+                        System.out.flush();
+                    }));
+                    System.out.println("hook set");
+                }
                 default -> System.out.println("echo " + line);
             }
             System.out.flush();

@@ -75,7 +75,8 @@ public class RingBenchmark {
         scratch = ScratchPool.create("ring", PoolConfig.builder().sizeClass(4096, 16).build());
         ringName = "xmem-perf-ring-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
         try {
-            ring = Ring.create(ringName, RingConfig.builder().capacity(64 * 1024).pool(scratch.name).maxSubscribers(4).build());
+            ring = Ring.create(ringName,
+                RingConfig.builder().capacity(64 * 1024).pool(scratch.name).maxSubscribers(4).build());
             subscription = ring.subscription();
             publication = ring.publication();
         } catch (RuntimeException e) {

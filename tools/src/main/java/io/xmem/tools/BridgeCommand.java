@@ -1,10 +1,12 @@
 package io.xmem.tools;
 
+import io.aeron.exceptions.AeronException;
 import io.xmem.bridge.BridgeConfig;
 import io.xmem.bridge.BridgeEndpoint;
 import io.xmem.bridge.BridgeStats;
 import io.xmem.bridge.Egress;
 import io.xmem.bridge.Ingress;
+import io.xmem.pool.XmemException;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
@@ -14,6 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -43,8 +46,8 @@ final class BridgeCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-            "Missing direction: 'xmem bridge out NAME ...' (ring to Aeron) or 'xmem bridge in NAME ...' (Aeron to ring)");
+        throw new ParameterException(spec.commandLine(), "Missing direction: 'xmem bridge out NAME ...' (ring to "
+            + "Aeron) or 'xmem bridge in NAME ...' (Aeron to ring)");
     }
 
     /** Options of both directions. */
@@ -73,7 +76,7 @@ final class BridgeCommand implements Runnable {
 
         @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "backoff",
             description = "How the bridge waits for work: spin, yield, backoff (default) or sleep.")
-        String idle;
+        Waiting idle;
 
         @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
             description = "Print the counters every SECONDS (default: ${DEFAULT-VALUE}); 0: never.")
@@ -83,17 +86,24 @@ final class BridgeCommand implements Runnable {
             description = "Stop by itself after SECONDS (default: run until Ctrl-C).")
         Double duration;
 
-        BridgeConfig config() {
-            Supplier<IdleStrategy> strategy = switch (idle) {
-                case "spin" -> BusySpinIdleStrategy::new;
-                case "yield" -> YieldingIdleStrategy::new;
-                case "backoff" -> BackoffIdleStrategy::new;
-                case "sleep" -> () -> new SleepingMillisIdleStrategy(1);
-                default -> throw new io.xmem.pool.InvalidConfigException("--idle takes spin, yield, backoff or sleep, not "
-                    + idle);
-            };
-            return BridgeConfig.builder().ring(ring).directory(dir).channel(channel).streamId(stream)
-                .aeronDirectory(aeronDir).idle(strategy).build();
+        /** The bridge's configuration; a value BridgeConfig rejects is a usage error. */
+        BridgeConfig config(CommandSpec spec) {
+            return UsageErrors.configured(spec.commandLine(), () -> BridgeConfig.builder().ring(ring).directory(dir)
+                .channel(channel).streamId(stream).aeronDirectory(aeronDir).idle(idle.strategy).build());
+        }
+    }
+
+    /** {@code --idle}: Agrona's idle strategies by the names the option takes. */
+    enum Waiting {
+        SPIN(BusySpinIdleStrategy::new),
+        YIELD(YieldingIdleStrategy::new),
+        BACKOFF(BackoffIdleStrategy::new),
+        SLEEP(() -> new SleepingMillisIdleStrategy(1));
+
+        private final Supplier<IdleStrategy> strategy;
+
+        Waiting(Supplier<IdleStrategy> strategy) {
+            this.strategy = strategy;
         }
     }
 
@@ -109,7 +119,14 @@ final class BridgeCommand implements Runnable {
 
         @Override
         public Integer call() throws InterruptedException {
-            return runInForeground(spec, options, () -> launch(options.config()));
+            BridgeConfig config = options.config(spec);
+            return runInForeground(spec, options, () -> {
+                try {
+                    return launch(config);
+                } catch (AeronException e) {
+                    throw new XmemException(aeronRefused(spec.name(), config, e), e);
+                }
+            });
         }
     }
 
@@ -129,6 +146,23 @@ final class BridgeCommand implements Runnable {
         BridgeEndpoint launch(BridgeConfig config) {
             return Ingress.launch(config);
         }
+    }
+
+    /**
+     * One line for what Aeron refused when the bridge started, instead of its stack trace: usually a
+     * UDP port another process has (an egress's control port, an ingress's endpoint).
+     */
+    static String aeronRefused(String direction, BridgeConfig config, AeronException e) {
+        String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        // "ERROR - io.aeron.exceptions.AeronException : ERROR - channel error - Address already in use (at ...)"
+        why = why.replaceAll("(ERROR - )?[\\w.]+Exception : ", "").replace("ERROR - ", "")
+            .replaceAll(" \\(at [^)]*\\)+", "").replaceAll(", errorCodeValue=\\d+$", "");
+        String advice = why.contains("Address already in use")
+            ? ": another process has that UDP port (a bridge still running? 'xmem ls' shows bridges); "
+                + "choose another port in --channel or stop that process"
+            : "";
+        return "Aeron refused to " + (direction.equals("in") ? "receive on " : "send on ") + config.channel()
+            + " stream " + config.streamId() + ": " + why + advice;
     }
 
     /** Runs the bridge on this thread, prints its counters from another, and stops it cleanly on Ctrl-C. */
@@ -193,7 +227,8 @@ final class BridgeCommand implements Runnable {
 
     static void print(PrintWriter out, BridgeStats s, BridgeStats previous, boolean connected, double seconds) {
         String rate = previous == null ? "" : String.format(" (%.0f msgs/s, %s/s)",
-            (s.messages() - previous.messages()) / seconds, Bytes.format((long) ((s.bytes() - previous.bytes()) / seconds)));
+            (s.messages() - previous.messages()) / seconds,
+            Bytes.format((long) ((s.bytes() - previous.bytes()) / seconds)));
         out.printf("%s %s: %d msgs, %s%s, %d chunks, back-pressure %d, drops %d, lost %d, last seq %d%s%n",
             s.role(), connected ? "connected" : "not connected", s.messages(), Bytes.format(s.bytes()), rate,
             s.fragments(), s.backPressured(), s.drops(), s.lost(), s.lastSequence(),

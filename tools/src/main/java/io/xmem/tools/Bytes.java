@@ -44,7 +44,8 @@ final class Bytes {
     static long parse(String text) {
         Matcher m = SIZE.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a size: write bytes (1048576) or with a unit (1MiB, 8m)");
+            throw new IllegalArgumentException("'" + text
+                + "' is not a size: write bytes (1048576) or with a unit (1MiB, 8m)");
         }
         int shift = switch (m.group(2).toLowerCase(Locale.ROOT)) {
             case "k" -> 10;

@@ -1,9 +1,11 @@
 package io.xmem.tools;
 
 import io.xmem.pool.BufferPool;
+import io.xmem.pool.InvalidConfigException;
 import io.xmem.pool.PoolConfig;
 import io.xmem.pool.PoolInspection;
 import io.xmem.pool.PoolStats;
+import io.xmem.pool.XmemException;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import picocli.CommandLine;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -101,11 +104,56 @@ final class DemoCommand implements Callable<Integer> {
             .maxSubscribers(SUBSCRIBERS)
             .build();
         List<String> payload = List.of("--payload", DemoPayload.KIND, "--frame-size", Long.toString(frameSize));
-        try (FrameRun frames = new FrameRun("xmem demo", name, poolConfig, ringConfig, payload, new Listener())) {
+        try (FrameRun frames = start(name, poolConfig, ringConfig, payload)) {
             return run(frames) ? XmemCli.OK : XmemCli.FAILED;
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /** The frame stream, or, when DIR has no room for the pool, what to do about it. */
+    private FrameRun start(String name, PoolConfig poolConfig, RingConfig ringConfig, List<String> payload) {
+        try {
+            return new FrameRun("xmem demo", name, poolConfig, ringConfig, payload, new Listener());
+        } catch (InvalidConfigException e) {
+            long free = usableSpace();
+            if (free >= poolBytes(frameSize)) {
+                throw e; // not a matter of room
+            }
+            throw new XmemException(noRoom(free) + " (" + e.getMessage() + ")", e);
+        }
+    }
+
+    /**
+     * Why the demo does not fit and the two ways out. A container's /dev/shm is 64 MiB unless it is
+     * started with more, and the default demo's pool is a little more than that.
+     */
+    private String noRoom(long free) {
+        StringBuilder s = new StringBuilder("the demo's pool needs ").append(Bytes.format(poolBytes(frameSize)))
+            .append(" in ").append(dir).append(" and only ").append(Bytes.format(free)).append(" is free there. ")
+            .append("A container's /dev/shm is 64 MiB unless it is started with more: docker run --shm-size=256m "
+                + "(podman the same; Kubernetes: an emptyDir with medium: Memory mounted at /dev/shm)");
+        long smaller = Long.highestOneBit(Math.max(1, frameSize));
+        while (smaller > DemoPayload.SMALL_SIZE * 2 && poolBytes(smaller) + RING_CAPACITY > free * 9 / 10) {
+            smaller /= 2;
+        }
+        if (poolBytes(smaller) + RING_CAPACITY <= free * 9 / 10) {
+            s.append("; or run a smaller demo: xmem demo --frame-size ").append(Bytes.format(smaller).replace(" ", ""))
+                .append(" (").append(Bytes.format(poolBytes(smaller))).append(")");
+        }
+        return s.toString();
+    }
+
+    private static long poolBytes(long frameSize) {
+        return DemoPayload.SMALL_SIZE * DemoPayload.SMALL_COUNT + frameSize * DemoPayload.FRAME_COUNT;
+    }
+
+    private long usableSpace() {
+        try {
+            return Files.getFileStore(dir).getUsableSpace();
+        } catch (IOException e) {
+            return Long.MAX_VALUE; // cannot tell: the pool's own message stands
         }
     }
 
@@ -150,7 +198,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void header(BufferPool pool, Ring ring) {
-        long poolBytes = DemoPayload.SMALL_SIZE * DemoPayload.SMALL_COUNT + frameSize * DemoPayload.FRAME_COUNT;
+        long poolBytes = poolBytes(frameSize);
         out.printf("xmem demo: a producer JVM publishes %d buffers by reference on a shared-memory ring;%n"
             + "           %d subscriber JVMs verify every one in place.%n", buffers, SUBSCRIBERS);
         out.printf("  pool      '%s' in %s: %d x %s + %d x %s (%s), deleted at the end%n", pool.name(), dir,
@@ -216,7 +264,7 @@ final class DemoCommand implements Callable<Integer> {
         List<String> failures = failures(frames, records);
         if (free != total) {
             failures.add((total - free) + " buffers still held at the end");
-            StatCommand.print(out, PoolInspection.inspect(frames.pool().name(), frames.pool().path().getParent()));
+            StatText.pool(out, PoolInspection.inspect(frames.pool().name(), frames.pool().path().getParent()));
         }
         if (failures.isEmpty() && !frames.problems().isEmpty()) {
             failures.add(frames.problems().size() + " problems reported above");

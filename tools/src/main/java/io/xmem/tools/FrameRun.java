@@ -83,10 +83,10 @@ public final class FrameRun implements AutoCloseable {
         this.payloadArgs = List.copyOf(payloadArgs);
         this.listener = listener;
         this.pool = BufferPool.create(name, poolConfig);
-        launcher.deleteOnClose(ShmFiles.pool(poolConfig.directory(), name)); // ours from here: created, not found
+        launcher.deleteOnClose(BufferPool.files(name, poolConfig.directory())); // ours from here: created, not found
         try {
             this.ring = Ring.create(name, ringConfig);
-            launcher.deleteOnClose(ShmFiles.ring(dir, name));
+            launcher.deleteOnClose(Ring.files(name, dir));
         } catch (RuntimeException e) {
             pool.close();
             launcher.close();

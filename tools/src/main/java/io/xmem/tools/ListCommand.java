@@ -1,5 +1,6 @@
 package io.xmem.tools;
 
+import io.xmem.bridge.BridgeStats;
 import io.xmem.pool.PoolConfig;
 import io.xmem.pool.PoolInspection;
 import io.xmem.pool.PoolSnapshot;
@@ -9,6 +10,7 @@ import io.xmem.ring.RingSnapshot;
 import io.xmem.ring.RingStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -19,26 +21,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
-/** {@code xmem ls [DIR]}: the pools and rings in a directory, one line each. */
+/** {@code xmem ls [DIR]}: the pools, rings and bridges in a directory, one line each. */
 @Command(name = "ls", mixinStandardHelpOptions = true,
-    description = {"Lists the pools and rings in a directory.", "",
-        "One line per NAME.pool and NAME.ring file (the .lock files beside them are not listed): kind, name, "
-            + "file size, and for a pool its buffers (total, free) and live participants, for a ring its capacity, "
-            + "whether it is reliable or lossy, its pool, its subscribers and how many records it has published. "
-            + "A file that cannot be opened (not xmem's, truncated, still being created) is listed with the reason; "
-            + "one still being created can hold ls up for a few seconds.", "",
+    description = {"Lists the pools, rings and bridge counters in a directory.", "",
+        "One line per NAME.pool, NAME.ring, NAME.bridge-out and NAME.bridge-in file (the .lock files beside them "
+            + "are not listed): kind, name, file size, and for a pool its buffers (total, free) and live "
+            + "participants, for a ring its capacity, whether it is reliable or lossy, its pool, its subscribers and "
+            + "how many records it has published, for a bridge whether it runs and its counts. A file that cannot "
+            + "be opened (not xmem's, truncated, still being created) is listed with the reason; one still being "
+            + "created can hold ls up for a few seconds. 'xmem stat NAME' shows more of each.", "",
         "ls only looks: it maps each file read-only and tests liveness through the lock files, without joining "
             + "any pool or ring, so it frees nothing; a pool where dead processes still hold buffers says how many "
-            + "('xmem reclaim NAME' frees them).", ""})
+            + "('xmem reclaim NAME' frees them). --json prints the same as one JSON object.", ""})
 final class ListCommand implements Callable<Integer> {
-    static final String POOL_SUFFIX = ".pool";
-    static final String RING_SUFFIX = ".ring";
-    static final String BRIDGE_OUT_SUFFIX = ".bridge-out";
-    static final String BRIDGE_IN_SUFFIX = ".bridge-in";
-
     @Spec
     CommandSpec spec;
 
@@ -46,27 +45,42 @@ final class ListCommand implements Callable<Integer> {
         description = "Directory to list (default: ${DEFAULT-VALUE}).")
     Path dir = PoolConfig.DEFAULT_DIRECTORY;
 
-    /** One pool or ring file found in the directory. */
-    private record Entry(String kind, String name, Path file) {
+    @Option(names = "--json", description = "One JSON object: the directory and an entry per file, for scripts.")
+    boolean json;
+
+    /** One pool, ring or bridge file found in the directory. */
+    private record Entry(ShmKind kind, String name, Path file) {
+        /** How the listing names it: a pool or ring by its name, a bridge by its file (a ring may have two). */
+        String shown() {
+            return kind.isBridge() ? file.getFileName().toString() : name;
+        }
+
+        String kindLabel() {
+            return kind.isBridge() ? "bridge" : kind.label();
+        }
     }
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         List<Entry> entries = find();
-        if (entries.isEmpty()) {
-            out.printf("no pools or rings in %s%n", dir);
-            out.flush();
-            return XmemCli.OK;
-        }
-        int nameWidth = "name".length();
-        for (Entry e : entries) {
-            nameWidth = Math.max(nameWidth, e.name().length());
-        }
-        String row = "%-4s  %-" + nameWidth + "s  %10s  %s%n";
-        out.printf(row, "kind", "name", "size", "contents");
-        for (Entry e : entries) {
-            out.printf(row, e.kind(), e.name(), size(e.file()), describe(e));
+        if (json) {
+            Map<String, Object> listing = Json.object();
+            listing.put("directory", dir.toString());
+            listing.put("entries", entries.stream().map(this::json).toList());
+            out.println(Json.write(listing));
+        } else if (entries.isEmpty()) {
+            out.printf("no pools, rings or bridges in %s%n", dir);
+        } else {
+            int nameWidth = "name".length();
+            for (Entry e : entries) {
+                nameWidth = Math.max(nameWidth, e.shown().length());
+            }
+            String row = "%-6s  %-" + nameWidth + "s  %10s  %s%n";
+            out.printf(row, "kind", "name", "size", "contents");
+            for (Entry e : entries) {
+                out.printf(row, e.kindLabel(), e.shown(), size(e.file()), describe(e));
+            }
         }
         out.flush();
         return XmemCli.OK;
@@ -81,23 +95,16 @@ final class ListCommand implements Callable<Integer> {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 String fileName = file.getFileName().toString();
-                if (fileName.endsWith(POOL_SUFFIX) && fileName.length() > POOL_SUFFIX.length()) {
-                    entries.add(new Entry("pool", strip(fileName, POOL_SUFFIX), file));
-                } else if (fileName.endsWith(RING_SUFFIX) && fileName.length() > RING_SUFFIX.length()) {
-                    entries.add(new Entry("ring", strip(fileName, RING_SUFFIX), file));
-                } else if (fileName.endsWith(BRIDGE_OUT_SUFFIX) || fileName.endsWith(BRIDGE_IN_SUFFIX)) {
-                    entries.add(new Entry("bridge", fileName, file)); // named by file: a ring may have both
+                ShmKind kind = ShmKind.of(fileName);
+                if (kind != null) {
+                    entries.add(new Entry(kind, kind.nameOf(fileName), file));
                 }
             }
         } catch (IOException e) {
             throw new XmemException("cannot list " + dir + ": " + e.getMessage(), e);
         }
-        entries.sort(Comparator.comparing(Entry::name).thenComparing(Entry::kind));
+        entries.sort(Comparator.comparing(Entry::shown).thenComparing(Entry::kind));
         return entries;
-    }
-
-    private static String strip(String fileName, String suffix) {
-        return fileName.substring(0, fileName.length() - suffix.length());
     }
 
     private static String size(Path file) {
@@ -108,13 +115,13 @@ final class ListCommand implements Callable<Integer> {
         }
     }
 
-    /** The counters of one pool or ring, or why it could not be opened: one bad file never fails the listing. */
+    /** The counters of one file, or why it could not be opened: one bad file never fails the listing. */
     private String describe(Entry e) {
         try {
             return switch (e.kind()) {
-                case "pool" -> describePool(e.name());
-                case "ring" -> describeRing(e.name());
-                default -> describeBridge(e.file());
+                case POOL -> describePool(PoolInspection.inspect(e.name(), dir));
+                case RING -> describeRing(RingInspection.inspect(e.name(), dir));
+                case BRIDGE_OUT, BRIDGE_IN -> describeBridge(BridgeStats.read(e.file()));
             };
         } catch (XmemException ex) {
             return "error: " + ex.getMessage();
@@ -123,17 +130,18 @@ final class ListCommand implements Callable<Integer> {
         }
     }
 
-    private String describePool(String name) {
-        PoolSnapshot pool = PoolInspection.inspect(name, dir);
+    private static String describePool(PoolSnapshot pool) {
         long live = pool.participants().stream().filter(p -> p.alive() && !p.self()).count();
         long dead = pool.participants().stream().filter(p -> !p.alive()).count();
+        String deadOnes = dead == 0 ? ""
+            // A dead entry that holds nothing needs no reclaim: the next process to join clears it.
+            : pool.reclaimable() == 0 ? String.format(", %d dead holding nothing to reclaim", dead)
+            : String.format(", %d dead holding %d (xmem reclaim %s)", dead, pool.reclaimable(), pool.name());
         return String.format("buffers %d total, %d free; %d live participant%s%s", pool.totalBuffers(),
-            pool.totalFree(), live, live == 1 ? "" : "s", dead == 0 ? ""
-                : String.format(", %d dead holding %d (xmem reclaim %s)", dead, pool.reclaimable(), name));
+            pool.totalFree(), live, live == 1 ? "" : "s", deadOnes);
     }
 
-    private String describeRing(String name) {
-        RingSnapshot ring = RingInspection.inspect(name, dir);
+    private static String describeRing(RingSnapshot ring) {
         RingStats stats = ring.stats();
         int subscribers = stats.subscribers().size();
         return String.format("%s %s, %s; %d subscriber%s, %d published", Bytes.format(stats.capacity()),
@@ -141,11 +149,57 @@ final class ListCommand implements Callable<Integer> {
             subscribers, subscribers == 1 ? "" : "s", stats.published());
     }
 
-    private static String describeBridge(Path file) {
-        io.xmem.bridge.BridgeStats b = io.xmem.bridge.BridgeStats.read(file);
+    private static String describeBridge(BridgeStats b) {
         return String.format("%s, %s; %d messages, %d lost, %d back-pressured; %s stream %d", b.role(),
             b.alive() ? "running (pid " + b.pid() + ")" : "not running", b.messages(), b.lost(), b.backPressured(),
             b.channel(), b.streamId());
+    }
+
+    /** One entry for --json: what the line says, as fields. */
+    private Map<String, Object> json(Entry e) {
+        Map<String, Object> json = Json.object();
+        json.put("kind", e.kind().label());
+        json.put("name", e.name());
+        json.put("file", e.file().toString());
+        try {
+            json.put("size", Files.size(e.file()));
+        } catch (IOException ex) {
+            json.put("size", null);
+        }
+        try {
+            switch (e.kind()) {
+                case POOL -> {
+                    PoolSnapshot pool = PoolInspection.inspect(e.name(), dir);
+                    json.put("buffers", pool.totalBuffers());
+                    json.put("free", pool.totalFree());
+                    json.put("liveParticipants", pool.participants().stream().filter(p -> p.alive() && !p.self())
+                        .count());
+                    json.put("deadParticipants", pool.participants().stream().filter(p -> !p.alive()).count());
+                    json.put("reclaimable", pool.reclaimable());
+                }
+                case RING -> {
+                    RingSnapshot ring = RingInspection.inspect(e.name(), dir);
+                    json.put("capacity", ring.stats().capacity());
+                    json.put("lossy", ring.stats().lossy());
+                    json.put("pool", ring.poolName());
+                    json.put("subscribers", ring.stats().subscribers().size());
+                    json.put("published", ring.stats().published());
+                }
+                case BRIDGE_OUT, BRIDGE_IN -> {
+                    BridgeStats b = BridgeStats.read(e.file());
+                    json.put("role", b.role());
+                    json.put("alive", b.alive());
+                    json.put("pid", b.pid());
+                    json.put("messages", b.messages());
+                    json.put("lost", b.lost());
+                    json.put("backPressured", b.backPressured());
+                }
+            }
+            json.put("error", null);
+        } catch (RuntimeException ex) { // as in the text: one bad file is an entry with its reason
+            json.put("error", ex instanceof XmemException ? ex.getMessage() : ex.toString());
+        }
+        return json;
     }
 
     /** How a ring's pool reads in the tool's output. */

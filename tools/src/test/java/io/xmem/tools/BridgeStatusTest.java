@@ -6,6 +6,7 @@ import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -45,8 +46,10 @@ class BridgeStatusTest {
     @Test
     void statShowsTheBridgeCountersOfARing() throws Exception {
         String name = "xmem-tools-bridge-" + ProcessHandle.current().pid();
-        try (BufferPool pool = BufferPool.create(name, PoolConfig.builder().directory(dir).sizeClass(4096, 4).build());
-             Ring ring = Ring.create(name, RingConfig.builder().directory(dir).pool(name).capacity(64 * 1024).build())) {
+        PoolConfig config = PoolConfig.builder().directory(dir).sizeClass(4096, 4).build();
+        try (BufferPool pool = BufferPool.create(name, config);
+             Ring ring = Ring.create(name,
+                 RingConfig.builder().directory(dir).pool(name).capacity(64 * 1024).build())) {
             try (CountersFile counters = CountersFile.open(dir.resolve(name + CountersDescriptor.INGRESS_SUFFIX),
                 CountersDescriptor.ROLE_INGRESS, 7, "aeron:udp?endpoint=localhost:40456")) {
                 counters.add(CountersDescriptor.MESSAGES_OFFSET, 12_345);
@@ -60,7 +63,7 @@ class BridgeStatusTest {
                 assertTrue(shown.matches("(?s).*last sequence\\s+12361\\n.*"), shown);
                 assertTrue(shown.contains(", alive"), shown);
                 String listed = ls();
-                assertTrue(listed.matches("(?s).*bridge\\s+" + java.util.regex.Pattern.quote(name + ".bridge-in")
+                assertTrue(listed.matches("(?s).*bridge\\s+" + Pattern.quote(name + ".bridge-in")
                     + "\\s.*ingress, running \\(pid \\d+\\); 12345 messages, 17 lost.*"), listed);
             }
             assertTrue(stat(name).contains("not running"), "after the bridge closed");

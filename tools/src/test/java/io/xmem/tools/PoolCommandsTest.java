@@ -6,6 +6,7 @@ import io.xmem.launch.Launcher;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
+import java.io.RandomAccessFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,7 +124,7 @@ class PoolCommandsTest {
     @Test
     void aDamagedPoolFileIsAClearErrorWithExitCode1() throws IOException {
         pool.close();
-        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(dir.resolve(name + ".pool").toFile(), "rw")) {
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(name + ".pool").toFile(), "rw")) {
             f.setLength(100);
         }
         for (String command : new String[] {"stat", "reclaim"}) {
@@ -145,8 +146,9 @@ class PoolCommandsTest {
         CliRun run = CliRun.of("stat", creating, "--dir", dir.toString());
 
         assertEquals(1, run.code(), run.all());
-        assertTrue(run.err().startsWith("xmem stat: pool file " + dir.resolve(creating + ".pool") + " is still not READY "
-            + "after 5000 ms (header not yet written): its creator died while creating it"), run.all());
+        assertTrue(run.err().startsWith("xmem stat: pool file " + dir.resolve(creating + ".pool")
+            + " is still not READY after 5000 ms (header not yet written): its creator died while creating it"),
+            run.all());
         BufferPool.delete(creating, dir);
     }
 
@@ -167,7 +169,7 @@ class PoolCommandsTest {
 
             assertEquals(1, run.code(), run.all());
             String expected = command.equals("reclaim") ? "pool '" + missing + "' does not exist"
-                : "no pool or ring '" + missing + "' in " + dir; // stat and rm take rings too
+                : "no pool, ring or bridge '" + missing + "' in " + dir; // stat and rm take rings and bridges too
             assertTrue(run.err().startsWith("xmem " + command + ": " + expected), run.all());
             assertFalse(run.err().contains("Exception"), "no stack trace\n" + run.all());
             assertEquals("", run.out(), run.all());
@@ -175,18 +177,19 @@ class PoolCommandsTest {
     }
 
     @Test
-    void usageErrorsExitWith2AndShowUsage() {
-        CliRun noName = CliRun.of("stat");
-        assertEquals(2, noName.code(), noName.all());
-        assertTrue(noName.err().contains("Usage: xmem stat"), noName.all());
+    void lsAdvisesReclaimOnlyWhenADeadProcessHoldsSomething() {
+        pool.close(); // only the children take part
+        ChildProcess empty = holder(0, "stay");
+        empty.crash(); // dies with its entry ACTIVE, holding nothing
 
-        CliRun badName = CliRun.of("rm", "../etc/passwd");
-        assertEquals(2, badName.code(), badName.all());
-        assertTrue(badName.err().contains("invalid name"), badName.all());
+        CliRun nothing = CliRun.of("ls", dir.toString());
+        assertRow(nothing, "1 dead holding nothing to reclaim");
+        assertFalse(nothing.out().contains("xmem reclaim"), "nothing to reclaim, so no advice to\n" + nothing.all());
 
-        CliRun noCommand = CliRun.of();
-        assertEquals(2, noCommand.code(), noCommand.all());
-        assertTrue(noCommand.err().contains("xmem demo"), noCommand.all());
+        ChildProcess holding = holder(2, "stay"); // joining clears the first one's entry
+        holding.crash();
+        CliRun some = CliRun.of("ls", dir.toString());
+        assertRow(some, "1 dead holding 2 \\(xmem reclaim " + name + "\\)");
     }
 
     /** Starts a JVM that takes {@code count} small buffers and dies holding them; returns its pid. */

@@ -91,7 +91,7 @@ class RingCommandsTest {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         CliRun none = CliRun.of("ls", empty.toString());
         assertEquals(0, none.code(), none.all());
-        assertEquals("no pools or rings in " + empty + "\n", none.out(), none.all());
+        assertEquals("no pools, rings or bridges in " + empty + "\n", none.out(), none.all());
 
         CliRun missing = CliRun.of("ls", dir.resolve("missing").toString());
         assertEquals(1, missing.code(), missing.all());
@@ -113,24 +113,44 @@ class RingCommandsTest {
         assertRow(unread, "tail\\s+" + tail + "$");
         assertRow(unread, "mode\\s+reliable");
         assertRow(unread, "subscribers \\(1\\):");
-        assertRow(unread, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+0\\s+" + tail + "\\s+0$"); // nothing read: lags by all
+        assertRow(unread, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+0\\s+" + tail + "\\s+0\\s+\\S+$"); // lags by all
         assertRow(unread, "^pool '" + name + "'"); // the pool of the same name follows
         assertRow(unread, "all\\s+8\\s+5\\s+0\\s+3"); // not held by a process: pinned by the ring
 
         assertEquals(1, subscription.poll(message -> { }, 1));
         long position = tail / PUBLISHED; // three records of the same size
         CliRun oneRead = CliRun.of("stat", name, "--dir", dir.toString());
-        assertRow(oneRead, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+" + position + "\\s+" + (tail - position) + "\\s+0$");
+        assertRow(oneRead, "^\\s+\\d+\\s+" + pid + "\\s+yes\\s+" + position + "\\s+" + (tail - position)
+            + "\\s+0\\s+\\S+$");
     }
 
     @Test
     void statWatchRefreshesAndShowsRates() {
         CliRun run = CliRun.of("stat", name, "--dir", dir.toString(), "--watch", "0.05", "--iterations", "3");
         assertEquals(0, run.code(), run.all());
-        assertEquals(3, run.out().split("xmem stat " + name + ", every", -1).length - 1, "three refreshes:\n" + run.out());
-        assertEquals(2, run.out().split("records/s", -1).length - 1, "a rate from the second refresh on:\n" + run.out());
+        assertEquals(3, run.out().split("xmem stat " + name + ", every", -1).length - 1,
+            "three refreshes:\n" + run.out());
+        assertEquals(2, run.out().split("records/s", -1).length - 1,
+            "a rate from the second refresh on:\n" + run.out());
         CliRun bad = CliRun.of("stat", name, "--dir", dir.toString(), "--watch", "-1");
         assertEquals(2, bad.code(), bad.all());
+    }
+
+    @Test
+    void watchTakesTheNameAfterItAsTheUsageLineShows() {
+        // --watch's interval is optional: the name after it is the name, not a malformed interval.
+        CliRun run = CliRun.of("stat", "--watch", name, "--dir", dir.toString(), "--iterations", "2");
+        assertEquals(0, run.code(), run.all());
+        assertEquals(2, run.out().split("xmem stat " + name + ", every 1", -1).length - 1, run.all());
+
+        CliRun interval = CliRun.of("stat", "--watch", "0.05", name, "--dir", dir.toString(), "--iterations", "2");
+        assertEquals(0, interval.code(), interval.all());
+        assertTrue(interval.out().contains("xmem stat " + name + ", every 0.05 s"), interval.all());
+
+        CliRun zero = CliRun.of("stat", name, "--dir", dir.toString(), "--watch=0");
+        assertEquals(2, zero.code(), zero.all());
+        assertTrue(zero.err().startsWith("xmem stat: --watch takes a refresh interval of more than 0 and at most 3600 "
+            + "seconds, e.g. --watch=0.5; was 0\n"), zero.all());
     }
 
     @Test
@@ -155,7 +175,8 @@ class RingCommandsTest {
         ring.close();
         pool.close();
         BufferPool.delete(name, dir);
-        try (BufferPool again = BufferPool.create(name, PoolConfig.builder().directory(dir).sizeClass(4096, 8).build())) {
+        PoolConfig config = PoolConfig.builder().directory(dir).sizeClass(4096, 8).build();
+        try (BufferPool again = BufferPool.create(name, config)) {
             CliRun run = CliRun.of("stat", name, "--dir", dir.toString());
 
             assertEquals(0, run.code(), run.all());
@@ -178,7 +199,7 @@ class RingCommandsTest {
 
         CliRun again = CliRun.of("rm", name, "--dir", dir.toString());
         assertEquals(1, again.code(), again.all());
-        assertTrue(again.err().startsWith("xmem rm: no pool or ring '" + name + "' in " + dir), again.all());
+        assertTrue(again.err().startsWith("xmem rm: no pool, ring or bridge '" + name + "' in " + dir), again.all());
         assertEquals("", again.out(), again.all());
     }
 

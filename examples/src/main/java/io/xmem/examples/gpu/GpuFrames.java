@@ -229,9 +229,10 @@ public final class GpuFrames {
                 }
             }
             if (breakdown) {
-                System.out.printf(Locale.ROOT, "%s producer per frame: acquire %.1fus, render%s %.1fus, offer %.1fus, close %.1fus%n",
-                    mode, spent[0] / 1e3 / spent[4], mode.equals("ipc") ? "+record" : "+copy out", spent[1] / 1e3 / spent[4],
-                    spent[2] / 1e3 / spent[4], spent[3] / 1e3 / spent[4]);
+                System.out.printf(Locale.ROOT,
+                    "%s producer per frame: acquire %.1fus, render%s %.1fus, offer %.1fus, close %.1fus%n",
+                    mode, spent[0] / 1e3 / spent[4], mode.equals("ipc") ? "+record" : "+copy out",
+                    spent[1] / 1e3 / spent[4], spent[2] / 1e3 / spent[4], spent[3] / 1e3 / spent[4]);
             }
             pageUnlock(pinned);
         }
@@ -260,7 +261,8 @@ public final class GpuFrames {
         done.clear();
     }
 
-    private static void consume(String mode, String poolName, String ringName, long bytes, int frames) throws IOException {
+    private static void consume(String mode, String poolName, String ringName, long bytes, int frames)
+        throws IOException {
         CudaDevice gpu = Cuda.device(0);
         try (BufferPool pool = BufferPool.open(poolName);
              Ring ring = Ring.open(ringName);
@@ -325,7 +327,8 @@ public final class GpuFrames {
                 spent[0] / 1e3 / counted, mode.equals("ipc") ? "wait" : "copy in", spent[1] / 1e3 / counted,
                 spent[2] / 1e3 / counted, spent[3] / 1e3 / counted);
             System.out.printf(Locale.ROOT,
-                "frames=%d wrong=%d fps=%.0f per-frame=%.1fus handoff-to-checked p50=%.1fus p99=%.1fus max=%.1fus moved=%.2fGB/s%s%n",
+                "frames=%d wrong=%d fps=%.0f per-frame=%.1fus handoff-to-checked p50=%.1fus p99=%.1fus max=%.1fus "
+                    + "moved=%.2fGB/s%s%n",
                 frames, wrong[0], fps, 1e6 / fps, sorted[sorted.length / 2] / 1e3,
                 sorted[(int) (sorted.length * 0.99)] / 1e3, sorted[sorted.length - 1] / 1e3, fps * bytes / 1e9,
                 breakdown ? parts : "");

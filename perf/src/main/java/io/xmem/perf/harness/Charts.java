@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.DoubleFunction;
+import java.util.function.DoubleUnaryOperator;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -87,7 +88,8 @@ final class Charts {
         int width = cols * PANEL_W + 20;
         int height = 70 + rowsOfPanels * PANEL_H;
         Svg svg = new Svg(width, height);
-        svg.text(width / 2.0, 22, title(w) + " — latency percentiles (log scale), 1 subscriber", 15, "middle", "bold", 0);
+        svg.text(width / 2.0, 22, title(w) + " — latency percentiles (log scale), 1 subscriber", 15, "middle", "bold",
+            0);
         legend(svg, present, 10, 44);
         for (int i = 0; i < sizes.size(); i++) {
             int size = sizes.get(i);
@@ -116,8 +118,8 @@ final class Charts {
         int width = pw + 20;
         int height = 80 + 340;
         Svg svg = new Svg(width, height);
-        svg.text(width / 2.0, 22, title(w) + " latency vs message size — p50 solid, p99 dashed (log scale)", 15, "middle",
-            "bold", 0);
+        svg.text(width / 2.0, 22, title(w) + " latency vs message size — p50 solid, p99 dashed (log scale)", 15,
+            "middle", "bold", 0);
         legend(svg, present, 10, 44);
         List<Series> series = new ArrayList<>();
         for (String s : present) {
@@ -223,7 +225,7 @@ final class Charts {
         }
         final int lowDecade = d0;
         final int decades = d1 - d0;
-        java.util.function.DoubleUnaryOperator ys = v -> bottom - (Math.log10(v) - lowDecade) / decades * (bottom - top);
+        DoubleUnaryOperator ys = v -> bottom - (Math.log10(v) - lowDecade) / decades * (bottom - top);
         svg.rect(left, top, right - left, bottom - top, "none", "#444");
         for (int d = d0; d <= d1; d++) {
             for (int m : decades <= 3 ? new int[] {1, 2, 5} : new int[] {1}) {
@@ -254,8 +256,8 @@ final class Charts {
                     run.add(new double[] {x, y});
                     svg.circle(x, y, s.dash() == null ? 3.5 : 2.5, colour);
                 } else if (!run.isEmpty()) {
-                    svg.polyline(run.stream().mapToDouble(p -> p[0]).toArray(), run.stream().mapToDouble(p -> p[1]).toArray(),
-                        colour, 2, s.dash());
+                    svg.polyline(run.stream().mapToDouble(p -> p[0]).toArray(),
+                        run.stream().mapToDouble(p -> p[1]).toArray(), colour, 2, s.dash());
                     run.clear();
                 }
             }
@@ -290,6 +292,7 @@ final class Charts {
     }
 
     private static String trim(double v) {
-        return v == Math.rint(v) ? Long.toString(Math.round(v)) : String.format(Locale.ROOT, "%.2g", v).replaceAll("\\.?0+$", "");
+        return v == Math.rint(v) ? Long.toString(Math.round(v))
+            : String.format(Locale.ROOT, "%.2g", v).replaceAll("\\.?0+$", "");
     }
 }

@@ -1,6 +1,11 @@
 package io.xmem.perf.harness;
 
 import io.xmem.launch.ParentWatch;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -51,7 +56,7 @@ public final class Child {
         this.spec = spec;
         this.idle = idle.strategy();
         this.window = window;
-        this.out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true, StandardCharsets.UTF_8);
+        this.out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
         this.in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     }
 
@@ -264,23 +269,23 @@ public final class Child {
         }
     }
 
-    private void await(String word) throws java.io.IOException {
+    private void await(String word) throws IOException {
         String line;
         while ((line = in.readLine()) != null) {
             if (line.equals(word)) {
                 return;
             }
         }
-        throw new java.io.IOException("parent closed stdin before " + word);
+        throw new IOException("parent closed stdin before " + word);
     }
 
     static String encode(Histogram h) {
         ByteBuffer buf = ByteBuffer.allocate(h.getNeededByteBufferCapacity() + 64);
         int n = h.encodeIntoCompressedByteBuffer(buf);
-        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf.array(), n));
+        return Base64.getEncoder().encodeToString(Arrays.copyOf(buf.array(), n));
     }
 
-    static Histogram decode(String base64) throws java.util.zip.DataFormatException {
+    static Histogram decode(String base64) throws DataFormatException {
         return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
     }
 }

@@ -28,8 +28,12 @@ public record ConfigResult(Config config, Status status, String note, Histogram 
         return new ConfigResult(config, Status.FAILED, why, null, List.of(), 0, 0, seconds, 0, List.of());
     }
 
-    /** The result of {@code system} in {@code workload} at {@code length} with {@code subscribers} (burst 1), or null. */
-    static ConfigResult find(List<ConfigResult> results, Workload workload, String system, int length, int subscribers) {
+    /**
+     * The result of {@code system} in {@code workload} at {@code length} with {@code subscribers} (burst 1),
+     * or null.
+     */
+    static ConfigResult find(List<ConfigResult> results, Workload workload, String system, int length,
+                             int subscribers) {
         return results.stream().filter(r -> r.config().workload() == workload && r.config().system().equals(system)
             && r.config().length() == length && r.config().subscribers() == subscribers && r.config().burst() == 1)
             .findFirst().orElse(null);

@@ -64,7 +64,8 @@ final class ConfigRunner {
         this.idle = idle;
         this.extraFlags = extraFlags;
         this.evidence = evidence;
-        this.runIdPrefix = "h" + ProcessHandle.current().pid() + "-" + Long.toString(System.currentTimeMillis() % 100_000, 36);
+        this.runIdPrefix = "h" + ProcessHandle.current().pid() + "-"
+            + Long.toString(System.currentTimeMillis() % 100_000, 36);
     }
 
     /** The prefix of every shared file and socket this runner's runs create (for leak checks). */
@@ -88,13 +89,10 @@ final class ConfigRunner {
             return ConfigResult.skipped(config, "a round trip has one subscriber");
         }
         long started = System.nanoTime();
-        Map<String, String> prepared = null;
-        Map<String, String> echoPrepared = null;
-        try (Launcher launcher = new Launcher()) {
-            prepared = transport.prepare(spec);
-            if (roundTrip) {
-                echoPrepared = transport.prepare(spec.echo());
-            }
+        // Closed in reverse: the launcher kills every child first, then what they used goes.
+        try (Made made = new Made(transport, spec); Launcher launcher = new Launcher()) {
+            Map<String, String> prepared = made.forward(transport.prepare(spec));
+            Map<String, String> echoPrepared = roundTrip ? made.echo(transport.prepare(spec.echo())) : null;
             List<String> flags = ChildFlags.of(transport, extraFlags);
             BlockingQueue<Event> events = new LinkedBlockingQueue<>();
             List<RunChild> children = new ArrayList<>();
@@ -130,12 +128,61 @@ final class ConfigRunner {
         } catch (Exception e) {
             return ConfigResult.failed(config, e.getMessage() == null ? e.toString() : e.getMessage(),
                 (System.nanoTime() - started) / 1e9);
-        } finally {
-            // the launcher has killed every child by now: what they used can go
-            cleanUp(transport, spec, prepared);
-            if (roundTrip) {
-                cleanUp(transport, spec.echo(), echoPrepared);
+        }
+    }
+
+    /**
+     * What a configuration's transport made for its children (shared files, a media driver's directory),
+     * deleted when the configuration ends, and by a JVM shutdown hook when the harness is stopped during it
+     * (Ctrl-C, SIGTERM, the parent that started it gone), since the code after it may not run then. The run's
+     * thread goes on while the hooks run: what it prepares after the hook has cleaned up is deleted at once.
+     */
+    private static final class Made implements AutoCloseable {
+        private final Transport transport;
+        private final RunSpec spec;
+        private final Thread atExit = new Thread(this::cleanUp, "harness-cleanup");
+        private Map<String, String> forward; // guarded by this
+        private Map<String, String> echo; // guarded by this
+        private boolean cleaned; // guarded by this
+
+        Made(Transport transport, RunSpec spec) {
+            this.transport = transport;
+            this.spec = spec;
+            Runtime.getRuntime().addShutdownHook(atExit);
+        }
+
+        synchronized Map<String, String> forward(Map<String, String> prepared) {
+            forward = prepared;
+            if (cleaned) {
+                ConfigRunner.cleanUp(transport, spec, prepared);
             }
+            return prepared;
+        }
+
+        synchronized Map<String, String> echo(Map<String, String> prepared) {
+            echo = prepared;
+            if (cleaned) {
+                ConfigRunner.cleanUp(transport, spec.echo(), prepared);
+            }
+            return prepared;
+        }
+
+        private synchronized void cleanUp() {
+            if (!cleaned) {
+                cleaned = true;
+                ConfigRunner.cleanUp(transport, spec, forward);
+                ConfigRunner.cleanUp(transport, spec.echo(), echo);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                Runtime.getRuntime().removeShutdownHook(atExit);
+            } catch (IllegalStateException exiting) {
+                // the hook runs, or has run: cleanUp is done once either way
+            }
+            cleanUp();
         }
     }
 

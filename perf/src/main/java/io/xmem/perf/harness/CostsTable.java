@@ -3,6 +3,7 @@ package io.xmem.perf.harness;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The report's "steady state" section: what every child process cost while it measured (GCs,
@@ -53,7 +54,8 @@ final class CostsTable {
             configuration then measure the scheduler, not the transport.
             """);
         notes.forEach(n -> s.append("\n- ").append(n));
-        s.append("\n\n| config | process | warm-up msgs | GCs | alloc B/msg | CPU ns/msg | on CPU | vol / invol switches |");
+        s.append("\n\n| config | process | warm-up msgs | GCs | alloc B/msg | CPU ns/msg | on CPU "
+            + "| vol / invol switches |");
         int columns = 8;
         if (gcLog) {
             s.append(" GC log: pauses, total ms (whole JVM) |");
@@ -70,32 +72,37 @@ final class CostsTable {
         s.append('\n').append("|---".repeat(columns)).append("|\n");
         for (ConfigResult r : measured) {
             for (ProcessCosts c : r.costs()) {
-                s.append("| ").append(r.config().id()).append(" | ").append(c.label()).append(" | ")
-                    .append(Report.count(r.warmupMessages())).append(" | ");
-                if (!c.window()) {
-                    s.append("— | — | — | — | — |");
-                } else {
-                    s.append(c.gcCount()).append(c.gcMillis() > 0 ? " (" + c.gcMillis() + " ms)" : "").append(" | ")
-                        .append(String.format(Locale.ROOT, "%.2f", c.allocatedPerMessage())).append(" | ")
-                        .append(String.format(Locale.ROOT, "%,.0f", c.cpuNanosPerMessage())).append(" | ")
-                        .append(Double.isNaN(c.cpuShare()) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * c.cpuShare()))
-                        .append(" | ").append(c.voluntarySwitches()).append(" / ").append(c.involuntarySwitches()).append(" |");
-                }
-                if (gcLog) {
-                    ProcessCosts.GcLog g = c.gcLog();
-                    s.append(' ').append(g == null ? "—" : String.format(Locale.ROOT, "%d, %.1f ms (longest %.1f)",
-                        g.pauses(), g.pauseMillis(), g.longestMillis())).append(" |");
-                }
-                if (perf) {
-                    s.append(' ').append(perPerMessage(c.perfCounters(), c.messages())).append(" |");
-                }
-                if (jfr) {
-                    s.append(' ').append(String.join(", ", c.hotMethods())).append(" |");
-                }
-                s.append('\n');
+                row(s, r, c, gcLog, perf, jfr);
             }
         }
         return s.append('\n').toString();
+    }
+
+    /** One process's line of the table: the window's costs, then the optional columns. */
+    private static void row(StringBuilder s, ConfigResult r, ProcessCosts c, boolean gcLog, boolean perf, boolean jfr) {
+        s.append("| ").append(r.config().id()).append(" | ").append(c.label()).append(" | ")
+            .append(Report.count(r.warmupMessages())).append(" | ");
+        if (!c.window()) {
+            s.append("— | — | — | — | — |");
+        } else {
+            s.append(c.gcCount()).append(c.gcMillis() > 0 ? " (" + c.gcMillis() + " ms)" : "").append(" | ")
+                .append(String.format(Locale.ROOT, "%.2f", c.allocatedPerMessage())).append(" | ")
+                .append(String.format(Locale.ROOT, "%,.0f", c.cpuNanosPerMessage())).append(" | ")
+                .append(Double.isNaN(c.cpuShare()) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * c.cpuShare()))
+                .append(" | ").append(c.voluntarySwitches()).append(" / ").append(c.involuntarySwitches()).append(" |");
+        }
+        if (gcLog) {
+            ProcessCosts.GcLog g = c.gcLog();
+            s.append(' ').append(g == null ? "—" : String.format(Locale.ROOT, "%d, %.1f ms (longest %.1f)",
+                g.pauses(), g.pauseMillis(), g.longestMillis())).append(" |");
+        }
+        if (perf) {
+            s.append(' ').append(perPerMessage(c.perfCounters(), c.messages())).append(" |");
+        }
+        if (jfr) {
+            s.append(' ').append(String.join(", ", c.hotMethods())).append(" |");
+        }
+        s.append('\n');
     }
 
     /** perf stat's counters divided by the measured messages; unsupported ones left out (see the notes). */
@@ -125,7 +132,7 @@ final class CostsTable {
         return s.isEmpty() ? "—" : s.toString();
     }
 
-    private static boolean has(List<ConfigResult> results, java.util.function.Predicate<ProcessCosts> p) {
+    private static boolean has(List<ConfigResult> results, Predicate<ProcessCosts> p) {
         return results.stream().flatMap(r -> r.costs().stream()).anyMatch(p);
     }
 }

@@ -198,7 +198,8 @@ final class Evidence {
                     + p.exitValue()) + "); no perf figures");
                 return false;
             }
-            List<String> missing = text.lines().filter(l -> l.startsWith("<not supported>") || l.startsWith("<not counted>"))
+            List<String> missing = text.lines()
+                .filter(l -> l.startsWith("<not supported>") || l.startsWith("<not counted>"))
                 .map(l -> l.split(",")[2]).toList();
             if (!missing.isEmpty()) {
                 notes.add("--perf-stat: this kernel/VM offers no " + String.join(", ", missing)

@@ -54,14 +54,16 @@ final class Goals {
         ConfigResult agrona = ok(Workload.ONE_WAY, "agrona-ring", SMALL, 1);
         ConfigResult aeron = ok(Workload.ONE_WAY, "aeron-ipc", SMALL, 1);
         if (x == null || (agrona == null && aeron == null)) {
-            return new Verdict(goal, "not measured", "needs --mode one-way --sizes 32 with xmem, agrona-ring, aeron-ipc");
+            return new Verdict(goal, "not measured",
+                "needs --mode one-way --sizes 32 with xmem, agrona-ring, aeron-ipc");
         }
         List<String> figures = new ArrayList<>();
         boolean met = true;
         figures.add("xmem " + us(x.micros(50)));
         if (agrona != null) {
             met &= x.micros(50) <= agrona.micros(50);
-            figures.add("agrona-ring " + us(agrona.micros(50)) + " (xmem " + ratio(x.micros(50), agrona.micros(50)) + ")");
+            figures.add("agrona-ring " + us(agrona.micros(50)) + " (xmem " + ratio(x.micros(50), agrona.micros(50))
+                + ")");
         }
         if (aeron != null) {
             met &= x.micros(50) <= aeron.micros(50) / 2;
@@ -71,7 +73,8 @@ final class Goals {
     }
 
     private Verdict largeOneWay() {
-        Tally tally = new Tally("≥ 8 MiB one-way p50 ≤ 2× xmem's 32 B and ≥ 100× lower than every copying peer", "<br>");
+        Tally tally = new Tally("≥ 8 MiB one-way p50 ≤ 2× xmem's 32 B and ≥ 100× lower than every copying peer",
+            "<br>");
         ConfigResult small = ok(Workload.ONE_WAY, XMEM, SMALL, 1);
         for (int size : Plan.ALL_SIZES) {
             ConfigResult x = size < 8 << 20 ? null : ok(Workload.ONE_WAY, XMEM, size, 1);
@@ -107,8 +110,9 @@ final class Goals {
             ConfigResult a = ok(Workload.THROUGHPUT, "agrona-ring", size, 1);
             if (x != null && a != null) {
                 tally.add(x.messagesPerSecond() >= a.messagesPerSecond(), Sizes.format(size) + ": xmem "
-                    + Report.count(x.messagesPerSecond()) + " msgs/s, agrona-ring " + Report.count(a.messagesPerSecond())
-                    + " (" + ratio(x.messagesPerSecond(), a.messagesPerSecond()) + ")");
+                    + Report.count(x.messagesPerSecond()) + " msgs/s, agrona-ring "
+                    + Report.count(a.messagesPerSecond()) + " ("
+                    + ratio(x.messagesPerSecond(), a.messagesPerSecond()) + ")");
             }
         }
         return tally.verdict(true, "needs --mode throughput --sizes 32 with xmem and agrona-ring");
@@ -123,8 +127,8 @@ final class Goals {
             if (one != null && four != null) {
                 double single = one.latency().getValueAtPercentile(99) / 1000.0;
                 double worst = four.worstReceiverP99Micros();
-                tally.add(worst <= 2 * single, Sizes.format(size) + ": single " + us(single) + ", worst of 4 " + us(worst)
-                    + " (" + ratio(worst, single) + ")");
+                tally.add(worst <= 2 * single, Sizes.format(size) + ": single " + us(single) + ", worst of 4 "
+                    + us(worst) + " (" + ratio(worst, single) + ")");
             }
         }
         return tally.verdict(true, "needs --mode one-way --subscribers 1,4 (in --full)");

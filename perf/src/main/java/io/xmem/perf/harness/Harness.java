@@ -1,5 +1,7 @@
 package io.xmem.perf.harness;
 
+import io.xmem.launch.ParentWatch;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The cross-process benchmark harness: runs every chosen configuration in real publisher and
@@ -26,12 +29,13 @@ public final class Harness {
     static final String USAGE = """
         usage: perf/bench [--quick | --full] [options]      (default --quick)
           --quick                 one-way, round-trip, throughput at 32 B, 4 KiB, 1 MiB, one subscriber; 1 s
-                                  warm-up and ~0.5 s measured per config: about 3 minutes
+                                  warm-up and ~0.5 s measured per config: planned %2$s min:s
           --full                  all four modes at every size (32 B .. 24 MiB); one-way with fan-out 1, 2, 4;
                                   rate in bursts of 1 and 16; 2 s warm-up, ~3 s measured per config:
-                                  about 40 minutes on 2 cores (the progress lines print an ETA)
+                                  planned %3$s min:s (a busy machine takes longer: the progress lines
+                                  print an ETA)
           --dry-run               print the configurations and the planned duration, run nothing
-          --systems a,b,c         transports to run (default: every one present: %s)
+          --systems a,b,c         transports to run (default: every one present: %1$s)
           --sizes 32,4k,1m,24m    message sizes in bytes (k = KiB, m = MiB)
           --subscribers 1,2,4     fan-out, in every chosen mode but round trips (full's default: one-way only)
           --mode m1,m2            one-way, round-trip, throughput, rate (quick: the first three; full: all)
@@ -50,6 +54,8 @@ public final class Harness {
         """;
 
     public static void main(String[] args) throws Exception {
+        // Started by xmem bench (or a test): gone with its parent, its partial report written on the way out.
+        ParentWatch.start();
         try {
             Outcome outcome = run(args, System.getProperty("java.class.path"), System.out);
             if (outcome.report() != null) {
@@ -57,11 +63,11 @@ public final class Harness {
             }
         } catch (IllegalArgumentException e) {
             if ("help".equals(e.getMessage())) {
-                System.out.print(String.format(USAGE, Transports.names()));
+                System.out.print(usage());
                 return;
             }
             System.err.println("harness: " + e.getMessage());
-            System.err.print(String.format(USAGE, Transports.names()));
+            System.err.print(usage());
             System.exit(64);
         }
     }
@@ -73,8 +79,67 @@ public final class Harness {
     public record Outcome(Path report, List<ConfigResult> results, String runIdPrefix) {
     }
 
+    /** What the command line asked for: the plan, and how to run and report it. */
+    private record Options(Plan plan, List<String> systems, Idle idle, String baseline, Path out, boolean dryRun,
+                           boolean gcLog, boolean profile, boolean perfStat, List<String> extraFlags) {
+    }
+
     /** Runs the harness as the command line says; children use {@code classPath}. */
-    public static Outcome run(String[] args, String classPath, PrintStream progress) throws IOException, InterruptedException {
+    public static Outcome run(String[] args, String classPath, PrintStream progress)
+        throws IOException, InterruptedException {
+        Options o = parse(args);
+        if (o.dryRun()) {
+            List<Config> planned = o.plan().configs();
+            planned.forEach(c -> progress.printf("%-60s warm-up %.1f s, %s measured messages, ~%s min:s%n", c.id(),
+                c.warmupNanos() / 1e9, Report.count(c.messages()), clock(weight(c))));
+            progress.printf("harness: %d configurations, planned about %s min:s (skipped ones take no time)%n",
+                planned.size(), clock(planned.stream().mapToDouble(Harness::weight).sum()));
+            return new Outcome(null, List.of(), "");
+        }
+        Files.createDirectories(o.out());
+        Path work = Files.createDirectories(o.out().resolve("work"));
+
+        String command = "perf/bench " + String.join(" ", args);
+        Machine machine = Machine.describe();
+        List<Config> configs = o.plan().configs();
+        Evidence evidence = new Evidence(o.gcLog(), o.profile(), o.perfStat(), o.out(), work);
+        double plannedTotal = configs.stream().mapToDouble(Harness::weight).sum();
+        progress.printf("harness: %d configurations, systems %s, idle %s, output %s; planned about %s min:s%n",
+            configs.size(), o.systems(), o.idle().label(), o.out(), clock(plannedTotal));
+        evidence.notes().forEach(n -> progress.println("harness: " + n));
+        ConfigRunner runner = new ConfigRunner(classPath, work, o.idle(), o.extraFlags(), evidence);
+        long t0 = System.nanoTime();
+        Path report;
+        List<ConfigResult> results;
+        try (ReportAtExit reports = new ReportAtExit(configs.size(), progress, (done, interruption) -> new Report(
+            o.out(), command, machine, o.idle(), o.baseline(), o.systems(), o.extraFlags(), done,
+            (System.nanoTime() - t0) / 1e9, Machine.loadAverage(), evidence.notes(), interruption))) {
+            double plannedDone = 0;
+            for (int i = 0; i < configs.size(); i++) {
+                Config c = configs.get(i);
+                progress.printf("[%d/%d] %-58s ", i + 1, configs.size(), c.id());
+                progress.flush();
+                ConfigResult r = runner.run(c);
+                reports.add(r);
+                plannedDone += weight(c);
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                double eta = elapsed / plannedDone * (plannedTotal - plannedDone);
+                progress.printf("%s  | %s elapsed, ETA %s%n", summary(r), clock(elapsed), clock(eta));
+            }
+            report = reports.writeComplete();
+            results = reports.results();
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        progress.printf("harness: done in %s; %d ok, %d failed, %d skipped%n", clock(elapsed),
+            results.stream().filter(ConfigResult::ok).count(),
+            results.stream().filter(r -> r.status() == ConfigResult.Status.FAILED).count(),
+            results.stream().filter(r -> r.status() == ConfigResult.Status.SKIPPED).count());
+        deleteWorkDirIfClean(work, results);
+        return new Outcome(report, results, runner.runIdPrefix());
+    }
+
+    /** The command line as {@link Options}; an {@link IllegalArgumentException} says what is wrong with it. */
+    private static Options parse(String[] args) {
         boolean full = false;
         List<String> systems = Transports.names();
         List<Integer> sizes = null;
@@ -125,69 +190,33 @@ public final class Harness {
                 throw new IllegalArgumentException("unknown system '" + s + "'; present: " + Transports.names());
             }
         }
-        if (sizes == null) {
-            sizes = full ? Plan.ALL_SIZES : Plan.QUICK_SIZES;
-        }
         boolean fanOutEverywhere = subscribers != null;
-        if (subscribers == null) {
-            subscribers = full ? List.of(1, 2, 4) : List.of(1);
-        }
-        if (workloads == null) {
-            workloads = full ? Arrays.asList(Workload.values())
-                : List.of(Workload.ONE_WAY, Workload.ROUND_TRIP, Workload.THROUGHPUT);
-        }
-        if (bursts == null) {
-            bursts = full ? List.of(1, 16) : List.of(1);
-        }
-        Plan plan = new Plan(workloads, systems, sizes, subscribers, bursts, rate, !full, messages, warmup, warmupSeconds,
-            fanOutEverywhere);
+        Plan plan = new Plan(
+            workloads != null ? workloads : full ? Arrays.asList(Workload.values())
+                : List.of(Workload.ONE_WAY, Workload.ROUND_TRIP, Workload.THROUGHPUT),
+            systems,
+            sizes != null ? sizes : full ? Plan.ALL_SIZES : Plan.QUICK_SIZES,
+            subscribers != null ? subscribers : full ? List.of(1, 2, 4) : List.of(1),
+            bursts != null ? bursts : full ? List.of(1, 16) : List.of(1),
+            rate, !full, messages, warmup, warmupSeconds, fanOutEverywhere);
         if (out == null) {
             Path results = Files.isDirectory(Path.of("perf")) ? Path.of("perf", "results") : Path.of("results");
             out = results.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")));
         }
-        if (dryRun) {
-            List<Config> planned = plan.configs();
-            planned.forEach(c -> progress.printf("%-60s warm-up %.1f s, %s measured messages, ~%s min:s%n", c.id(),
-                c.warmupNanos() / 1e9, Report.count(c.messages()), clock(weight(c))));
-            progress.printf("harness: %d configurations, planned about %s min:s (skipped ones take no time)%n",
-                planned.size(), clock(planned.stream().mapToDouble(Harness::weight).sum()));
-            return new Outcome(null, List.of(), "");
-        }
-        Files.createDirectories(out);
-        Path work = Files.createDirectories(out.resolve("work"));
+        return new Options(plan, systems, idle, baseline, out, dryRun, gcLog, profile, perfStat, extraFlags);
+    }
 
-        String command = "perf/bench " + String.join(" ", args);
-        Machine machine = Machine.describe();
-        List<Config> configs = plan.configs();
-        Evidence evidence = new Evidence(gcLog, profile, perfStat, out, work);
-        double plannedTotal = configs.stream().mapToDouble(Harness::weight).sum();
-        progress.printf("harness: %d configurations, systems %s, idle %s, output %s; planned about %s min:s%n",
-            configs.size(), systems, idle.label(), out, clock(plannedTotal));
-        evidence.notes().forEach(n -> progress.println("harness: " + n));
-        ConfigRunner runner = new ConfigRunner(classPath, work, idle, extraFlags, evidence);
-        List<ConfigResult> results = new ArrayList<>();
-        long t0 = System.nanoTime();
-        double plannedDone = 0;
-        for (int i = 0; i < configs.size(); i++) {
-            Config c = configs.get(i);
-            progress.printf("[%d/%d] %-58s ", i + 1, configs.size(), c.id());
-            progress.flush();
-            ConfigResult r = runner.run(c);
-            results.add(r);
-            plannedDone += weight(c);
-            double elapsed = (System.nanoTime() - t0) / 1e9;
-            double eta = elapsed / plannedDone * (plannedTotal - plannedDone);
-            progress.printf("%s  | %s elapsed, ETA %s%n", summary(r), clock(elapsed), clock(eta));
-        }
-        double elapsed = (System.nanoTime() - t0) / 1e9;
-        Path report = new Report(out, command, machine, idle, baseline, systems, extraFlags, results, elapsed,
-            Machine.loadAverage(), evidence.notes()).write();
-        progress.printf("harness: done in %s; %d ok, %d failed, %d skipped%n", clock(elapsed),
-            results.stream().filter(ConfigResult::ok).count(),
-            results.stream().filter(r -> r.status() == ConfigResult.Status.FAILED).count(),
-            results.stream().filter(r -> r.status() == ConfigResult.Status.SKIPPED).count());
-        deleteWorkDirIfClean(work, results);
-        return new Outcome(report, results, runner.runIdPrefix());
+    /**
+     * The usage, with the planned durations of the two presets as --dry-run computes them: the one place
+     * they are stated, so the help, the scripts and the docs cannot disagree about them.
+     */
+    static String usage() {
+        return String.format(USAGE, Transports.names(), clock(planned("--quick")), clock(planned("--full")));
+    }
+
+    private static double planned(String preset) {
+        return parse(new String[] {preset, "--out", "unused"}).plan().configs().stream()
+            .mapToDouble(Harness::weight).sum();
     }
 
     /** Planned seconds of a config, start-up of its JVMs included, for the ETA. */
@@ -197,7 +226,7 @@ public final class Harness {
 
     /** A duration: {@code 2s}, {@code 500ms}, {@code 1.5} (seconds). */
     static double seconds(String s) {
-        String t = s.trim().toLowerCase(java.util.Locale.ROOT);
+        String t = s.trim().toLowerCase(Locale.ROOT);
         if (t.endsWith("ms")) {
             return Double.parseDouble(t.substring(0, t.length() - 2)) / 1000;
         }
@@ -208,7 +237,8 @@ public final class Harness {
         return switch (r.status()) {
             case SKIPPED -> "skipped: " + r.note();
             case FAILED -> "FAILED: " + r.note().lines().findFirst().orElse("");
-            case OK -> String.format("p50 %s p99 %s  %s msg/s", Report.micros(r.micros(50)), Report.micros(r.micros(99)),
+            case OK -> String.format("p50 %s p99 %s  %s msg/s", Report.micros(r.micros(50)),
+                Report.micros(r.micros(99)),
                 Report.count(r.messagesPerSecond()));
         };
     }

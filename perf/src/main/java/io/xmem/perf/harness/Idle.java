@@ -4,6 +4,8 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.Locale;
+
 /**
  * How a child waits when there is nothing to do (no message to read, back-pressure, the next send
  * time not reached). {@code spin}: Agrona's {@link BusySpinIdleStrategy} ({@code Thread.onSpinWait},
@@ -15,7 +17,7 @@ public enum Idle {
     SPIN, BACKOFF;
 
     public static Idle parse(String s) {
-        return switch (s.toLowerCase(java.util.Locale.ROOT)) {
+        return switch (s.toLowerCase(Locale.ROOT)) {
             case "spin", "busy-spin", "busyspin" -> SPIN;
             case "backoff" -> BACKOFF;
             default -> throw new IllegalArgumentException("--idle takes spin or backoff, not " + s);

@@ -30,8 +30,8 @@ final class ReadmeSummary {
         StringBuilder s = new StringBuilder();
         s.append("Latest run: `").append(run.command).append("`, ")
             .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append(", ")
-            .append(Harness.clock(run.seconds)).append(" min:s; full report [`").append(DIR_TOKEN).append("/report.md`](")
-            .append(DIR_TOKEN).append("/report.md).\n");
+            .append(Harness.clock(run.seconds)).append(" min:s; full report [`").append(DIR_TOKEN)
+            .append("/report.md`](").append(DIR_TOKEN).append("/report.md).\n");
         s.append("Machine: ").append(machine.cpus()).append(" CPUs (").append(machine.cpuModel()).append("), ")
             .append(machine.memory()).append(", ").append(machine.kernel()).append("; ").append(machine.jdk())
             .append("; load average ").append(machine.loadAtStart()).append(" at start, ").append(run.loadAtEnd)

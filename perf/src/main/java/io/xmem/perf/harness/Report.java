@@ -31,11 +31,14 @@ final class Report {
     final double seconds;
     final String loadAtEnd;
     final List<String> evidenceNotes;
+    /** Why the run ended before its last configuration ("interrupted after 3 of 9 ..."); null when it did not. */
+    final String interruption;
 
     Report(Path dir, String command, Machine machine, Idle idle, String requestedBaseline, List<String> systems,
            List<String> extraFlags, List<ConfigResult> results, double seconds, String loadAtEnd,
-           List<String> evidenceNotes) {
+           List<String> evidenceNotes, String interruption) {
         this.evidenceNotes = evidenceNotes;
+        this.interruption = interruption;
         this.dir = dir;
         this.command = command;
         this.machine = machine;
@@ -80,6 +83,10 @@ final class Report {
         s.append("# xmem cross-process benchmark — ")
             .append(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm"))).append("\n\n");
         s.append("Command: `").append(command).append("` (").append(Harness.clock(seconds)).append(" min:s)\n\n");
+        if (interruption != null) {
+            s.append("**Partial report:** the run was ").append(interruption)
+                .append("; the tables hold only the configurations that finished.\n\n");
+        }
         s.append("| | |\n|---|---|\n");
         s.append("| machine | ").append(machine.cpus()).append(" CPUs (nproc), ").append(machine.cpuModel())
             .append(", ").append(machine.memory()).append(" RAM, ").append(machine.kernel()).append(" |\n");
@@ -94,7 +101,8 @@ final class Report {
         for (String system : systems) {
             List<String> own = Transports.create(system).childJvmFlags();
             if (!own.isEmpty()) {
-                s.append("| flags added for ").append(system).append(" | `").append(String.join(" ", own)).append("` |\n");
+                s.append("| flags added for ").append(system).append(" | `").append(String.join(" ", own))
+                    .append("` |\n");
             }
         }
         s.append("| warm-up | by time before every configuration's measured messages (the publisher sends unrecorded ")
@@ -134,8 +142,8 @@ final class Report {
             s.append("## Skipped\n\n");
             Set<String> reasons = new LinkedHashSet<>();
             for (ConfigResult r : skipped) {
-                reasons.add(r.config().workload().label + " " + r.config().system() + " " + Sizes.format(r.config().length())
-                    + " × " + r.config().subscribers() + ": " + r.note());
+                reasons.add(r.config().workload().label + " " + r.config().system() + " "
+                    + Sizes.format(r.config().length()) + " × " + r.config().subscribers() + ": " + r.note());
             }
             reasons.forEach(x -> s.append("- ").append(x).append('\n'));
             s.append('\n');
@@ -204,9 +212,11 @@ final class Report {
                 s.append(' ').append(micros(r.worstReceiverP99Micros())).append(" |");
             }
             s.append(' ').append(count(r.messagesPerSecond())).append(" |");
-            s.append(' ').append(c.system().equals("floor") ? "— (header only)" : mb(r.megabytesPerSecond())).append(" |");
+            s.append(' ').append(c.system().equals("floor") ? "— (header only)" : mb(r.megabytesPerSecond()))
+                .append(" |");
             s.append(' ').append(count(r.retries())).append(" |");
-            s.append(' ').append(systems.contains(XMEM) ? ratio(r, XMEM, w) : "n/a (xmem ring not yet built)").append(" |");
+            s.append(' ').append(systems.contains(XMEM) ? ratio(r, XMEM, w) : "n/a (xmem ring not yet built)")
+                .append(" |");
             if (extraBase) {
                 s.append(' ').append(ratio(r, base, w)).append(" |");
             }
@@ -227,7 +237,8 @@ final class Report {
         if (b == null || !r.ok()) {
             return "—";
         }
-        double v = w == Workload.THROUGHPUT ? r.messagesPerSecond() / b.messagesPerSecond() : r.micros(50) / b.micros(50);
+        double v = w == Workload.THROUGHPUT ? r.messagesPerSecond() / b.messagesPerSecond()
+            : r.micros(50) / b.micros(50);
         return times(v);
     }
 

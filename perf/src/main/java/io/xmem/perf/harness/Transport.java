@@ -1,5 +1,8 @@
 package io.xmem.perf.harness;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * A messaging system under test, seen from one process: the harness starts a publisher
  * process and one or more subscriber processes, and each builds its side through this
@@ -28,22 +31,22 @@ public interface Transport {
      * a media driver directory, sockets paths... Returns what children need to find them, as
      * {@code key=value} strings passed on their command line.
      */
-    java.util.Map<String, String> prepare(RunSpec spec) throws Exception;
+    Map<String, String> prepare(RunSpec spec) throws Exception;
 
     /** Called once in the harness process after every child has exited: delete what prepare made. */
-    void cleanUp(RunSpec spec, java.util.Map<String, String> prepared) throws Exception;
+    void cleanUp(RunSpec spec, Map<String, String> prepared) throws Exception;
 
     /**
      * JVM options this transport needs in its child processes, on top of the harness's common set
      * ({@code ChildFlags.COMMON}); printed in the report. Default: none.
      */
-    default java.util.List<String> childJvmFlags() {
-        return java.util.List.of();
+    default List<String> childJvmFlags() {
+        return List.of();
     }
 
-    Publisher publisher(RunSpec spec, java.util.Map<String, String> prepared) throws Exception;
+    Publisher publisher(RunSpec spec, Map<String, String> prepared) throws Exception;
 
-    Subscriber subscriber(RunSpec spec, java.util.Map<String, String> prepared, int subscriberIndex) throws Exception;
+    Subscriber subscriber(RunSpec spec, Map<String, String> prepared, int subscriberIndex) throws Exception;
 
     /** The sending side. Single-threaded. */
     interface Publisher extends AutoCloseable {

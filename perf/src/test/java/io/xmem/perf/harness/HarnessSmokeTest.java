@@ -36,10 +36,10 @@ class HarnessSmokeTest {
     void everyRunDeliversEveryMessageAndTheReportIsWritten() throws Exception {
         String classPath = System.getProperty("java.class.path");
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
-        Harness.Outcome outcome = Harness.run(new String[] {"--quick", "--systems", String.join(",", SYSTEMS), "--sizes", "32,4k",
+        String[] args = {"--quick", "--systems", String.join(",", SYSTEMS), "--sizes", "32,4k",
             "--mode", "one-way,round-trip", "--messages", Long.toString(MESSAGES), "--warmup", Long.toString(WARMUP),
-            "--warmup-time", "200ms",
-            "--idle", "backoff", "--out", out.toString()}, classPath, new PrintStream(progress, true, StandardCharsets.UTF_8));
+            "--warmup-time", "200ms", "--idle", "backoff", "--out", out.toString()};
+        Harness.Outcome outcome = Harness.run(args, classPath, new PrintStream(progress, true, StandardCharsets.UTF_8));
         String log = progress.toString(StandardCharsets.UTF_8);
 
         List<ConfigResult> results = outcome.results();
@@ -70,7 +70,8 @@ class HarnessSmokeTest {
         assertTrue(md.contains("## Goals") && md.contains("32 B one-way p50 ≤ agrona-ring"), md);
         assertTrue(md.contains("## Steady state"), md);
         String section = Files.readString(out.resolve(ReadmeSummary.FILE));
-        assertTrue(section.contains("| 4 KiB | agrona-ring |") && section.contains(ReadmeSummary.DIR_TOKEN + "/"), section);
+        assertTrue(section.contains("| 4 KiB | agrona-ring |") && section.contains(ReadmeSummary.DIR_TOKEN + "/"),
+            section);
         for (String chart : List.of("latency-vs-size-one-way.svg", "latency-percentiles-one-way.svg",
             "latency-vs-size-round-trip.svg", "latency-percentiles-round-trip.svg")) {
             String svg = Files.readString(out.resolve(chart));
@@ -79,7 +80,8 @@ class HarnessSmokeTest {
         try (Stream<Path> hgrm = Files.list(out.resolve("hgrm"))) {
             assertEquals(results.size(), hgrm.filter(p -> p.toString().endsWith(".hgrm")).count());
         }
-        assertEquals(List.of(), leftovers(Path.of("/dev/shm"), outcome.runIdPrefix()), "shared-memory files left behind");
+        assertEquals(List.of(), leftovers(Path.of("/dev/shm"), outcome.runIdPrefix()),
+            "shared-memory files left behind");
         assertEquals(List.of(), leftovers(Path.of(System.getProperty("java.io.tmpdir")), outcome.runIdPrefix()),
             "socket files left behind");
         assertTrue(Files.notExists(out.resolve("work")), "child logs are kept only after a failure");
@@ -87,7 +89,8 @@ class HarnessSmokeTest {
 
     private static List<String> leftovers(Path dir, String runIdPrefix) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.contains(runIdPrefix + "-")).sorted().toList();
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.contains(runIdPrefix + "-")).sorted()
+                .toList();
         }
     }
 }

@@ -21,6 +21,10 @@ public final class RingStatsReader {
         RingCounters counters = new RingCounters(file);
         SubscriberTable table = new SubscriberTable(file, layout);
         // The positions first, the tail after: a lag is then never negative (the tail only grows).
+        // A subscriber can still be ahead of the stored tail: it reads a record as soon as the
+        // record's commit word is stored, and its publisher stores the tail after that. The tail
+        // shown is then that subscriber's position, the end of what is committed (only within one
+        // log of the stored tail: a position further ahead is damage, and is shown as it is).
         List<RingStats.SubscriberStats> subscribers = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
         List<Long> positions = new ArrayList<>();
@@ -31,7 +35,13 @@ public final class RingStatsReader {
                 positions.add(state == SubscriberDescriptor.STATE_EVICTED ? -1 : table.positionAcquire(i));
             }
         }
-        long tail = counters.tailAcquire();
+        long stored = counters.tailAcquire();
+        long tail = stored;
+        for (long position : positions) {
+            if (position > tail && position - stored <= layout.capacity()) {
+                tail = position;
+            }
+        }
         for (int n = 0; n < indexes.size(); n++) {
             int i = indexes.get(n);
             boolean evicted = positions.get(n) < 0;

@@ -12,6 +12,7 @@ import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import io.xmem.ring.Subscription;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ public final class XmemRingTransport implements Transport {
             this.subscribers = spec.subscribers();
             int length = spec.messageLength();
             this.inline = length <= INLINE_LIMIT;
-            this.source = java.lang.foreign.Arena.ofAuto().allocate(Math.max(length, 8), 8);
+            this.source = Arena.ofAuto().allocate(Math.max(length, 8), 8);
             for (int i = 0; i < length; i++) {
                 source.set(ValueLayout.JAVA_BYTE, i, MessageLayout.patternByte(i));
             }
@@ -188,7 +189,9 @@ public final class XmemRingTransport implements Transport {
         private final Ring ring;
         private final Subscription subscription;
         private MessageHandler handler;
+        // CHECKSTYLE:OFF: the ring's MessageHandler, spelled out: Transport.MessageHandler takes the simple name here
         private final io.xmem.ring.MessageHandler adapter = this::onMessage;
+        // CHECKSTYLE:ON
 
         XmemSubscriber(Ring ring) {
             this.ring = ring;

@@ -156,7 +156,9 @@ public final class AgronaRingTransport implements Transport {
         }
     }
 
+    // CHECKSTYLE:OFF: Agrona's MessageHandler, spelled out: Transport.MessageHandler takes the simple name here
     private static final class RingSubscriber implements Subscriber, org.agrona.concurrent.MessageHandler {
+        // CHECKSTYLE:ON
         private final OneToOneRingBuffer ring;
         private Transport.MessageHandler handler;
         private long touched; // a field store, so the JIT cannot drop the read of the last 8 bytes

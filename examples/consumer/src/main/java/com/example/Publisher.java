@@ -1,0 +1,48 @@
+package com.example;
+
+import io.xmem.pool.Buffer;
+import io.xmem.pool.BufferPool;
+import io.xmem.ring.Publication;
+import io.xmem.ring.Ring;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes {@link Frames#FRAMES} frames by reference: fills a pool buffer, offers it on the ring
+ * (a 64-byte record; the ring pins the buffer) and closes its own handle. Closing the publication
+ * ends the stream for the subscriber.
+ *
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -cp target/classes:$(cat target/classpath.txt) com.example.Publisher NAME
+ * </pre>
+ */
+public final class Publisher {
+    private Publisher() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        String name = args.length > 0 ? args[0] : "xmem-consumer";
+        // Whichever of the two starts first creates the pool and the ring; the other opens them.
+        try (BufferPool pool = BufferPool.openOrCreate(name, Frames.POOL);
+             Ring ring = Ring.openOrCreate(name, Frames.ring(name));
+             Publication publication = ring.publication()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            for (long n = 0; n < Frames.FRAMES; n++) {
+                try (Buffer frame = pool.acquire(Frames.FRAME_BYTES, Duration.ofSeconds(30))) {
+                    Frames.fill(frame.segment(), n);
+                    long result;
+                    while ((result = publication.offer(frame, 0, frame.length(), System.nanoTime(), n)) < 0) {
+                        if (result == Publication.CLOSED || System.nanoTime() - deadline > 0) {
+                            System.err.println("publisher: no subscriber took frame " + n + " (" + result + ")");
+                            System.exit(1);
+                        }
+                        Thread.sleep(1); // NOT_CONNECTED until the subscriber is there; BACK_PRESSURED after
+                    }
+                } // our handle closes at once: the ring's pin keeps the frame until the subscriber has read it
+            }
+            System.out.println("published " + Frames.FRAMES + " frames of " + Frames.FRAME_BYTES
+                + " bytes by reference");
+        }
+    }
+}
