@@ -168,6 +168,7 @@ public final class Subscription implements AutoCloseable {
                 position = next;
                 continue;
             }
+            message.sequence(seq);
             deliver(handler, next);
             delivered++;
         }
