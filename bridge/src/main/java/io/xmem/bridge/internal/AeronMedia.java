@@ -9,6 +9,7 @@ import org.agrona.IoUtil;
 
 import java.io.File;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The Aeron client of one bridge and, unless an external driver is named, its own embedded media
@@ -24,7 +25,7 @@ public final class AeronMedia implements AutoCloseable {
     /** Directory prefix of embedded drivers, followed by the pid: tests clean up by it. */
     public static final String EMBEDDED_PREFIX = "xmem-bridge-";
     private static final long DRIVER_WAIT_MS = 10_000;
-    private static final java.util.concurrent.atomic.AtomicInteger EMBEDDED = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger EMBEDDED = new AtomicInteger();
 
     private final MediaDriver driver;
     private final Aeron aeron;
@@ -41,15 +42,20 @@ public final class AeronMedia implements AutoCloseable {
      * null and no {@code aeron.dir} system property names one.
      */
     public static AeronMedia connect(String externalDirectory) {
+        return connect(externalDirectory, EMBEDDED_PREFIX);
+    }
+
+    /** As {@link #connect(String)}, naming an embedded driver's directory {@code prefix + PID-N}. */
+    public static AeronMedia connect(String externalDirectory, String prefix) {
         try {
-            return connectOrFail(externalDirectory);
+            return connectOrFail(externalDirectory, prefix);
         } catch (IllegalAccessError e) { // Agrona 2 reaches jdk.internal.misc.Unsafe
             throw new XmemException("Aeron needs the JVM flag --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED "
                 + "on JDK 25 (the xmem tool's jar sets it itself): " + e.getMessage(), e);
         }
     }
 
-    private static AeronMedia connectOrFail(String externalDirectory) {
+    private static AeronMedia connectOrFail(String externalDirectory, String prefix) {
         String external = externalDirectory != null ? externalDirectory : System.getProperty("aeron.dir");
         if (external != null) {
             if (!CommonContext.isDriverActive(new File(external), DRIVER_WAIT_MS, s -> { })) {
@@ -58,7 +64,7 @@ public final class AeronMedia implements AutoCloseable {
             }
             return new AeronMedia(null, Aeron.connect(new Aeron.Context().aeronDirectoryName(external)), external);
         }
-        String dir = new File(CommonContext.getAeronDirectoryName()).getParent() + File.separator + EMBEDDED_PREFIX
+        String dir = new File(CommonContext.getAeronDirectoryName()).getParent() + File.separator + prefix
             + ProcessHandle.current().pid() + "-" + EMBEDDED.incrementAndGet();
         MediaDriver.Context ctx = new MediaDriver.Context()
             .aeronDirectoryName(dir)

@@ -143,8 +143,12 @@ public final class ChunkSender {
     /**
      * Sends one message as chunks of at most a frame each, carrying {@code flags} (e.g.
      * {@link ChunkDescriptor#FLAG_INLINE}); the caller flushes any batch first, to keep the order.
+     * The payload is native memory (a ring's or a pool's mapping, an arena's segment).
      */
     public int send(long sequence, MemorySegment payload, long timestamp, long tag, int flags, long reservedValue) {
+        if (!payload.isNative()) {
+            throw new IllegalArgumentException("the chunk sender copies from native memory only, not " + payload);
+        }
         long total = payload.byteSize();
         long offset = 0;
         do {
