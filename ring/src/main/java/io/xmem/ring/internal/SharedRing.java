@@ -66,7 +66,10 @@ public final class SharedRing {
     private int openCount;
     private volatile boolean closed;
     private FileLock publishingLock;
+    private static final long PROBE_INTERVAL_NANOS = 1_000_000;
     private final Runnable exhaustionHook;
+    /** Last time the exhaustion hook probed for dead subscribers (nanoTime); probes cost syscalls. */
+    private volatile long lastExhaustionProbe = System.nanoTime() - PROBE_INTERVAL_NANOS;
     private int concurrentPublications;
 
     private SharedRing(String name, Path path, Object fileKey, Arena arena, FileChannel channel, MemorySegment file,
@@ -97,7 +100,14 @@ public final class SharedRing {
             return;
         }
         RingLog log = new RingLog(this); // may run on any acquiring thread: a flyweight of its own
-        long min = log.minSubscriberPosition(false);
+        // A killed subscriber's pins would starve an acquirer whom nothing else probes for it (no
+        // back-pressure on the ring, survivors idle at the tail): probe, at most every millisecond.
+        long now = System.nanoTime();
+        boolean probe = now - lastExhaustionProbe >= PROBE_INTERVAL_NANOS;
+        if (probe) {
+            lastExhaustionProbe = now;
+        }
+        long min = log.minSubscriberPosition(probe);
         log.releaseUpTo(min == Long.MAX_VALUE ? log.tail() : min);
     }
 
