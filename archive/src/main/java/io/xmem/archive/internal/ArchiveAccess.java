@@ -5,7 +5,6 @@ import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveMarkFile;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
-import io.aeron.exceptions.AeronException;
 import io.xmem.archive.ArchiveConfig;
 import io.xmem.bridge.internal.AeronMedia;
 import io.xmem.pool.XmemException;
@@ -14,6 +13,7 @@ import org.agrona.CloseHelper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -89,8 +89,9 @@ public final class ArchiveAccess implements AutoCloseable {
     private static Archive launch(Path directory, String aeronDirectory, ArchiveDirectory taken) {
         try {
             return Archive.launch(archiveContext(directory, aeronDirectory));
-        } catch (AeronException e) {
-            if (!String.valueOf(e.getMessage()).contains("active Mark file") || taken.previousOwner().isEmpty()) {
+        } catch (RuntimeException e) { // Agrona's MarkFile says so with an IllegalStateException
+            boolean stale = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("active mark file");
+            if (!stale || taken.previousOwner().isEmpty()) {
                 throw e;
             }
             // We hold the directory's lock, so the xmem process that ran its archive is gone (killed:
