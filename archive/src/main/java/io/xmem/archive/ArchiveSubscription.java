@@ -117,15 +117,11 @@ public final class ArchiveSubscription implements AutoCloseable {
     public int poll(RecordHandler handler, int limit) {
         this.handler = handler;
         this.delivered = 0;
-        try {
-            switch (state) {
-                case HISTORY, TAIL -> pollHistory(limit);
-                case LIVE -> live.poll(liveHandler, limit);
-                case DONE -> {
-                }
+        switch (state) { // the handler's own exceptions reach the caller as they are
+            case HISTORY, TAIL -> pollHistory(limit);
+            case LIVE -> live.poll(liveHandler, limit);
+            case DONE -> {
             }
-        } catch (RuntimeException e) {
-            throw ArchiveErrors.wrap("reading the history of ring '" + ringName + "'", e);
         }
         return delivered;
     }
@@ -136,6 +132,7 @@ public final class ArchiveSubscription implements AutoCloseable {
             return;
         }
         int fragments = replay.poll(reader, Math.max(1, limit));
+        reader.throwIfFailed(); // a damaged frame, or the handler's own exception
         if (state == State.DONE) {
             closeReplay(); // past the end asked for
         } else if (replay.ended() && fragments == 0) {

@@ -74,8 +74,13 @@ public final class Recordings {
     /** Where recording {@code d} ends now: its stop position, or how far it has been written while active. */
     static long endPosition(ArchiveAccess access, RecordingDescriptor d) {
         AeronArchive archive = access.archive();
-        long position = d.active() ? archive.getRecordingPosition(d.recordingId()) : d.stopPosition();
-        return position == AeronArchive.NULL_POSITION ? archive.getStopPosition(d.recordingId()) : position;
+        try {
+            long position = d.active() ? archive.getRecordingPosition(d.recordingId()) : d.stopPosition();
+            return position == AeronArchive.NULL_POSITION ? archive.getStopPosition(d.recordingId()) : position;
+        } catch (RuntimeException e) {
+            throw ArchiveErrors.wrap("cannot ask " + access.config() + " where recording " + d.recordingId()
+                + " ends", e);
+        }
     }
 
     static RecordingSummary summarize(ArchiveAccess access, RecordingDescriptor d) {

@@ -71,6 +71,7 @@ public final class RecordingReader implements FragmentHandler, AutoCloseable {
     private long timestamp;
     private long tag;
     private long receivedAt;
+    private Throwable failure;
 
     /**
      * A reader of recording {@code recordingId}; {@code midStream}: the replay starts at a term
@@ -83,8 +84,34 @@ public final class RecordingReader implements FragmentHandler, AutoCloseable {
         this.midStream = midStream;
     }
 
+    /**
+     * Aeron's {@code Image.poll} hands a handler's exception to the client's error handler and goes on
+     * with the next frame, so the first failure (a damaged frame, or the sink's own) is kept here,
+     * every frame after it ignored, and {@link #throwIfFailed()} raises it after the poll.
+     */
     @Override
     public void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
+        if (failure != null) {
+            return;
+        }
+        try {
+            read(buffer, offset, length, header);
+        } catch (RuntimeException | Error e) {
+            failure = e;
+        }
+    }
+
+    /** Rethrows the first failure of a frame polled so far, if any. */
+    public void throwIfFailed() {
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    private void read(DirectBuffer buffer, int offset, int length, Header header) {
         long position = header.position() - align(length + 32);
         if (length < HEADER_LENGTH || buffer.getInt(offset + CHUNK_MAGIC_OFFSET, ByteOrder.LITTLE_ENDIAN) != CHUNK_MAGIC
             || (header.flags() & FrameDescriptor.UNFRAGMENTED) != FrameDescriptor.UNFRAGMENTED) {

@@ -35,10 +35,12 @@ public final class RecordingScan implements RecordingReader.Sink {
              RecordingReplay replay = RecordingReplay.start(access, d.recordingId(), from, to - from)) {
             while (!replay.ended()) {
                 idle.idle(replay.poll(reader, FRAGMENT_LIMIT));
+                reader.throwIfFailed();
             }
             while (replay.poll(reader, FRAGMENT_LIMIT) > 0) {
-                // what the image still holds after its end-of-stream was seen
+                reader.throwIfFailed(); // what the image still holds after its end-of-stream was seen
             }
+            reader.throwIfFailed();
             reader.finish();
         }
         return scan;
