@@ -148,28 +148,13 @@ final class BridgeCommand implements Runnable {
                 }
             }, "xmem-bridge-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            Thread reporter = new Thread(() -> report(out, options, bridge), "xmem-bridge-counters");
-            reporter.setDaemon(true);
-            reporter.start();
-            if (options.duration != null) {
-                Thread timer = new Thread(() -> {
-                    try {
-                        Thread.sleep((long) (options.duration * 1000));
-                        bridge.stop();
-                    } catch (InterruptedException ignored) { // the bridge stopped first
-                    }
-                }, "xmem-bridge-duration");
-                timer.setDaemon(true);
-                timer.start();
-            }
+            Thread reporter = Foreground.daemon("xmem-bridge-counters", () -> report(out, options, bridge));
+            Foreground.stopAfter(options.duration, bridge::stop);
             bridge.run();
             reporter.interrupt();
             reporter.join(1000);
             print(out, bridge.stats(), null, bridge.isConnected(), 0);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) { // already shutting down: the hook is running
-            }
+            Foreground.removeHook(hook);
             return XmemCli.OK;
         }
     }
