@@ -75,8 +75,10 @@ final class Session implements AutoCloseable {
     Role start(String label, String role, String... args) {
         String java = ProcessHandle.current().info().command()
             .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED", "-Xmx512m",
-            "-cp", classPath(), Examples.class.getName(), role));
+        // --add-exports: the late-join example's roles run Aeron, whose Agrona reaches jdk.internal.misc on JDK 25.
+        List<String> command = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED", "-Xmx512m", "-cp", classPath(),
+            Examples.class.getName(), role));
         command.addAll(List.of(args));
         Process process;
         try {

@@ -62,7 +62,7 @@ public final class AeronMedia implements AutoCloseable {
                 throw new XmemException("no active Aeron media driver in " + external
                     + ": start one there, or leave aeron.dir unset for an embedded driver");
             }
-            return new AeronMedia(null, Aeron.connect(new Aeron.Context().aeronDirectoryName(external)), external);
+            return new AeronMedia(null, Aeron.connect(clientContext(external)), external);
         }
         String dir = new File(CommonContext.getAeronDirectoryName()).getParent() + File.separator + prefix
             + ProcessHandle.current().pid() + "-" + EMBEDDED.incrementAndGet();
@@ -75,7 +75,7 @@ public final class AeronMedia implements AutoCloseable {
         }
         MediaDriver driver = MediaDriver.launch(ctx);
         try {
-            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)
+            Aeron aeron = Aeron.connect(clientContext(dir)
                 .driverTimeoutMs(TimeUnit.SECONDS.toMillis(30)));
             return new AeronMedia(driver, aeron, dir);
         } catch (RuntimeException e) {
@@ -83,6 +83,16 @@ public final class AeronMedia implements AutoCloseable {
             IoUtil.delete(new File(dir), true);
             throw e;
         }
+    }
+
+    /**
+     * Aeron's default error handler ends the whole JVM (exit code -1) when the media driver stops
+     * answering; a library must not. The client closes itself instead, and the next call on it
+     * fails with an exception the bridge or the archive reports.
+     */
+    private static Aeron.Context clientContext(String directory) {
+        return new Aeron.Context().aeronDirectoryName(directory)
+            .errorHandler(e -> System.err.println("xmem: Aeron client of " + directory + ": " + e));
     }
 
     public Aeron aeron() {
