@@ -249,6 +249,14 @@ public final class Recorder implements AutoCloseable {
         return recordingId;
     }
 
+    /**
+     * Whether the archive has written everything handed to it so far (its recording position has
+     * reached the publication's): from then on a kill -9 of this process loses none of it.
+     */
+    public boolean isArchived() {
+        return access.aeron().countersReader().getCounterValue(positionCounter) >= publication.position();
+    }
+
     /** What has been handed to the archive so far. */
     public RecorderStats stats() {
         return new RecorderStats(recordingId, ring.name(), records, bytes, missing, first, last);
@@ -282,9 +290,7 @@ public final class Recorder implements AutoCloseable {
     }
 
     private void awaitArchived() {
-        CountersReader counters = access.aeron().countersReader();
-        long target = publication.position();
-        while (counters.getCounterValue(positionCounter) < target && mayWait()) {
+        while (!isArchived() && mayWait()) {
             idle.idle();
         }
     }
