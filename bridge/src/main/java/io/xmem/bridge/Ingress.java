@@ -121,8 +121,7 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
         long messageLength = buffer.getLong(offset + TOTAL_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
         long chunkOffset = buffer.getLong(offset + CHUNK_OFFSET_OFFSET, ByteOrder.LITTLE_ENDIAN);
         int n = length - HEADER_LENGTH;
-        if ((flags & ~KNOWN_FLAGS) != 0 || sequence < 0 || messageLength < 0 || messageLength > Integer.MAX_VALUE
-            || chunkOffset < 0 || chunkOffset > messageLength - n || (n == 0 && messageLength != 0)) {
+        if (!validChunk(flags, sequence, messageLength, chunkOffset, n)) {
             return malformed();
         }
         if ((flags & FLAG_MARKER) != 0) {

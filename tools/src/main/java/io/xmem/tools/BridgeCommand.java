@@ -5,7 +5,6 @@ import io.xmem.bridge.BridgeEndpoint;
 import io.xmem.bridge.BridgeStats;
 import io.xmem.bridge.Egress;
 import io.xmem.bridge.Ingress;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -72,7 +71,8 @@ final class BridgeCommand implements Runnable {
         String aeronDir;
 
         @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "backoff",
-            description = "How the bridge waits for work: spin, yield, backoff (default) or sleep.")
+            description = "How the bridge waits for work: spin, yield, backoff (default: spin, yield, then park up to "
+                + "100 µs) or sleep.")
         String idle;
 
         @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
@@ -87,7 +87,7 @@ final class BridgeCommand implements Runnable {
             Supplier<IdleStrategy> strategy = switch (idle) {
                 case "spin" -> BusySpinIdleStrategy::new;
                 case "yield" -> YieldingIdleStrategy::new;
-                case "backoff" -> BackoffIdleStrategy::new;
+                case "backoff" -> BridgeConfig::defaultIdle;
                 case "sleep" -> () -> new SleepingMillisIdleStrategy(1);
                 default -> throw new io.xmem.pool.InvalidConfigException("--idle takes spin, yield, backoff or sleep, not "
                     + idle);

@@ -122,8 +122,7 @@ public final class RecordingReader implements FragmentHandler, AutoCloseable {
         long messageLength = buffer.getLong(offset + TOTAL_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
         long chunkOffset = buffer.getLong(offset + CHUNK_OFFSET_OFFSET, ByteOrder.LITTLE_ENDIAN);
         int n = length - HEADER_LENGTH;
-        if ((frameFlags & ~KNOWN_FLAGS) != 0 || sequence < 0 || messageLength < 0 || messageLength > Integer.MAX_VALUE
-            || chunkOffset < 0 || chunkOffset > messageLength - n || (n == 0 && messageLength != 0)) {
+        if (!validChunk(frameFlags, sequence, messageLength, chunkOffset, n)) {
             throw corrupt(position, "a chunk header out of bounds (flags " + frameFlags + ", sequence " + sequence
                 + ", length " + messageLength + ", offset " + chunkOffset + ", data " + n + ")");
         }

@@ -90,6 +90,16 @@ public final class ChunkDescriptor {
     private ChunkDescriptor() {
     }
 
+    /**
+     * Whether a chunk header's fields are consistent with its {@code data} bytes: known flags, a
+     * sequence, a total of at most 2^31 - 1, the chunk inside its message, data unless the message is
+     * empty. Every receiver checks this before it uses the header.
+     */
+    public static boolean validChunk(int flags, long sequence, long total, long offset, int data) {
+        return (flags & ~KNOWN_FLAGS) == 0 && sequence >= 0 && total >= 0 && total <= Integer.MAX_VALUE
+            && offset >= 0 && offset <= total - data && (data > 0 || total == 0);
+    }
+
     /** Bytes a batch entry of {@code payload} bytes occupies, padding included. */
     public static long entryLength(long payload, boolean userHeader) {
         long raw = ENTRY_HEADER_LENGTH + (userHeader ? ENTRY_USER_HEADER_LENGTH : 0) + payload;
