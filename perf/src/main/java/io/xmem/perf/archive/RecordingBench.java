@@ -33,6 +33,8 @@ import java.util.stream.Stream;
  * <ul>
  *   <li>{@code sub}: this JVM publishes into a reliable ring as fast as it takes records; one
  *       subscriber process reads each (first and last 8 bytes, in place);</li>
+ *   <li>{@code copy-sub}: the same with a subscriber that copies each payload whole into its own
+ *       memory, as one that keeps what it reads must (the least a recorder does);</li>
  *   <li>{@code rec}: the same publisher, a recorder process instead of the subscriber (embedded
  *       archive in a directory under {@code --dir}): publisher rate, and the recording rate up to the
  *       moment the archive has written the last record;</li>
@@ -79,14 +81,15 @@ public final class RecordingBench {
     private void size(int round, int size) throws Exception {
         long count = size <= 1024 ? 1_000_000 : size <= MIB ? 2_000 : 256;
         long warmup = count / 4;
-        measure(round, size, "sub", count, warmup, true, false);
-        measure(round, size, "rec", count, warmup, false, true);
-        measure(round, size, "sub+rec", count, warmup, true, true);
+        measure(round, size, "sub", count, warmup, "touch", false);
+        measure(round, size, "copy-sub", count, warmup, "copy", false);
+        measure(round, size, "rec", count, warmup, null, true);
+        measure(round, size, "sub+rec", count, warmup, "touch", true);
         chronicle(round, size, count, warmup);
     }
 
     /** One configuration: fresh pool, ring and archive; the subscriber and/or recorder processes; the publisher here. */
-    private void measure(int round, int size, String label, long count, long warmup, boolean sub, boolean rec)
+    private void measure(int round, int size, String label, long count, long warmup, String sub, boolean rec)
         throws Exception {
         Path dir = work.resolve(label + "-" + size + "-" + round);
         Files.createDirectories(dir);
@@ -99,8 +102,8 @@ public final class RecordingBench {
         try (BufferPool p = BufferPool.create("bench", pool.build());
              Ring ring = Ring.create("bench", RingConfig.builder().directory(dir).pool("bench").capacity(1 << 22)
                  .wakeups(false).build())) {
-            if (sub) {
-                nodes.add(Node.start("subscriber", "bench", dir.toString()));
+            if (sub != null) {
+                nodes.add(Node.start("subscriber", "bench", dir.toString(), sub));
             }
             if (rec) {
                 nodes.add(Node.start("recorder", "bench", dir.toString(), dir.resolve("archive").toString()));

@@ -3,6 +3,7 @@ package io.xmem.perf.archive;
 import io.xmem.archive.ArchiveConfig;
 import io.xmem.archive.Recorder;
 import io.xmem.ring.Message;
+import io.xmem.ring.MessageHandler;
 import io.xmem.ring.Ring;
 import io.xmem.ring.Subscription;
 import net.openhft.chronicle.bytes.BytesStore;
@@ -13,6 +14,8 @@ import net.openhft.chronicle.wire.DocumentContext;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.LongSupplier;
@@ -20,7 +23,8 @@ import java.util.function.LongSupplier;
 /**
  * One process of {@link RecordingBench}, answering on stdout:
  * <pre>
- * subscriber RING DIR            reads every record (its first 8 bytes and its last 8), READY; "UNTIL seq" → "DONE nanos"
+ * subscriber RING DIR touch|copy reads every record in place (first and last 8 bytes), or copies it whole into its
+ *                                own memory; READY; "UNTIL seq" → "DONE nanos"
  * recorder RING DIR ARCHIVE      records the ring, READY; "UNTIL seq" → "DONE nanos" once seq is in the archive
  * chronicle QUEUE SIZE WARM N    appends WARM then N messages of SIZE bytes; "RESULT startNanos endNanos"
  * </pre>
@@ -35,7 +39,7 @@ public final class RecordingNode {
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
-            case "subscriber" -> subscriber(args[1], Path.of(args[2]));
+            case "subscriber" -> subscriber(args[1], Path.of(args[2]), args[3].equals("copy"));
             case "recorder" -> recorder(args[1], Path.of(args[2]), Path.of(args[3]));
             case "chronicle" -> chronicle(Path.of(args[1]), Integer.parseInt(args[2]), Long.parseLong(args[3]),
                 Long.parseLong(args[4]));
@@ -43,11 +47,13 @@ public final class RecordingNode {
         }
     }
 
-    private static void subscriber(String ringName, Path dir) throws Exception {
+    private static void subscriber(String ringName, Path dir, boolean copy) throws Exception {
+        MemorySegment own = Arena.ofAuto().allocate(copy ? 32L * 1024 * 1024 : 8, 64);
+        MessageHandler handler = copy ? m -> copy(m, own) : RecordingNode::touch;
         try (Ring ring = Ring.open(ringName, dir); Subscription sub = ring.subscription()) {
             Thread reader = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
-                    if (sub.poll(RecordingNode::touch, 256) == 0) {
+                    if (sub.poll(handler, 256) == 0) {
                         Thread.onSpinWait();
                     }
                 }
@@ -61,6 +67,12 @@ public final class RecordingNode {
 
     private static void touch(Message m) {
         touched += m.getLong(0) + m.getLong(m.length() - 8); // read in place, as a consumer would
+        lastSequence = m.sequence();
+    }
+
+    /** A subscriber that keeps what it reads: the whole payload copied into its own memory. */
+    private static void copy(Message m, MemorySegment own) {
+        MemorySegment.copy(m.segment(), 0, own, 0, m.length());
         lastSequence = m.sequence();
     }
 
