@@ -131,8 +131,11 @@ public final class ArchiveSubscription implements AutoCloseable {
             historyExhausted();
             return;
         }
-        int fragments = replay.poll(reader, Math.max(1, limit));
-        reader.throwIfFailed(); // a damaged frame, or the handler's own exception
+        int fragments;
+        do { // the chunks of a large record deliver nothing until its last: a caller idles only when nothing came
+            fragments = replay.poll(reader, Math.max(1, limit));
+            reader.throwIfFailed(); // a damaged frame, or the handler's own exception
+        } while (fragments > 0 && delivered == 0 && state != State.DONE);
         if (state == State.DONE) {
             closeReplay(); // past the end asked for
         } else if (replay.ended() && fragments == 0) {
@@ -375,7 +378,8 @@ public final class ArchiveSubscription implements AutoCloseable {
 
         public ArchiveSubscription build() {
             if (ring == null && recordingId == NONE) {
-                throw new InvalidConfigException("an archive subscription needs a ring (its recordings) or a recording");
+                throw new InvalidConfigException(
+                    "an archive subscription needs a ring (its recordings) or a recording");
             }
             if (thenLive && to != null) {
                 throw new InvalidConfigException("a subscription that goes live has no end: drop to(...) or thenLive");

@@ -105,8 +105,8 @@ public final class Recorder implements AutoCloseable {
         try {
             ring = Ring.open(ringName, ringDirectory);
             publication = access.aeron().addExclusivePublication(archive.recordingChannel(), archive.streamId());
-            access.archive().startRecording(ChannelUri.addSessionId(archive.recordingChannel(), publication.sessionId()),
-                archive.streamId(), SourceLocation.LOCAL);
+            String own = ChannelUri.addSessionId(archive.recordingChannel(), publication.sessionId());
+            access.archive().startRecording(own, archive.streamId(), SourceLocation.LOCAL);
             int counter = awaitRecording(access, publication.sessionId());
             Recorder recorder = new Recorder(access, ring, publication, RecordingPos.getRecordingId(
                 access.aeron().countersReader(), counter), counter);

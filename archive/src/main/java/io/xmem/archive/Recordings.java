@@ -102,16 +102,16 @@ public final class Recordings {
         RecordingStart start = all.startMarker();
         Instant startTime = start == null ? Instant.ofEpochMilli(d.startTimestamp()) : instant(start.startNanos());
         Instant stopTime = active ? null : all.records() > 0 ? instant(all.lastReceivedAt()) : startTime;
-        return new RecordingSummary(d.recordingId(), start == null ? null : start.ring(), start != null && start.lossy(),
-            startTime, stopTime, all.records(), all.bytes(), all.missing(), all.first(), all.last(), false, active,
-            all.incomplete(), -1, d.startPosition(), stop);
+        return new RecordingSummary(d.recordingId(), start == null ? null : start.ring(),
+            start != null && start.lossy(), startTime, stopTime, all.records(), all.bytes(), all.missing(), all.first(),
+            all.last(), false, active, all.incomplete(), -1, d.startPosition(), stop);
     }
 
     private static RecordingSummary clean(RecordingDescriptor d, RecordingStart start, RecordingEnd end, long stop) {
         Instant startTime = start == null ? Instant.ofEpochMilli(d.startTimestamp()) : instant(start.startNanos());
-        return new RecordingSummary(d.recordingId(), start == null ? null : start.ring(), start != null && start.lossy(),
-            startTime, instant(end.stopNanos()), end.records(), end.bytes(), end.missing(), end.firstSequence(),
-            end.lastSequence(), true, false, -1, -1, d.startPosition(), stop);
+        return new RecordingSummary(d.recordingId(), start == null ? null : start.ring(),
+            start != null && start.lossy(), startTime, instant(end.stopNanos()), end.records(), end.bytes(),
+            end.missing(), end.firstSequence(), end.lastSequence(), true, false, -1, -1, d.startPosition(), stop);
     }
 
     /** The start of the term holding the recording's last byte: frames never cross a term's start. */

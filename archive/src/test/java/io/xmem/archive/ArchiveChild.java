@@ -43,7 +43,8 @@ final class ArchiveChild {
                 try {
                     answer = "OK " + child.execute(line.trim().split(" "));
                 } catch (Exception | AssertionError e) {
-                    answer = "ERR " + e.getClass().getSimpleName() + " " + String.valueOf(e.getMessage()).replace('\n', ' ');
+                    answer = "ERR " + e.getClass().getSimpleName() + " "
+                        + String.valueOf(e.getMessage()).replace('\n', ' ');
                 }
                 System.out.println(answer);
             }

@@ -143,7 +143,8 @@ record Records(long count, long bigEvery, long hugeAt) {
         long r;
         while ((r = offer.getAsLong()) < 0) {
             if (r == Publication.CLOSED || System.nanoTime() > deadline) {
-                throw new AssertionError("publishing failed: " + (r == Publication.CLOSED ? "closed" : "60 s of back-pressure"));
+                throw new AssertionError("publishing failed: "
+                    + (r == Publication.CLOSED ? "closed" : "60 s of back-pressure"));
             }
             idle.idle();
         }

@@ -69,7 +69,8 @@ public final class Egress extends BridgeEndpoint {
     /** Opens the ring, joins it as a subscriber (from its tail) and adds the Aeron publication. */
     public static Egress launch(BridgeConfig config) {
         return assemble(config, ROLE_EGRESS, (ring, counters, media) -> {
-            ExclusivePublication publication = media.aeron().addExclusivePublication(config.channel(), config.streamId());
+            ExclusivePublication publication = media.aeron()
+                .addExclusivePublication(config.channel(), config.streamId());
             try {
                 return new Egress(config, ring, media, counters, ring.subscription(), publication);
             } catch (RuntimeException e) {

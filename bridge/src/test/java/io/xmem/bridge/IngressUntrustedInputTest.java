@@ -8,6 +8,7 @@ import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
@@ -105,7 +106,7 @@ class IngressUntrustedInputTest {
         while (received.size() < expected && System.nanoTime() < deadline) {
             ingress.doWork();
             sub.poll(msg -> {
-                received.add(msg.segment().toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+                received.add(msg.segment().toArray(ValueLayout.JAVA_BYTE));
                 headers.add(msg.timestamp());
                 headers.add(msg.tag());
             }, 10);

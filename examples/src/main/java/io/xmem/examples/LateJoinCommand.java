@@ -40,7 +40,8 @@ final class LateJoinCommand implements Callable<Integer> {
         description = "Quotes per second (default ${DEFAULT-VALUE}).")
     long rate;
 
-    @Option(names = "--seconds", paramLabel = "S", defaultValue = "6", description = "How long to publish (default ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "6",
+        description = "How long to publish (default ${DEFAULT-VALUE}).")
     double seconds;
 
     @Option(names = "--late", paramLabel = "S", defaultValue = "3",
@@ -66,8 +67,8 @@ final class LateJoinCommand implements Callable<Integer> {
         Session.Role recorder = null;
         try (Session session = new Session(spec.commandLine().getOut(), files.dir);
              Ring quotes = session.createRing(ring, config)) {
-            session.say("late-join: %,d quotes/s for %.0f s through ring '%s'; recorded into %s; a strategy starts %.1f s "
-                + "late", rate, seconds, quotes.name(), archiveDir, late);
+            session.say("late-join: %,d quotes/s for %.0f s through ring '%s'; recorded into %s; a strategy starts "
+                + "%.1f s late", rate, seconds, quotes.name(), archiveDir, late);
             String[] where = {"--ring", ring, "--dir", files.dir.toString()};
             recorder = session.start("recorder", "quote-recorder", concat(where, "--archive", archiveDir.toString()));
             recorder.awaitReady(Duration.ofSeconds(60));

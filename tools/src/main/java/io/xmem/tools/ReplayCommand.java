@@ -50,7 +50,8 @@ final class ReplayCommand implements Callable<Integer> {
     String into;
 
     @Option(names = "--dir", paramLabel = "DIR", defaultValue = "/dev/shm",
-        description = "Directory of the target ring, and of the live ring with --then-live (default: ${DEFAULT-VALUE}).")
+        description = "Directory of the target ring, and of the live ring with --then-live "
+            + "(default: ${DEFAULT-VALUE}).")
     Path dir;
 
     @Option(names = "--speed", paramLabel = "SPEED", defaultValue = "max",

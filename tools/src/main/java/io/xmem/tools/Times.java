@@ -10,7 +10,7 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 
-/** Moments for people: {@code 2026-11-22T10:05:00Z}, {@code 2026-11-22T10:05}, {@code 10:05} (today, here), epoch ms. */
+/** Moments for people: {@code 2026-11-22T10:05:00Z}, {@code 2026-11-22T10:05}, {@code 10:05} (today), epoch ms. */
 final class Times {
     private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS");
 

@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
 
 import static io.xmem.archive.internal.MarkerDescriptor.*;
 
-/** Writes the bodies of a recording's markers ({@link MarkerDescriptor}); a recorder sends a handful, so each is new. */
+/** Writes the bodies of a recording's markers ({@link MarkerDescriptor}); a recorder sends few: each is new. */
 public final class Markers {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG_UNALIGNED;
     private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED;

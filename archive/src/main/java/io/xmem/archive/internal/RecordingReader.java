@@ -138,8 +138,8 @@ public final class RecordingReader implements FragmentHandler, AutoCloseable {
         } else if ((frameFlags & FLAG_BATCH) != 0) {
             batch(buffer, offset + HEADER_LENGTH, n, sequence, tagField, header.reservedValue(), position);
         } else {
-            begin(sequence, frameFlags, messageLength, buffer.getLong(offset + TIMESTAMP_OFFSET, ByteOrder.LITTLE_ENDIAN),
-                tagField, header.reservedValue(), position);
+            long timestamp = buffer.getLong(offset + TIMESTAMP_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            begin(sequence, frameFlags, messageLength, timestamp, tagField, header.reservedValue(), position);
             continueMessage(buffer, offset + HEADER_LENGTH, n, sequence, 0, position);
         }
     }
@@ -186,7 +186,8 @@ public final class RecordingReader implements FragmentHandler, AutoCloseable {
         }
     }
 
-    private void batch(DirectBuffer buffer, int body, int bodyLength, long sequence, long count, long at, long position) {
+    private void batch(DirectBuffer buffer, int body, int bodyLength, long sequence, long count, long at,
+                       long position) {
         if (count < 1 || !BatchEntries.valid(buffer, body, bodyLength, count)) {
             throw corrupt(position, "a batch of " + count + " entries that does not hold them");
         }
@@ -241,7 +242,8 @@ public final class RecordingReader implements FragmentHandler, AutoCloseable {
         requireLength(n, START_NAME_OFFSET, "START", position);
         int nameLength = buffer.getInt(body + START_NAME_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
         int version = buffer.getInt(body + START_VERSION_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        if (version != VERSION || nameLength < 1 || nameLength > MAX_NAME_LENGTH || START_NAME_OFFSET + nameLength > n) {
+        if (version != VERSION || nameLength < 1 || nameLength > MAX_NAME_LENGTH
+            || START_NAME_OFFSET + nameLength > n) {
             throw corrupt(position, "a START marker of version " + version + " naming a ring of " + nameLength
                 + " bytes in " + n);
         }

@@ -25,7 +25,8 @@ public final class RecordingScan implements RecordingReader.Sink {
     private long incomplete = -1;
 
     /** Scans {@code [from, to)} of the recording; {@code midStream}: {@code from} may cut a message. */
-    public static RecordingScan run(ArchiveAccess access, RecordingDescriptor d, long from, long to, boolean midStream) {
+    public static RecordingScan run(ArchiveAccess access, RecordingDescriptor d, long from, long to,
+                                    boolean midStream) {
         RecordingScan scan = new RecordingScan();
         if (to <= from) {
             return scan;

@@ -88,7 +88,7 @@ public final class RecordingBench {
         chronicle(round, size, count, warmup);
     }
 
-    /** One configuration: fresh pool, ring and archive; the subscriber and/or recorder processes; the publisher here. */
+    /** One configuration: fresh pool, ring and archive; subscriber and/or recorder processes; the publisher here. */
     private void measure(int round, int size, String label, long count, long warmup, String sub, boolean rec)
         throws Exception {
         Path dir = work.resolve(label + "-" + size + "-" + round);
@@ -174,8 +174,8 @@ public final class RecordingBench {
     }
 
     private void row(int round, int size, String label, long count, double pubRate, double recRate, double mb) {
-        String row = String.format(Locale.ROOT, "| %d | %s | %s | %,d | %,.0f | %s | %,.1f |", round, label(size), label,
-            count, pubRate, Double.isNaN(recRate) ? "—" : String.format(Locale.ROOT, "%,.0f", recRate), mb);
+        String row = String.format(Locale.ROOT, "| %d | %s | %s | %,d | %,.0f | %s | %,.1f |", round, label(size),
+            label, count, pubRate, Double.isNaN(recRate) ? "—" : String.format(Locale.ROOT, "%,.0f", recRate), mb);
         rows.add(row);
         System.out.println(row);
     }
