@@ -8,6 +8,10 @@ import java.lang.foreign.MemorySegment;
  * A record as an {@link ArchiveSubscription}'s handler sees it, from history (an archive's
  * recording) or live (the ring itself), the same way: its ring sequence, payload, user header and
  * when it was received. A flyweight reused for every record: valid during the callback only.
+ *
+ * <pre>{@code
+ * quotes.poll(r -> book.apply(r.sequence(), r.segment().get(JAVA_LONG_UNALIGNED, 0), r.isLive()), 256);
+ * }</pre>
  */
 public final class RecordView {
     private long sequence;

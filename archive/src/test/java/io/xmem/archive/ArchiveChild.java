@@ -1,9 +1,13 @@
 package io.xmem.archive;
 
 import java.io.BufferedReader;
+import java.io.IOException;
 import java.io.InputStreamReader;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -20,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * JOINER                                      OK live=.. history=.. liveRecords=.. next=..
  * AWAIT_JOINER millis                         OK received=.. history=.. live=.. missing=.. error=..
  * REPLAY archiveDir recordingId target targetDir speed    replay one recording into a ring; OK published=..
+ * LOCKED file                                 OK true when another process holds byte 0 of the file locked
  * </pre>
  *
  * On end of input it closes what it runs (an embedded archive's directory goes with it); a
@@ -62,8 +67,19 @@ final class ArchiveChild {
             case "JOINER" -> joiner.status();
             case "AWAIT_JOINER" -> joiner.await(Duration.ofMillis(Long.parseLong(c[1])));
             case "REPLAY" -> replay(archive(c[1]), Long.parseLong(c[2]), c[3], Path.of(c[4]), Double.parseDouble(c[5]));
+            case "LOCKED" -> Boolean.toString(locked(Path.of(c[1])));
             default -> throw new IllegalArgumentException("unknown command " + c[0]);
         };
+    }
+
+    private static boolean locked(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock lock = ch.tryLock(0, 1, false);
+            if (lock != null) {
+                lock.release();
+            }
+            return lock == null;
+        }
     }
 
     private static ArchiveConfig archive(String dir) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,17 +27,26 @@ import java.util.Map;
  *
  * Text, at most {@value #MAX_LENGTH} bytes, written by the owner after its archive started; read
  * by anyone, and checked (a file in a shared directory is untrusted).
+ *
+ * <p>Within the owning JVM the file is never opened again: closing any descriptor of a file drops
+ * every POSIX lock the process holds on it, so a second user in the same JVM would silently free the
+ * directory for another process's archive. The owner's announcement is kept in memory for them.
  */
 public final class ArchiveDirectory implements AutoCloseable {
     public static final String LOCK_FILE = "xmem-archive.lock";
     private static final int MAX_LENGTH = 4096;
+    /** Directories this JVM serves (canonical path), with what their owner announced. */
+    private static final Map<Path, Map<String, String>> OWNED = new HashMap<>();
 
+    private final Path directory;
     private final Path file;
     private final FileChannel channel;
     private final FileLock lock;
     private final Map<String, String> previous;
 
-    private ArchiveDirectory(Path file, FileChannel channel, FileLock lock, Map<String, String> previous) {
+    private ArchiveDirectory(Path directory, Path file, FileChannel channel, FileLock lock,
+                             Map<String, String> previous) {
+        this.directory = directory;
         this.file = file;
         this.channel = channel;
         this.lock = lock;
@@ -50,23 +58,25 @@ public final class ArchiveDirectory implements AutoCloseable {
      * process holds it.
      */
     public static ArchiveDirectory tryTake(Path directory) {
-        Path file = directory.resolve(LOCK_FILE);
         FileChannel channel = null;
         try {
             Files.createDirectories(directory);
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock(0, 1, false);
-            } catch (OverlappingFileLockException e) {
-                lock = null; // this JVM serves it already: be its client like anyone else
+            Path canonical = directory.toRealPath();
+            synchronized (OWNED) {
+                if (OWNED.containsKey(canonical)) {
+                    return null; // this JVM serves it: never touch the lock file again (see above)
+                }
+                Path file = canonical.resolve(LOCK_FILE);
+                channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+                FileLock lock = channel.tryLock(0, 1, false);
+                if (lock == null) {
+                    channel.close();
+                    return null;
+                }
+                OWNED.put(canonical, Map.of()); // taken; announced once its archive runs
+                return new ArchiveDirectory(canonical, file, channel, lock, parse(read(channel), file));
             }
-            if (lock == null) {
-                channel.close();
-                return null;
-            }
-            return new ArchiveDirectory(file, channel, lock, parse(read(channel), file));
         } catch (IOException e) {
             closeQuietly(channel);
             throw new XmemException("cannot use archive directory " + directory + ": " + e.getMessage(), e);
@@ -89,6 +99,9 @@ public final class ArchiveDirectory implements AutoCloseable {
         } catch (IOException e) {
             throw new XmemException("cannot write " + file + ": " + e.getMessage(), e);
         }
+        synchronized (OWNED) {
+            OWNED.put(directory, parse(text, file));
+        }
     }
 
     /**
@@ -99,16 +112,30 @@ public final class ArchiveDirectory implements AutoCloseable {
         Path file = directory.resolve(LOCK_FILE);
         long deadline = System.nanoTime() + timeoutMillis * 1_000_000;
         while (true) {
-            Map<String, String> owner;
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                owner = parse(read(ch), file);
-            } catch (IOException e) {
-                throw new XmemException("cannot read " + file + ": " + e.getMessage(), e);
+            Map<String, String> owner = announcedHere(directory);
+            if (owner == null) {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                    owner = parse(read(ch), file);
+                } catch (IOException e) {
+                    throw new XmemException("cannot read " + file + ": " + e.getMessage(), e);
+                }
             }
             if (owner.containsKey("aeron.dir") || System.nanoTime() - deadline > 0) {
                 return owner;
             }
             sleep();
+        }
+    }
+
+    /** The announcement of a directory this JVM serves, or null when another process serves it. */
+    private static Map<String, String> announcedHere(Path directory) {
+        try {
+            Path canonical = directory.toRealPath();
+            synchronized (OWNED) {
+                return OWNED.get(canonical);
+            }
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -158,6 +185,9 @@ public final class ArchiveDirectory implements AutoCloseable {
     /** Drops the lock; the file stays, naming the last owner, which is how the next one knows it is gone. */
     @Override
     public void close() {
+        synchronized (OWNED) {
+            OWNED.remove(directory);
+        }
         try {
             lock.release();
         } catch (IOException ignored) { // closing the channel releases it too
