@@ -8,6 +8,7 @@ import io.xmem.archive.internal.ArchiveAccess;
 import io.xmem.archive.internal.ArchiveErrors;
 import io.xmem.archive.internal.Markers;
 import io.xmem.bridge.internal.ChunkSender;
+import io.xmem.bridge.internal.WorkLoop;
 import io.xmem.pool.XmemException;
 import io.xmem.ring.Message;
 import io.xmem.ring.MessageHandler;
@@ -19,7 +20,6 @@ import org.agrona.concurrent.status.CountersReader;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static io.xmem.archive.internal.MarkerDescriptor.*;
@@ -64,14 +64,13 @@ public final class Recorder implements AutoCloseable {
     private final ExclusivePublication publication;
     private final long recordingId;
     private final int positionCounter;
+    private final WorkLoop loop;
     private final IdleStrategy idle;
     private final ChunkSender sender;
     private final MessageHandler handler = this::record;
     private final long epochAtStart = System.currentTimeMillis() * 1_000_000L;
     private final long nanoAtStart = System.nanoTime();
-    private final CountDownLatch closedLatch = new CountDownLatch(1);
     private Subscription subscription;
-    private volatile boolean running = true;
     private long closeDeadline = Long.MAX_VALUE;
     private boolean closed;
     private long now;
@@ -90,7 +89,8 @@ public final class Recorder implements AutoCloseable {
         this.publication = publication;
         this.recordingId = recordingId;
         this.positionCounter = positionCounter;
-        this.idle = access.config().newIdleStrategy();
+        this.loop = new WorkLoop(access.config().newIdleStrategy());
+        this.idle = loop.idle();
         this.sender = new ChunkSender(publication, idle, false, this::mayWait);
     }
 
@@ -150,21 +150,18 @@ public final class Recorder implements AutoCloseable {
 
     /** Runs {@link #doWork()} on this thread until {@link #stop()}, idling when the ring is quiet. */
     public void run() {
-        while (running) {
-            idle.idle(doWork());
-        }
+        loop.run(this::doWork);
     }
 
     /** Asks {@link #run()} to return. */
     public void stop() {
-        running = false;
+        loop.stop();
     }
 
     /** Stops and waits up to {@code timeoutMillis} for {@link #close()} to finish; for shutdown hooks. */
     public boolean stopAndAwaitClose(long timeoutMillis) {
-        stop();
         try {
-            return closedLatch.await(timeoutMillis, TimeUnit.MILLISECONDS);
+            return loop.stopAndAwaitClosed(timeoutMillis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -237,7 +234,7 @@ public final class Recorder implements AutoCloseable {
 
     /** While running, or closing and not yet given up on the archive: wait on back-pressure. */
     private boolean mayWait() {
-        return running || System.nanoTime() - closeDeadline < 0;
+        return loop.isRunning() || System.nanoTime() - closeDeadline < 0;
     }
 
     private long epochNanos() {
@@ -272,7 +269,7 @@ public final class Recorder implements AutoCloseable {
             return;
         }
         closed = true;
-        running = false;
+        loop.stop();
         closeDeadline = System.nanoTime() + CLOSE_TIMEOUT_NANOS;
         try {
             subscription.close();
@@ -285,7 +282,7 @@ public final class Recorder implements AutoCloseable {
             throw ArchiveErrors.wrap("stopping the recording of ring '" + ring.name() + "'", e);
         } finally {
             CloseHelper.closeAll(publication, ring, access);
-            closedLatch.countDown();
+            loop.closed();
         }
     }
 

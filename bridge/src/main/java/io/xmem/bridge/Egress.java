@@ -62,7 +62,7 @@ public final class Egress extends BridgeEndpoint {
         super(config, ring, media, counters);
         this.subscription = subscription;
         this.publication = publication;
-        this.sender = new ChunkSender(publication, idle, ring.stats().lossy(), () -> running);
+        this.sender = new ChunkSender(publication, idle, ring.stats().lossy(), loop::isRunning);
         this.nextSequence = counters.get(LAST_SEQUENCE_OFFSET) + 1; // a restarted egress numbers on
     }
 
@@ -94,7 +94,7 @@ public final class Egress extends BridgeEndpoint {
     }
 
     private void send(Message message) {
-        if (!running) {
+        if (!loop.isRunning()) {
             return; // stopping: what is left of this poll's batch is not sent
         }
         MemorySegment payload = message.segment();
