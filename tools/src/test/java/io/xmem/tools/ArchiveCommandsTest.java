@@ -1,5 +1,7 @@
 package io.xmem.tools;
 
+import io.xmem.archive.ArchiveConfig;
+import io.xmem.archive.Recordings;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.PoolConfig;
@@ -14,11 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,7 +31,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code xmem record}, {@code recordings} and {@code replay} as the launcher runs them, on a real
  * ring, pool and embedded archive in temporary directories: 200 records (every tenth by reference)
- * recorded, listed, and replayed into a second ring in order.
+ * recorded by {@code xmem record} in its own JVM (stopped by SIGTERM, as Ctrl-C stops it), listed,
+ * and replayed into a second ring in order.
  */
 class ArchiveCommandsTest {
     private static final int RECORDS = 200;
@@ -57,18 +63,26 @@ class ArchiveCommandsTest {
 
     @Test
     void recordListAndReplayARing() throws Exception {
-        CompletableFuture<CliRun> recording = CompletableFuture.supplyAsync(() -> CliRun.of("record", "md", "--dir",
-            dir.toString(), "--archive", archive.toString(), "--duration", "4", "--interval", "0"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (source.stats().subscribers().isEmpty()) { // the recorder has joined
-            assertTrue(System.nanoTime() < deadline && !recording.isDone(), () -> recording.join().all());
-            Thread.sleep(10);
+        Process recorder = startRecordCommand();
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (source.stats().subscribers().isEmpty()) { // the recorder has joined
+                assertTrue(System.nanoTime() < deadline && recorder.isAlive(), "the recorder did not join");
+                Thread.sleep(10);
+            }
+            publish();
+            ArchiveConfig config = ArchiveConfig.builder().directory(archive).build();
+            while (Recordings.list(config).getFirst().lastSequence() < RECORDS - 1) { // through its archive
+                assertTrue(System.nanoTime() < deadline, "the recorder did not record everything");
+                Thread.sleep(50);
+            }
+            recorder.destroy(); // SIGTERM, as Ctrl-C: the recording ends cleanly
+            assertTrue(recorder.waitFor(60, TimeUnit.SECONDS));
+        } finally {
+            recorder.destroyForcibly();
+            recorder.waitFor(30, TimeUnit.SECONDS);
+            deleteDriverDirectories(recorder.pid()); // only a killed recorder leaves its media driver's
         }
-        publish();
-        CliRun recorded = recording.get(60, TimeUnit.SECONDS);
-        assertEquals(0, recorded.code(), recorded.all());
-        assertTrue(recorded.out().contains("recording ring 'md'"), recorded.all());
-        assertTrue(recorded.out().contains(RECORDS + " records"), recorded.all());
 
         CliRun listed = CliRun.of("recordings", "--archive", archive.toString());
         assertEquals(0, listed.code(), listed.all());
@@ -91,6 +105,16 @@ class ArchiveCommandsTest {
         }
     }
 
+    /** {@code xmem record md} in its own JVM, as the launcher starts it; stopped the way Ctrl-C stops it. */
+    private Process startRecordCommand() throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        return new ProcessBuilder(java, "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx256m", "-cp",
+            System.getProperty("java.class.path"), XmemCli.class.getName(), "record", "md", "--dir", dir.toString(),
+            "--archive", archive.toString(), "--interval", "0")
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
     @Test
     void mistakesAreSaidInOneLine() {
         CliRun noArchive = CliRun.of("recordings");
@@ -100,6 +124,19 @@ class ArchiveCommandsTest {
             "--speed", "fast");
         assertEquals(1, badSpeed.code(), badSpeed.all());
         assertTrue(badSpeed.err().contains("--speed takes original, max"), badSpeed.all());
+    }
+
+    private static void deleteDriverDirectories(long pid) throws IOException {
+        try (Stream<Path> shm = Files.list(Path.of("/dev/shm"))) {
+            String prefix = "xmem-archive-" + pid + "-";
+            for (Path d : shm.filter(p -> p.getFileName().toString().startsWith(prefix)).toList()) {
+                try (Stream<Path> walk = Files.walk(d)) {
+                    for (Path f : walk.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
+            }
+        }
     }
 
     private void publish() {
