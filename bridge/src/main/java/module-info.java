@@ -5,4 +5,6 @@ module io.xmem.bridge {
     requires io.aeron.driver;
     requires org.agrona;
     exports io.xmem.bridge;
+    // The archive records in the bridge's wire format, through the same sender and embedded driver.
+    exports io.xmem.bridge.internal to io.xmem.archive;
 }

@@ -3,11 +3,10 @@ package io.xmem.bridge;
 import io.xmem.bridge.internal.AeronMedia;
 import io.xmem.bridge.internal.CountersDescriptor;
 import io.xmem.bridge.internal.CountersFile;
+import io.xmem.bridge.internal.WorkLoop;
 import io.xmem.ring.Ring;
 import org.agrona.concurrent.IdleStrategy;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What an {@link Egress} and an {@link Ingress} share: a local ring, an Aeron client (and maybe
@@ -28,9 +27,8 @@ public abstract sealed class BridgeEndpoint implements AutoCloseable permits Egr
     final Ring ring;
     final AeronMedia media;
     final CountersFile counters;
+    final WorkLoop loop;
     final IdleStrategy idle;
-    private final CountDownLatch stopped = new CountDownLatch(1);
-    volatile boolean running = true;
     private boolean closed;
 
     BridgeEndpoint(BridgeConfig config, Ring ring, AeronMedia media, CountersFile counters) {
@@ -38,7 +36,8 @@ public abstract sealed class BridgeEndpoint implements AutoCloseable permits Egr
         this.ring = ring;
         this.media = media;
         this.counters = counters;
-        this.idle = config.newIdleStrategy();
+        this.loop = new WorkLoop(config.newIdleStrategy());
+        this.idle = loop.idle();
     }
 
     /** One round of work; returns how much was done (0: nothing to do, the loop idles). */
@@ -78,20 +77,17 @@ public abstract sealed class BridgeEndpoint implements AutoCloseable permits Egr
      * or a shutdown hook), idling with the configured strategy when there is nothing to do.
      */
     public void run() {
-        while (running) {
-            idle.idle(doWork());
-        }
+        loop.run(this::doWork);
     }
 
     /** Asks {@link #run()} to return; a retry loop waiting on back-pressure gives up too. */
     public void stop() {
-        running = false;
+        loop.stop();
     }
 
     /** Stops and waits up to {@code timeoutMillis} for {@link #close()} to finish; for shutdown hooks. */
     public boolean stopAndAwaitClose(long timeoutMillis) throws InterruptedException {
-        stop();
-        return stopped.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        return loop.stopAndAwaitClosed(timeoutMillis);
     }
 
     /** This bridge's counters, as {@code xmem stat} sees them. */
@@ -115,7 +111,7 @@ public abstract sealed class BridgeEndpoint implements AutoCloseable permits Egr
             return;
         }
         closed = true;
-        running = false;
+        loop.stop();
         try {
             closeAeron();
         } finally {
@@ -126,7 +122,7 @@ public abstract sealed class BridgeEndpoint implements AutoCloseable permits Egr
                     ring.close();
                 } finally {
                     counters.close();
-                    stopped.countDown();
+                    loop.closed();
                 }
             }
         }

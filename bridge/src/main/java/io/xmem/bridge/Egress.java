@@ -1,22 +1,19 @@
 package io.xmem.bridge;
 
 import io.aeron.ExclusivePublication;
-import io.aeron.Publication;
-import io.aeron.logbuffer.BufferClaim;
 import io.xmem.bridge.internal.AeronMedia;
+import io.xmem.bridge.internal.ChunkSender;
 import io.xmem.bridge.internal.CountersFile;
-import io.xmem.pool.XmemException;
 import io.xmem.ring.Message;
 import io.xmem.ring.MessageHandler;
 import io.xmem.ring.Ring;
 import io.xmem.ring.Subscription;
-import org.agrona.MutableDirectBuffer;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
 
-import static io.xmem.bridge.internal.ChunkDescriptor.*;
+import static io.xmem.bridge.internal.ChunkDescriptor.ENTRY_FLAG_INLINE;
+import static io.xmem.bridge.internal.ChunkDescriptor.ENTRY_FLAG_USER_HEADER;
+import static io.xmem.bridge.internal.ChunkDescriptor.FLAG_INLINE;
 import static io.xmem.bridge.internal.CountersDescriptor.*;
 
 /**
@@ -38,22 +35,25 @@ import static io.xmem.bridge.internal.CountersDescriptor.*;
  * messages of any length up to 2^31 − 1 bytes cross, whatever the term length, and the ingress
  * writes each chunk straight into the pool buffer it acquired for the message.
  *
+ * <p><b>Batches.</b> Messages small enough go into batch frames instead: every record one poll of
+ * the ring finds is gathered into as few Aeron frames as they fit in, and the batch goes out at the
+ * end of the poll, so nothing waits for a frame to fill; one claim, one copy and one commit then
+ * carry dozens of small messages, where Aeron itself would frame each one.
+ *
  * <p><b>Flow control.</b> Reliable ring: when Aeron back-pressures (or is not connected yet) the
- * egress retries the same chunk, counting one back-pressure event per message, and never drops;
+ * egress retries the same chunk, counting one back-pressure event per message or batch, and never drops;
  * meanwhile it does not read the ring, whose publisher is then back-pressured in turn. Lossy
- * ring: a message whose first chunk Aeron refuses is dropped and counted (its sequence number is
- * not used, so the ingress does not count it lost); once a message's first chunk is out, the rest
- * follow, so no half message wastes the link.
+ * ring: a message whose first chunk (or a batch that) Aeron refuses is dropped and counted (its sequence
+ * numbers are not used, so the ingress does not count it lost); once a message's first chunk is out, the
+ * rest follow, so no half message wastes the link.
  */
 public final class Egress extends BridgeEndpoint {
-    private static final int POLL_LIMIT = 16;
+    /** Records per poll: the most one batch round gathers before it goes out. */
+    private static final int POLL_LIMIT = 256;
 
     private final Subscription subscription;
     private final ExclusivePublication publication;
-    private final boolean lossy;
-    private final int maxChunkData;
-    private final BufferClaim claim = new BufferClaim();
-    private final UnsafeBuffer source = new UnsafeBuffer(0, 0);
+    private final ChunkSender sender;
     private final MessageHandler handler = this::send;
     private long nextSequence;
 
@@ -62,28 +62,29 @@ public final class Egress extends BridgeEndpoint {
         super(config, ring, media, counters);
         this.subscription = subscription;
         this.publication = publication;
-        this.lossy = ring.stats().lossy();
-        this.maxChunkData = publication.maxPayloadLength() - HEADER_LENGTH;
+        this.sender = new ChunkSender(publication, idle, ring.stats().lossy(), loop::isRunning);
         this.nextSequence = counters.get(LAST_SEQUENCE_OFFSET) + 1; // a restarted egress numbers on
     }
 
     /** Opens the ring, joins it as a subscriber (from its tail) and adds the Aeron publication. */
     public static Egress launch(BridgeConfig config) {
         return assemble(config, ROLE_EGRESS, (ring, counters, media) -> {
-            ExclusivePublication publication = media.aeron().addExclusivePublication(config.channel(),
-                config.streamId());
-            if (publication.maxPayloadLength() <= HEADER_LENGTH) {
+            ExclusivePublication publication = media.aeron()
+                .addExclusivePublication(config.channel(), config.streamId());
+            try {
+                return new Egress(config, ring, media, counters, ring.subscription(), publication);
+            } catch (RuntimeException e) {
                 publication.close();
-                throw new XmemException("channel " + config.channel() + " carries " + publication.maxPayloadLength()
-                    + " bytes per frame: too few for the bridge's " + HEADER_LENGTH + "-byte chunk header; raise mtu");
+                throw e;
             }
-            return new Egress(config, ring, media, counters, ring.subscription(), publication);
         });
     }
 
     @Override
     public int doWork() {
-        return subscription.poll(handler, POLL_LIMIT);
+        int read = subscription.poll(handler, POLL_LIMIT);
+        flush();
+        return read;
     }
 
     /** Whether the Aeron publication has a connected subscriber (an ingress) at the moment. */
@@ -93,62 +94,61 @@ public final class Egress extends BridgeEndpoint {
     }
 
     private void send(Message message) {
-        if (!running) {
+        if (!loop.isRunning()) {
             return; // stopping: what is left of this poll's batch is not sent
         }
-        long total = message.length();
         MemorySegment payload = message.segment();
         long timestamp = message.timestamp();
         long tag = message.tag();
+        boolean userHeader = timestamp != 0 || tag != 0;
+        if (sender.fitsBatch(payload.byteSize(), userHeader)) {
+            int flags = (message.isInline() ? ENTRY_FLAG_INLINE : 0) | (userHeader ? ENTRY_FLAG_USER_HEADER : 0);
+            if (!sender.append(payload, timestamp, tag, flags)) {
+                flush();
+                sender.append(payload, timestamp, tag, flags);
+            }
+            return;
+        }
+        flush(); // what was gathered goes first: the order is the ring's
         long sequence = nextSequence;
-        boolean waited = false;
-        long offset = 0;
-        int chunks = 0;
-        do {
-            int n = (int) Math.min(maxChunkData, total - offset);
-            long result;
-            while ((result = publication.tryClaim(HEADER_LENGTH + n, claim)) < 0) {
-                if (result == Publication.CLOSED || result == Publication.MAX_POSITION_EXCEEDED) {
-                    throw new XmemException("Aeron publication on " + config.channel() + " can take no more: "
-                        + Publication.errorString(result));
-                }
-                if (lossy && offset == 0) {
-                    counters.increment(DROPS_OFFSET);
-                    return;
-                }
-                if (!waited) {
-                    waited = true;
-                    counters.increment(BACK_PRESSURE_OFFSET);
-                }
-                if (!running) {
-                    return; // stopping: the message is abandoned, as at any stop
-                }
-                idle.idle();
-            }
-            MutableDirectBuffer frame = claim.buffer();
-            int at = claim.offset();
-            frame.putInt(at + CHUNK_MAGIC_OFFSET, CHUNK_MAGIC, ByteOrder.LITTLE_ENDIAN);
-            frame.putInt(at + FLAGS_OFFSET, 0, ByteOrder.LITTLE_ENDIAN);
-            frame.putLong(at + SEQUENCE_OFFSET, sequence, ByteOrder.LITTLE_ENDIAN);
-            frame.putLong(at + TOTAL_LENGTH_OFFSET, total, ByteOrder.LITTLE_ENDIAN);
-            frame.putLong(at + CHUNK_OFFSET_OFFSET, offset, ByteOrder.LITTLE_ENDIAN);
-            frame.putLong(at + TIMESTAMP_OFFSET, timestamp, ByteOrder.LITTLE_ENDIAN);
-            frame.putLong(at + TAG_OFFSET, tag, ByteOrder.LITTLE_ENDIAN);
-            if (n > 0) {
-                // The payload is a checked slice of a mapping: wrap its address for Agrona's copy.
-                source.wrap(payload.address() + offset, n);
-                frame.putBytes(at + HEADER_LENGTH, source, 0, n);
-            }
-            claim.commit();
-            chunks++;
-            offset += n;
-        } while (offset < total);
-        idle.reset();
-        nextSequence = sequence + 1;
-        counters.add(FRAGMENTS_OFFSET, chunks);
-        counters.add(BYTES_OFFSET, total);
-        counters.set(LAST_SEQUENCE_OFFSET, sequence);
-        counters.increment(MESSAGES_OFFSET);
+        int result = sender.send(sequence, payload, timestamp, tag, message.isInline() ? FLAG_INLINE : 0, 0);
+        countWait();
+        if (result == ChunkSender.SENT) {
+            nextSequence = sequence + 1;
+            counted(1, payload.byteSize(), sender.chunksOf(payload.byteSize()));
+        } else if (result == ChunkSender.DROPPED) {
+            counters.increment(DROPS_OFFSET);
+        }
+    }
+
+    /** Sends the batch gathered so far, numbered from the next sequence. */
+    private void flush() {
+        int messages = sender.pendingMessages();
+        long bytes = sender.pendingBytes();
+        if (messages == 0) {
+            return;
+        }
+        int result = sender.flush(nextSequence, 0);
+        countWait();
+        if (result == ChunkSender.SENT) {
+            nextSequence += messages;
+            counted(messages, bytes, 1);
+        } else if (result == ChunkSender.DROPPED) {
+            counters.add(DROPS_OFFSET, messages); // their numbers are not used: the ingress counts nothing lost
+        }
+    }
+
+    private void countWait() {
+        if (sender.waited()) {
+            counters.increment(BACK_PRESSURE_OFFSET);
+        }
+    }
+
+    private void counted(long messages, long bytes, long frames) {
+        counters.add(FRAGMENTS_OFFSET, frames);
+        counters.add(BYTES_OFFSET, bytes);
+        counters.set(LAST_SEQUENCE_OFFSET, nextSequence - 1);
+        counters.add(MESSAGES_OFFSET, messages);
     }
 
     @Override

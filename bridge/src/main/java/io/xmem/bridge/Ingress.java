@@ -5,6 +5,7 @@ import io.aeron.logbuffer.ControlledFragmentHandler;
 import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.Header;
 import io.xmem.bridge.internal.AeronMedia;
+import io.xmem.bridge.internal.BatchEntries;
 import io.xmem.bridge.internal.CountersFile;
 import io.xmem.pool.BufferPool;
 import io.xmem.pool.XmemException;
@@ -72,6 +73,9 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
     private boolean complete;
     /** A back-pressure event was already counted for the chunk now waiting. */
     private boolean waiting;
+    /** The batch frame being delivered entry by entry, and its next entry (to resume after ABORT). */
+    private long batchSequence = NO_SEQUENCE;
+    private int batchNext;
 
     private Ingress(BridgeConfig config, Ring ring, AeronMedia media, CountersFile counters, Subscription subscription,
                     Publication publication) {
@@ -112,13 +116,19 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
             || (header.flags() & FrameDescriptor.UNFRAGMENTED) != FrameDescriptor.UNFRAGMENTED) {
             return malformed(); // not ours: every bridge chunk is one whole Aeron frame
         }
+        int flags = buffer.getInt(offset + FLAGS_OFFSET, ByteOrder.LITTLE_ENDIAN);
         long sequence = buffer.getLong(offset + SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
         long messageLength = buffer.getLong(offset + TOTAL_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
         long chunkOffset = buffer.getLong(offset + CHUNK_OFFSET_OFFSET, ByteOrder.LITTLE_ENDIAN);
         int n = length - HEADER_LENGTH;
-        if (sequence < 0 || messageLength < 0 || messageLength > Integer.MAX_VALUE || chunkOffset < 0
-            || chunkOffset > messageLength - n || (n == 0 && messageLength != 0)) {
+        if (!validChunk(flags, sequence, messageLength, chunkOffset, n)) {
             return malformed();
+        }
+        if ((flags & FLAG_MARKER) != 0) {
+            return Action.CONTINUE; // a recording's own note (a replayed archive): no ring record
+        }
+        if ((flags & FLAG_BATCH) != 0) {
+            return batch(buffer, offset, n, sequence, buffer.getLong(offset + TAG_OFFSET, ByteOrder.LITTLE_ENDIAN));
         }
         if (complete && sequence == current) {
             return offerToRing(); // the last chunk again, after the ring back-pressured
@@ -128,7 +138,11 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
             long ts = buffer.getLong(offset + TIMESTAMP_OFFSET, ByteOrder.LITTLE_ENDIAN);
             long tg = buffer.getLong(offset + TAG_OFFSET, ByteOrder.LITTLE_ENDIAN);
             if (n == messageLength && messageLength <= maxInline && ts == 0 && tg == 0) {
-                return inline(buffer, offset + HEADER_LENGTH, n, sequence);
+                Action action = inline(buffer, offset + HEADER_LENGTH, n, sequence);
+                if (action != Action.ABORT) {
+                    counters.increment(FRAGMENTS_OFFSET);
+                }
+                return action;
             }
             Action begun = begin(sequence, messageLength, ts, tg);
             if (begun != null) {
@@ -156,6 +170,68 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
         return offerToRing();
     }
 
+    /**
+     * A batch frame: checks every entry first (a frame with one bad entry delivers nothing), then
+     * delivers them in order, resuming after the last one delivered when the ring back-pressured.
+     */
+    private Action batch(DirectBuffer buffer, int offset, int bodyLength, long sequence, long count) {
+        if (count < 1 || !BatchEntries.valid(buffer, offset + HEADER_LENGTH, bodyLength, count)) {
+            return malformed();
+        }
+        if (sequence != batchSequence) {
+            abandon(); // a chunked message left incomplete is counted lost by the sequence gap
+            batchSequence = sequence;
+            batchNext = 0;
+            counters.increment(FRAGMENTS_OFFSET);
+        }
+        int at = offset + HEADER_LENGTH + BatchEntries.skip(buffer, offset + HEADER_LENGTH, batchNext);
+        for (int i = batchNext; i < count; i++) {
+            int n = buffer.getInt(at + ENTRY_LENGTH_OFFSET, ByteOrder.LITTLE_ENDIAN);
+            boolean userHeader = (buffer.getInt(at + ENTRY_FLAGS_OFFSET, ByteOrder.LITTLE_ENDIAN)
+                & ENTRY_FLAG_USER_HEADER) != 0;
+            long ts = userHeader ? buffer.getLong(at + ENTRY_TIMESTAMP_OFFSET, ByteOrder.LITTLE_ENDIAN) : 0;
+            long tg = userHeader ? buffer.getLong(at + ENTRY_TAG_OFFSET, ByteOrder.LITTLE_ENDIAN) : 0;
+            int data = at + ENTRY_HEADER_LENGTH + (userHeader ? ENTRY_USER_HEADER_LENGTH : 0);
+            Action action = userHeader || n > maxInline ? small(buffer, data, n, sequence + i, ts, tg)
+                : inline(buffer, data, n, sequence + i);
+            if (action == Action.ABORT) {
+                batchNext = i; // Aeron hands us this frame again: carry on from this entry
+                return action;
+            }
+            at += (int) entryLength(n, userHeader);
+        }
+        batchSequence = NO_SEQUENCE;
+        return Action.CONTINUE;
+    }
+
+    /** A small message with a user header (or too long to go inline): through a buffer of the pool. */
+    private Action small(DirectBuffer buffer, int from, int n, long sequence, long ts, long tg) {
+        if (n > maxBuffer) {
+            counters.increment(DROPS_OFFSET);
+            accounted(sequence);
+            return Action.CONTINUE;
+        }
+        long t = pool.tryAcquireToken(Math.max(1, n));
+        if (t == BufferPool.NO_TOKEN) {
+            if (lossy) {
+                counters.increment(DROPS_OFFSET);
+                accounted(sequence);
+                return Action.CONTINUE;
+            }
+            return backPressured();
+        }
+        MemorySegment bytes = pool.segment(t);
+        target.wrap(bytes.address(), (int) bytes.byteSize()); // a checked slice of the pool's mapping
+        target.putBytes(0, buffer, from, n);
+        long result = publication.offer(t, 0, n, ts, tg);
+        pool.releaseToken(t); // pinned by the ring if it took it; back to the pool if not
+        if (result < 0) {
+            return refused(result, sequence, n);
+        }
+        delivered(sequence, n);
+        return Action.CONTINUE;
+    }
+
     /** A message in one chunk, small, without a user header: straight into the ring's log. */
     private Action inline(DirectBuffer buffer, int from, int n, long sequence) {
         long result = publication.tryClaim(n);
@@ -168,7 +244,6 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
             target.putBytes(0, buffer, from, n);
         }
         publication.commit();
-        counters.increment(FRAGMENTS_OFFSET);
         delivered(sequence, n);
         return Action.CONTINUE;
     }
@@ -247,8 +322,9 @@ public final class Ingress extends BridgeEndpoint implements ControlledFragmentH
         return Action.CONTINUE;
     }
 
-    /** Gives back the buffer of a message that will not be delivered. */
+    /** Gives back the buffer of a message that will not be delivered; forgets a half-delivered batch. */
     private void abandon() {
+        batchSequence = NO_SEQUENCE;
         if (token != BufferPool.NO_TOKEN) {
             pool.releaseToken(token);
             token = BufferPool.NO_TOKEN;

@@ -39,6 +39,44 @@ class IngressUntrustedInputTest {
         return b;
     }
 
+    /** One batch entry: a payload of {@code length} bytes valued 1, 2, 3...; user header when ts or tag is set. */
+    private record Entry(int length, long timestamp, long tag, int flags) {
+        static Entry of(int length) {
+            return new Entry(length, 0, 0, 0);
+        }
+
+        static Entry withHeader(int length, long timestamp, long tag) {
+            return new Entry(length, timestamp, tag, ChunkDescriptor.ENTRY_FLAG_USER_HEADER);
+        }
+    }
+
+    /** A batch frame numbered from {@code sequence} claiming {@code count} entries (the truth or a lie). */
+    private static UnsafeBuffer batch(long sequence, long count, Entry... entries) {
+        int body = 0;
+        for (Entry e : entries) {
+            body += (int) ChunkDescriptor.entryLength(e.length(), e.flags() != 0);
+        }
+        UnsafeBuffer b = chunk(ChunkDescriptor.CHUNK_MAGIC, sequence, body, 0, body);
+        b.putInt(ChunkDescriptor.FLAGS_OFFSET, ChunkDescriptor.FLAG_BATCH, ByteOrder.LITTLE_ENDIAN);
+        b.putLong(ChunkDescriptor.TAG_OFFSET, count, ByteOrder.LITTLE_ENDIAN);
+        int at = ChunkDescriptor.HEADER_LENGTH;
+        for (Entry e : entries) {
+            b.putInt(at + ChunkDescriptor.ENTRY_LENGTH_OFFSET, e.length(), ByteOrder.LITTLE_ENDIAN);
+            b.putInt(at + ChunkDescriptor.ENTRY_FLAGS_OFFSET, e.flags(), ByteOrder.LITTLE_ENDIAN);
+            int data = at + ChunkDescriptor.ENTRY_HEADER_LENGTH;
+            if (e.flags() != 0) {
+                b.putLong(at + ChunkDescriptor.ENTRY_TIMESTAMP_OFFSET, e.timestamp(), ByteOrder.LITTLE_ENDIAN);
+                b.putLong(at + ChunkDescriptor.ENTRY_TAG_OFFSET, e.tag(), ByteOrder.LITTLE_ENDIAN);
+                data += ChunkDescriptor.ENTRY_USER_HEADER_LENGTH;
+            }
+            for (int i = 0; i < e.length(); i++) {
+                b.putByte(data + i, (byte) (i + 1));
+            }
+            at += (int) ChunkDescriptor.entryLength(e.length(), e.flags() != 0);
+        }
+        return b;
+    }
+
     private Ingress ingress;
 
     /**
@@ -46,6 +84,12 @@ class IngressUntrustedInputTest {
      * publication on that driver; returns the payloads its ring received, once one has.
      */
     private List<byte[]> feed(IntFunction<List<UnsafeBuffer>> messages) throws Exception {
+        return feed(messages, 1, new ArrayList<>());
+    }
+
+    /** As above, until {@code expected} payloads arrived; their timestamp and tag go to {@code headers}. */
+    private List<byte[]> feed(IntFunction<List<UnsafeBuffer>> messages, int expected,
+                              List<Long> headers) throws Exception {
         BridgeFixture.Host b = fx.host("b");
         Subscription sub = fx.track(b.ring().subscription());
         ingress = fx.track(Ingress.launch(BridgeConfig.builder().ring(b.ringName()).directory(b.directory())
@@ -60,9 +104,13 @@ class IngressUntrustedInputTest {
             }
         }
         List<byte[]> received = new ArrayList<>();
-        while (received.isEmpty() && System.nanoTime() < deadline) {
+        while (received.size() < expected && System.nanoTime() < deadline) {
             ingress.doWork();
-            sub.poll(msg -> received.add(msg.segment().toArray(ValueLayout.JAVA_BYTE)), 10);
+            sub.poll(msg -> {
+                received.add(msg.segment().toArray(ValueLayout.JAVA_BYTE));
+                headers.add(msg.timestamp());
+                headers.add(msg.tag());
+            }, 10);
         }
         return received;
     }
@@ -123,6 +171,43 @@ class IngressUntrustedInputTest {
         assertEquals(1, received.size(), "only the good message reaches the ring");
         assertEquals(8, received.getFirst().length);
         assertEquals(1, ingress.stats().malformed(), "the lying chunk is counted as malformed");
+    }
+
+    @Test
+    void aBatchDeliversEachEntryInOrderInlineOrByReferenceWithItsHeader() throws Exception {
+        List<Long> headers = new ArrayList<>();
+        List<byte[]> received = feed(maxPayload -> List.of(batch(0, 3, Entry.of(5), Entry.withHeader(12, 77, 88),
+            Entry.of(0))), 3, headers);
+        assertEquals(List.of(5, 12, 0), received.stream().map(b -> b.length).toList());
+        assertEquals(List.of(0L, 0L, 77L, 88L, 0L, 0L), headers, "the middle entry kept its timestamp and tag");
+        assertEquals(List.of((byte) 1, (byte) 2, (byte) 3, (byte) 4, (byte) 5), toList(received.getFirst()));
+        BridgeStats s = ingress.stats();
+        assertEquals(3, s.messages());
+        assertEquals(1, s.fragments(), "one frame");
+        assertEquals(2, s.lastSequence());
+    }
+
+    @Test
+    void aBatchThatLiesIsMalformedWholeAndNothingOfItIsDelivered() throws Exception {
+        List<byte[]> received = feed(maxPayload -> {
+            UnsafeBuffer strayFlag = batch(3, 1, Entry.of(8));
+            strayFlag.putInt(ChunkDescriptor.HEADER_LENGTH + ChunkDescriptor.ENTRY_FLAGS_OFFSET, 0x40,
+                ByteOrder.LITTLE_ENDIAN);
+            UnsafeBuffer tooLong = batch(4, 1, Entry.of(8));
+            tooLong.putInt(ChunkDescriptor.HEADER_LENGTH + ChunkDescriptor.ENTRY_LENGTH_OFFSET, 9_999,
+                ByteOrder.LITTLE_ENDIAN);
+            return List.of(
+                batch(0, 3, Entry.of(8), Entry.of(8)),                           // says three, holds two
+                batch(1, 1, Entry.of(8), Entry.of(8)),                           // says one, holds two
+                batch(2, 0),                                                     // empty
+                strayFlag,                                                       // an entry flag nobody knows
+                tooLong,                                                         // an entry past the frame's end
+                chunk(ChunkDescriptor.CHUNK_MAGIC, 5, 8, 0, 8));                 // good
+        });
+        assertEquals(1, received.size(), "only the good message reaches the ring");
+        BridgeStats s = ingress.stats();
+        assertEquals(5, s.malformed());
+        assertEquals(1, s.messages());
     }
 
     private static List<Byte> toList(byte[] bytes) {

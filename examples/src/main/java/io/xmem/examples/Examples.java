@@ -22,13 +22,14 @@ import java.io.PrintWriter;
  */
 @Command(name = "examples/run", mixinStandardHelpOptions = true,
     description = "Runs one of xmem's examples across real processes.",
-    subcommands = {PingPongCommand.class, VideoCommand.class, MarketDataCommand.class, GpuFramesCommand.class,
-        Ping.class, Pong.class, FrameProducer.class, FrameChecker.class, FrameWriter.class, QuoteFeed.class,
-        Strategy.class, CommandLine.HelpCommand.class},
+    subcommands = {PingPongCommand.class, VideoCommand.class, MarketDataCommand.class, LateJoinCommand.class,
+        GpuFramesCommand.class, Ping.class, Pong.class, FrameProducer.class, FrameChecker.class, FrameWriter.class,
+        QuoteFeed.class, Strategy.class, QuoteRecorder.class, LateStrategy.class, CommandLine.HelpCommand.class},
     footer = {"", "Examples:",
         "  examples/run pingpong                round trips over two rings",
         "  examples/run video                   1080p frames by reference",
         "  examples/run market-data --rate 1000000 --strategies 3",
+        "  examples/run late-join --late 3     a strategy started late catches up from the archive",
         "  examples/run gpu-frames --frames 2000   GPU frames by CUDA IPC vs copying (needs a GPU)",
         "", "examples/run NAME --help lists an example's options; examples/README.md shows their output."})
 public final class Examples implements Runnable {
@@ -62,7 +63,7 @@ public final class Examples implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-            "Missing example: pingpong, video, market-data or gpu-frames");
+            "Missing example: pingpong, video, market-data, late-join or gpu-frames");
     }
 
     /** A role process found something wrong: a one-line message, exit 1, no stack trace. */

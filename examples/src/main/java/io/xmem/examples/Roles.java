@@ -44,7 +44,9 @@ final class Roles implements AutoCloseable {
     /** The command of role {@code role} labelled {@code label}: this jar's {@link Examples} in a JVM of its own. */
     static JvmCommand command(String label, String role, String... args) {
         return JvmCommand.of(Examples.class).label(label)
-            .flags("--enable-native-access=ALL-UNNAMED", "-Xmx512m") // the ring's futex is a downcall
+            // The ring's futex is a downcall; late-join's roles run Aeron, whose Agrona reaches jdk.internal.misc.
+            .flags("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+                "-Xmx512m")
             .args(role).args(args);
     }
 

@@ -29,6 +29,8 @@ public final class Message {
     private long token;
     private long timestamp;
     private long tag;
+    /** The record's sequence number in the ring; set by the subscription before delivery. */
+    private long sequence;
     /** Referenced payload's file offset in the pool, once checked; -1 until then. */
     private long resolved = -1;
     /** With {@code -Dxmem.checkedSegments=true}: the scope of this delivery's segments, closed after it. */
@@ -109,6 +111,18 @@ public final class Message {
     /** The publisher's second user value of a buffer reference (e.g. a frame number); 0 inline. */
     public long tag() {
         return tag;
+    }
+
+    /**
+     * The record's sequence number in the ring: 0, 1, 2... over every record ever published to it.
+     * Consecutive in a reliable ring; a lossy ring's gaps are the records this subscription lost.
+     */
+    public long sequence() {
+        return sequence;
+    }
+
+    void sequence(long sequence) {
+        this.sequence = sequence;
     }
 
     /**

@@ -358,6 +358,7 @@ public final class Subscription implements AutoCloseable {
             subscribers.lostOpaque(index, lost);
         }
         expected = seq + 1;
+        message.sequence(seq);
         return true;
     }
 

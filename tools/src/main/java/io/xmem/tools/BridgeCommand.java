@@ -7,7 +7,6 @@ import io.xmem.bridge.BridgeStats;
 import io.xmem.bridge.Egress;
 import io.xmem.bridge.Ingress;
 import io.xmem.pool.XmemException;
-import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.BusySpinIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 import org.agrona.concurrent.SleepingMillisIdleStrategy;
@@ -75,7 +74,8 @@ final class BridgeCommand implements Runnable {
         String aeronDir;
 
         @Option(names = "--idle", paramLabel = "STRATEGY", defaultValue = "backoff",
-            description = "How the bridge waits for work: spin, yield, backoff (default) or sleep.")
+            description = "How the bridge waits for work: spin, yield, backoff (default: spin, yield, then park up to "
+                + "100 µs) or sleep.")
         Waiting idle;
 
         @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "1",
@@ -97,7 +97,7 @@ final class BridgeCommand implements Runnable {
     enum Waiting {
         SPIN(BusySpinIdleStrategy::new),
         YIELD(YieldingIdleStrategy::new),
-        BACKOFF(BackoffIdleStrategy::new),
+        BACKOFF(BridgeConfig::defaultIdle),
         SLEEP(() -> new SleepingMillisIdleStrategy(1));
 
         private final Supplier<IdleStrategy> strategy;
@@ -182,28 +182,13 @@ final class BridgeCommand implements Runnable {
                 }
             }, "xmem-bridge-stop");
             Runtime.getRuntime().addShutdownHook(hook);
-            Thread reporter = new Thread(() -> report(out, options, bridge), "xmem-bridge-counters");
-            reporter.setDaemon(true);
-            reporter.start();
-            if (options.duration != null) {
-                Thread timer = new Thread(() -> {
-                    try {
-                        Thread.sleep((long) (options.duration * 1000));
-                        bridge.stop();
-                    } catch (InterruptedException ignored) { // the bridge stopped first
-                    }
-                }, "xmem-bridge-duration");
-                timer.setDaemon(true);
-                timer.start();
-            }
+            Thread reporter = Foreground.daemon("xmem-bridge-counters", () -> report(out, options, bridge));
+            Foreground.stopAfter(options.duration, bridge::stop);
             bridge.run();
             reporter.interrupt();
             reporter.join(1000);
             print(out, bridge.stats(), null, bridge.isConnected(), 0);
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException ignored) { // already shutting down: the hook is running
-            }
+            Foreground.removeHook(hook);
             return XmemCli.OK;
         }
     }

@@ -42,24 +42,29 @@ public final class AeronMedia implements AutoCloseable {
      * null and no {@code aeron.dir} system property names one.
      */
     public static AeronMedia connect(String externalDirectory) {
+        return connect(externalDirectory, EMBEDDED_PREFIX);
+    }
+
+    /** As {@link #connect(String)}, naming an embedded driver's directory {@code prefix + PID-N}. */
+    public static AeronMedia connect(String externalDirectory, String prefix) {
         try {
-            return connectOrFail(externalDirectory);
+            return connectOrFail(externalDirectory, prefix);
         } catch (IllegalAccessError e) { // Agrona 2 reaches jdk.internal.misc.Unsafe
             throw new XmemException("Aeron needs the JVM flag --add-exports=java.base/jdk.internal.misc=ALL-UNNAMED "
                 + "on JDK 25 (the xmem tool's jar sets it itself): " + e.getMessage(), e);
         }
     }
 
-    private static AeronMedia connectOrFail(String externalDirectory) {
+    private static AeronMedia connectOrFail(String externalDirectory, String prefix) {
         String external = externalDirectory != null ? externalDirectory : System.getProperty("aeron.dir");
         if (external != null) {
             if (!CommonContext.isDriverActive(new File(external), DRIVER_WAIT_MS, s -> { })) {
                 throw new XmemException("no active Aeron media driver in " + external
                     + ": start one there, or leave aeron.dir unset for an embedded driver");
             }
-            return new AeronMedia(null, Aeron.connect(new Aeron.Context().aeronDirectoryName(external)), external);
+            return new AeronMedia(null, Aeron.connect(clientContext(external)), external);
         }
-        String dir = new File(CommonContext.getAeronDirectoryName()).getParent() + File.separator + EMBEDDED_PREFIX
+        String dir = new File(CommonContext.getAeronDirectoryName()).getParent() + File.separator + prefix
             + ProcessHandle.current().pid() + "-" + EMBEDDED.incrementAndGet();
         MediaDriver.Context ctx = new MediaDriver.Context()
             .aeronDirectoryName(dir)
@@ -70,7 +75,7 @@ public final class AeronMedia implements AutoCloseable {
         }
         MediaDriver driver = MediaDriver.launch(ctx);
         try {
-            Aeron aeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(dir)
+            Aeron aeron = Aeron.connect(clientContext(dir)
                 .driverTimeoutMs(TimeUnit.SECONDS.toMillis(30)));
             return new AeronMedia(driver, aeron, dir);
         } catch (RuntimeException e) {
@@ -78,6 +83,16 @@ public final class AeronMedia implements AutoCloseable {
             IoUtil.delete(new File(dir), true);
             throw e;
         }
+    }
+
+    /**
+     * Aeron's default error handler ends the whole JVM (exit code -1) when the media driver stops
+     * answering; a library must not. The client closes itself instead, and the next call on it
+     * fails with an exception the bridge or the archive reports.
+     */
+    private static Aeron.Context clientContext(String directory) {
+        return new Aeron.Context().aeronDirectoryName(directory)
+            .errorHandler(e -> System.err.println("xmem: Aeron client of " + directory + ": " + e));
     }
 
     public Aeron aeron() {
