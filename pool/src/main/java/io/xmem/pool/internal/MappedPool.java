@@ -290,6 +290,18 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
      * millisecond). Returns the token, or -1.
      */
     public long tryClaimOrReclaim(int sizeClass, long length) {
+        return tryClaimOrReclaim(sizeClass, length, true);
+    }
+
+    /**
+     * For a waiter on an exhausted class: between its full tries ({@code full}, which scan the
+     * class, run the exhaustion hooks and reclaim), a try at the class's cursor alone, which is
+     * where the next slot to come free is announced. No allocation and no scan on that path.
+     */
+    public long tryClaimOrReclaim(int sizeClass, long length, boolean full) {
+        if (!full) {
+            return references.tryClaimAtCursor(sizeClass, length);
+        }
         long token = references.tryClaim(sizeClass, length);
         if (token != -1) {
             return token;
@@ -356,6 +368,11 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
     @Override
     public boolean pin(long token) {
         return references.pin(token);
+    }
+
+    @Override
+    public int pinInPlaceOfLastReference(long token) {
+        return references.pinInPlaceOfLastReference(token);
     }
 
     @Override
