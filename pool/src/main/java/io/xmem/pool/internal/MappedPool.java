@@ -122,6 +122,9 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
 
     private static MappedPool create(String name, Path directory, PoolConfig config) {
         PoolLayout layout = PoolLayout.of(config);
+        if (config.hugePages()) {
+            HugePages.require(directory, name);
+        }
         long poolId = ThreadLocalRandom.current().nextLong();
         DeviceMemory[] created = new DeviceMemory[1];
         MappedFile<PoolLayout> mapped = SharedFile.create(PoolFiles.FORMAT, directory, name,
@@ -145,6 +148,9 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
     private static MappedPool join(String name, MappedFile<PoolLayout> mapped, Path directory, DeviceMemory created) {
         ByteLocks locks = null;
         try {
+            if (mapped.layout().prefault) {
+                prefault(mapped);
+            }
             locks = ByteLocks.open(PoolFiles.lockPath(directory, name), PoolFiles.permissions(mapped.path()));
             return new MappedPool(name, mapped, locks, created);
         } catch (RuntimeException | Error e) {
@@ -154,6 +160,16 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
             mapped.close();
             throw e;
         }
+    }
+
+    /**
+     * Maps every data page now ({@code FLAG_PREFAULT}): the JDK reads a byte of each page of the
+     * mapping, so no buffer's first touch faults later. Device classes hold handle records here,
+     * not their memory: those pages are few.
+     */
+    private static void prefault(MappedFile<PoolLayout> mapped) {
+        PoolLayout layout = mapped.layout();
+        mapped.segment().asSlice(layout.dataOffset, layout.dataLength).load();
     }
 
     /** One {@code BufferPool} object of this pool closed; the last one leaves the pool. */
