@@ -3,6 +3,7 @@ package io.xmem.ring;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.XmemException;
 import io.xmem.pool.internal.BufferPins;
+import io.xmem.pool.internal.FaultPoints;
 import io.xmem.pool.internal.PoolAccess;
 import io.xmem.ring.internal.MappedRing;
 import io.xmem.ring.internal.Membarrier;
@@ -278,6 +279,7 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
             counters.incrementBackPressuredOpaque();
             return BACK_PRESSURED; // 255 records already refer to this buffer
         }
+        FaultPoints.hit(FaultPoints.PUBLISHER_AFTER_PIN);
         long record = log.recordAt(position);
         log.reference(record, token, offset, length, timestamp, tag);
         // Before the commit, which orders it: releasers skip their walk on it.

@@ -82,6 +82,11 @@ public final class SlotReferences {
         return allocator.claim(sizeClass, length);
     }
 
+    /** A slot came free outside the usual release (a pin recount): point its class's cursor at it. */
+    void freed(int slot, int sizeClass) {
+        allocator.freed(slot, sizeClass);
+    }
+
     /** {@link #tryClaim} at the class's cursor only, no scan: see {@link SlotAllocator#claimAtCursor}. */
     long tryClaimAtCursor(int sizeClass, long length) {
         ensureOpen();
