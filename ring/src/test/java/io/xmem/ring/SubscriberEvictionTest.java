@@ -46,7 +46,9 @@ class SubscriberEvictionTest {
         String name = fx.ring();
         BufferPool p = poolFor(fx, pool, CAPACITY);
         Ring ring = fx.track(Ring.create(name, RingConfig.builder().capacity(CAPACITY).pool(pool)
-            .subscriberTimeout(Duration.ofMillis(300)).build()));
+            // Long enough that a busy machine's scheduler never holds the running survivor back that long (at
+            // 300 ms, with seven loads on two cores, it was evicted too once, and the publisher had nobody left).
+            .subscriberTimeout(Duration.ofSeconds(2)).build()));
         RingChildJvm survivor = subscriber(fx, name);
         RingChildJvm victim = subscriber(fx, name);
         survivor.ok("CONSUME " + name + " 0 " + RECORDS + " 16 " + REF_EVERY + " -1");
