@@ -16,7 +16,8 @@ final class HarnessParent {
     public static void main(String[] args) throws InterruptedException {
         ParentWatch.start(); // the test kills it, but a test JVM that dies first must not leave it behind
         Launcher launcher = new Launcher(); // never closed: this JVM is killed
-        var harness = launcher.start(JvmCommand.of(Harness.class).args(args).mergeErrors()
+        var harness = launcher.start(JvmCommand.of(Harness.class)
+            .flags("--enable-native-access=ALL-UNNAMED").args(args).mergeErrors()
             .onLine(System.out::println));
         System.out.println("harness " + harness.pid());
         Thread.sleep(Long.MAX_VALUE);
