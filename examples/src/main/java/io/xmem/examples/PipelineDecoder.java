@@ -43,8 +43,7 @@ final class PipelineDecoder implements Callable<Integer> {
             BufferPool pool = ring.pool();
             long start = System.nanoTime();
             long duration = (long) (seconds * 1e9);
-            long lastReport = start;
-            long reported = 0;
+            PerSecond progress = new PerSecond(start);
             long frames = 0;
             while (System.nanoTime() - start < duration) {
                 long number = frames;
@@ -54,11 +53,10 @@ final class PipelineDecoder implements Callable<Integer> {
                 } // our reference ends here; the ring's pin keeps the frame until the filter has passed it
                 frames++;
                 long now = System.nanoTime();
-                if (now - lastReport >= 1_000_000_000L) {
+                long perSecond = progress.due(frames, now);
+                if (perSecond >= 0) {
                     System.out.printf(Locale.ROOT, "%,d frames/s (waited for a free buffer %,d times so far)%n",
-                        (frames - reported) * 1_000_000_000L / (now - lastReport), poolWaits);
-                    lastReport = now;
-                    reported = frames;
+                        perSecond, poolWaits);
                 }
             }
             double elapsed = (System.nanoTime() - start) / 1e9;

@@ -88,10 +88,7 @@ final class PipelineFilter implements Callable<Integer>, MessageHandler {
     @Override
     public void onMessage(Message message) {
         if (message.isInline()) {
-            total = EndOfStream.records(message);
-            if (total < 0) {
-                throw new Examples.ExampleFailure("an inline record of " + message.length() + " bytes is no frame");
-            }
+            total = PipelineFrame.framesBefore(message);
             return;
         }
         // Our own reference: the frame outlives the callback. Not writable yet: the ring still pins it.

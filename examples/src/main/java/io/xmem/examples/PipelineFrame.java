@@ -1,5 +1,8 @@
 package io.xmem.examples;
 
+import io.xmem.ring.Message;
+import io.xmem.tools.EndOfStream;
+
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -31,6 +34,18 @@ final class PipelineFrame {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
+    }
+
+    /**
+     * How many frames the decoder made, from the {@link EndOfStream} record that ends each ring of the
+     * pipeline; frames travel by reference, so any other inline record is an {@link Examples.ExampleFailure}.
+     */
+    static long framesBefore(Message end) {
+        long frames = EndOfStream.records(end);
+        if (frames < 0) {
+            throw new Examples.ExampleFailure("an inline record of " + end.length() + " bytes is no frame");
+        }
+        return frames;
     }
 
     /** The decoder: writes frame {@code frame} into {@code bytes}. */

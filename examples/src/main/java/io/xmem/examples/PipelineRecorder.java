@@ -5,7 +5,6 @@ import io.xmem.ring.Message;
 import io.xmem.ring.MessageHandler;
 import io.xmem.ring.Ring;
 import io.xmem.ring.Subscription;
-import io.xmem.tools.EndOfStream;
 import io.xmem.tools.Idle;
 import io.xmem.tools.Latency;
 import org.HdrHistogram.Histogram;
@@ -45,8 +44,7 @@ final class PipelineRecorder implements Callable<Integer>, MessageHandler {
     public Integer call() {
         try (Ring ring = Ring.open(ringName, dir); Subscription filtered = ring.subscription()) {
             System.out.println(Roles.READY);
-            long lastReport = System.nanoTime();
-            long reported = 0;
+            PerSecond progress = new PerSecond(System.nanoTime());
             while (total < 0) {
                 long before = received;
                 if (filtered.poll(this, 16) == 0) {
@@ -59,14 +57,12 @@ final class PipelineRecorder implements Callable<Integer>, MessageHandler {
                 }
                 long now = System.nanoTime();
                 if (before == 0 && received > 0) {
-                    lastReport = now; // rates count from the first frame, not from joining
+                    progress.restart(now, 0); // rates count from the first frame, not from joining
                 }
-                if (now - lastReport >= 1_000_000_000L && verified > reported) {
+                long perSecond = progress.due(verified, now);
+                if (perSecond > 0) {
                     System.out.printf(Locale.ROOT, "%,d frames/s verified, decoder to recorder p50 %.1f µs%n",
-                        (verified - reported) * 1_000_000_000L / (now - lastReport),
-                        latency.getValueAtPercentile(50) / 1000.0);
-                    lastReport = now;
-                    reported = verified;
+                        perSecond, latency.getValueAtPercentile(50) / 1000.0);
                 }
             }
         }
@@ -80,10 +76,7 @@ final class PipelineRecorder implements Callable<Integer>, MessageHandler {
     @Override
     public void onMessage(Message message) {
         if (message.isInline()) {
-            total = EndOfStream.records(message);
-            if (total < 0) {
-                throw new Examples.ExampleFailure("an inline record of " + message.length() + " bytes is no frame");
-            }
+            total = PipelineFrame.framesBefore(message);
             return;
         }
         Latency.record(latency, System.nanoTime() - message.timestamp());
