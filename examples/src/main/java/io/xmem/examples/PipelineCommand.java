@@ -27,9 +27,9 @@ import java.util.concurrent.Callable;
 @Command(name = "pipeline", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Frames modified in place between processes: decoder -> filter -> recorder, no copy.", "",
         "A decoder process writes frames (a repeatable picture per frame number) into buffers of pool NAME and "
-            + "publishes a reference to each on ring NAME-decoded. A filter process keeps each frame past its "
-            + "callback (message.retain()), waits until nobody else holds it (buffer.isExclusive(): the decoder "
-            + "closed its handle and the ring let go once the filter passed the record), adds 1 to every 8-byte "
+            + "hands each to ring NAME-decoded by reference (send). A filter process keeps each frame past its "
+            + "callback (message.retain()), waits until nobody else holds it (buffer.isExclusive(): the ring lets go "
+            + "once the filter has passed the record, and poll returns), adds 1 to every 8-byte "
             + "word of it in place (buffer.writableSegment()) and publishes the same buffer on ring NAME-filtered. "
             + "A recorder process checks every frame: the picture of its number, filtered exactly once, numbers "
             + "consecutive, none missing. The pool is the flow control: the decoder waits for a buffer while every "

@@ -19,10 +19,10 @@ import java.util.function.LongSupplier;
 /**
  * The first stage of {@link PipelineCommand}: "decodes" frames ({@link PipelineFrame}) straight into
  * buffers of the ring's pool for {@code --seconds} and publishes a reference to each on its ring (tag
- * = frame number, timestamp = publish time), then an {@link EndOfStream} record with the count. Its
- * own handle on a frame closes right after the offer: from then on the ring's pin alone keeps the
- * frame, which is what lets the filter downstream hold it alone. The pool is the flow control: with
- * every buffer in the pipeline, it waits for one to come back (counted).
+ * = frame number, timestamp = publish time), then an {@link EndOfStream} record with the count. It
+ * hands each frame to the ring ({@code send}): its handle's reference becomes the record's pin, so from
+ * then on the ring alone keeps the frame, which is what lets the filter downstream hold it alone. The
+ * pool is the flow control: with every buffer in the pipeline, it waits for one to come back (counted).
  */
 @Command(name = "decoder", hidden = true, mixinStandardHelpOptions = true,
     description = "Role of pipeline: decodes frames into pool buffers and publishes them by reference.")
@@ -47,10 +47,10 @@ final class PipelineDecoder implements Callable<Integer> {
             long frames = 0;
             while (System.nanoTime() - start < duration) {
                 long number = frames;
-                try (Buffer frame = acquire(pool)) {
+                try (Buffer frame = acquire(pool)) { // closes it only if it was not sent
                     PipelineFrame.decode(frame.segment(), number);
-                    offer(() -> decoded.offer(frame, 0, frameBytes, System.nanoTime(), number));
-                } // our reference ends here; the ring's pin keeps the frame until the filter has passed it
+                    offer(() -> decoded.send(frame, System.nanoTime(), number));
+                } // sent: our reference is the ring's pin now, kept until the filter has passed the record
                 frames++;
                 long now = System.nanoTime();
                 long perSecond = progress.due(frames, now);

@@ -24,19 +24,20 @@ import java.util.concurrent.TimeUnit;
  * byte of a frame is copied: the buffer the decoder wrote is the one the recorder reads.
  *
  * <p>Writing is safe only while nobody else can see the frame, which {@link Buffer#isExclusive()}
- * tells. A frame that arrives here has three references: the decoder's handle, which it closes right
- * after its offer; the decoder's ring's pin, which the ring keeps until every subscriber of that ring
- * has passed the record; and ours, from {@link Message#retain()}. Inside the handler the pin is
+ * tells. A frame that arrives here has two references: the decoder's ring's pin (the decoder handed
+ * its own reference to the ring with {@code send}), which the ring keeps until every subscriber of that
+ * ring has passed the record; and ours, from {@link Message#retain()}. Inside the handler the pin is
  * always there: a subscription stores its position, and lets go of what it passed, when
  * {@code poll} returns (so that a throwing handler still moves it on), not during the callback. So
  * the handler only retains, and the frames are filtered after {@code poll} has returned: by then our
  * position is past them, and since this filter is the ring's only subscriber, {@code poll}'s release
- * step has dropped their pins. Two short windows remain, and we wait them out (counted as
- * {@code waited}): the decoder may not have closed its handle yet, and a release the decoder's
- * publication started (it releases too, when it needs room) may have claimed those records and not
- * yet dropped their pins. A second subscriber on the decoder's ring would hold the pins until it had
- * passed the records as well: the filter would wait for it, and after {@link #EXCLUSIVE_WAIT_NANOS}
- * fail with the {@code writableSegment()} error, which says who else holds the frame.
+ * step has dropped their pins, unless a release the decoder's publication started (it releases too,
+ * when it needs room) has claimed those records and not yet dropped their pins: a short window, which
+ * we wait out (counted as {@code waited}). A decoder that published with {@code offer} and closed its
+ * handle after would add another: its handle, until that close. A second subscriber on the decoder's
+ * ring would hold the pins until it had passed the records as well: the filter would wait for it, and
+ * after {@link #EXCLUSIVE_WAIT_NANOS} fail with the {@code writableSegment()} error, which says who
+ * else holds the frame.
  */
 @Command(name = "filter", hidden = true, mixinStandardHelpOptions = true,
     description = "Role of pipeline: modifies each frame in place and forwards it on another ring.")
