@@ -64,8 +64,7 @@ final class QuoteFeed implements Callable<Integer> {
             long duration = (long) (seconds * 1e9);
             long published = 0;
             long backPressured = 0;
-            long lastReport = start;
-            long reported = 0;
+            PerSecond progress = new PerSecond(start);
             long[] prices = new long[instruments];
             Arrays.fill(prices, 1_000_000);
             long random = 0x9E3779B97F4A7C15L;
@@ -103,11 +102,10 @@ final class QuoteFeed implements Callable<Integer> {
                     publication.commit();
                     published++;
                 }
-                if (now - lastReport >= 1_000_000_000L) {
-                    System.out.printf(Locale.ROOT, "%,d quotes/s (back-pressured %,d times so far)%n",
-                        (published - reported) * 1_000_000_000L / (now - lastReport), backPressured);
-                    lastReport = now;
-                    reported = published;
+                long perSecond = progress.due(published, now);
+                if (perSecond >= 0) {
+                    System.out.printf(Locale.ROOT, "%,d quotes/s (back-pressured %,d times so far)%n", perSecond,
+                        backPressured);
                 }
             }
             double elapsed = (System.nanoTime() - start) / 1e9;

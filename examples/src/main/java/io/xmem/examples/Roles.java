@@ -4,6 +4,8 @@ import io.xmem.launch.ChildProcess;
 import io.xmem.launch.ChildProcessException;
 import io.xmem.launch.JvmCommand;
 import io.xmem.launch.Launcher;
+import io.xmem.pool.BufferPool;
+import io.xmem.pool.PoolConfig;
 import io.xmem.ring.Ring;
 import io.xmem.ring.RingConfig;
 import io.xmem.tools.FrameChecker;
@@ -48,6 +50,13 @@ final class Roles implements AutoCloseable {
             .flags("--enable-native-access=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
                 "-Xmx512m")
             .args(role).args(args);
+    }
+
+    /** Creates a pool that is deleted when these roles close. */
+    BufferPool createPool(String name, PoolConfig config) {
+        BufferPool pool = BufferPool.create(name, config);
+        launcher.deleteOnClose(BufferPool.files(name, config.directory()));
+        return pool;
     }
 
     /** Creates a ring that is deleted when these roles close. */

@@ -82,9 +82,8 @@ final class Strategy implements Callable<Integer>, MessageHandler {
 
     /** Polls until the END quote, reporting once a second; false when nothing came for 30 s. */
     private boolean awaitEnd(Subscription quotes) {
-        long lastReport = System.nanoTime();
-        long lastQuote = lastReport;
-        long reported = 0;
+        long lastQuote = System.nanoTime();
+        PerSecond progress = new PerSecond(lastQuote);
         boolean started = false;
         while (total < 0) {
             long now;
@@ -98,16 +97,14 @@ final class Strategy implements Callable<Integer>, MessageHandler {
                 now = System.nanoTime();
                 if (!started) {
                     started = true;
-                    lastReport = now; // rates count from the first quote, not from joining
+                    progress.restart(now, 0); // rates count from the first quote, not from joining
                 }
                 lastQuote = now;
             }
-            if (now - lastReport >= 1_000_000_000L && received > reported) {
-                out.printf(Locale.ROOT, "%,d quotes/s, lag p50 %.1f µs p99 %.1f µs, lost %d%n",
-                    (received - reported) * 1_000_000_000L / (now - lastReport), lag.getValueAtPercentile(50) / 1000.0,
-                    lag.getValueAtPercentile(99) / 1000.0, quotes.lostRecords());
-                lastReport = now;
-                reported = received;
+            long perSecond = progress.due(received, now);
+            if (perSecond > 0) {
+                out.printf(Locale.ROOT, "%,d quotes/s, lag p50 %.1f µs p99 %.1f µs, lost %d%n", perSecond,
+                    lag.getValueAtPercentile(50) / 1000.0, lag.getValueAtPercentile(99) / 1000.0, quotes.lostRecords());
             }
         }
         return true;

@@ -46,7 +46,7 @@ record ExampleRun(int code, String out, String err) {
 
     /** Deletes whatever a run under {@code name} may have left, then checks that nothing is left. */
     static void cleanUp(String name) throws IOException {
-        for (String n : List.of(name, name + "-ping", name + "-pong")) {
+        for (String n : List.of(name, name + "-ping", name + "-pong", name + "-decoded", name + "-filtered")) {
             Ring.delete(n);
             BufferPool.delete(n);
         }

@@ -56,8 +56,8 @@ class PingPongExampleTest {
 
         ExampleRun none = ExampleRun.of();
         assertEquals(2, none.code(), none.all());
-        assertTrue(none.err().contains("Missing example: pingpong, video, market-data, late-join or gpu-frames"),
-            none.all());
+        assertTrue(none.err().contains("Missing example: pingpong, video, market-data, late-join, pipeline or "
+            + "gpu-frames"), none.all());
 
         ExampleRun help = ExampleRun.of("pingpong", "--help");
         assertEquals(0, help.code(), help.all());

@@ -15,6 +15,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -139,6 +140,11 @@ final class CreateCommand implements Runnable {
                 + "(default: reliable, the slowest live subscriber holds publishers back).")
         boolean lossy;
 
+        @Option(names = "--subscriber-timeout", paramLabel = "SECONDS",
+            description = "Evict a live subscriber that holds publishers back longer than this (its next poll says "
+                + "so); also lets 'xmem evict' evict one (default: none, strictly reliable). Not with --lossy.")
+        Double subscriberTimeout;
+
         @Option(names = "--max-subscribers", paramLabel = "N", defaultValue = "16",
             description = "Subscribers at once, 1 to 1024 (default: ${DEFAULT-VALUE}).")
         int maxSubscribers;
@@ -160,18 +166,27 @@ final class CreateCommand implements Runnable {
                 if (maxInline != null) {
                     b.maxInlineLength(asInt("--max-inline", maxInline));
                 }
+                if (subscriberTimeout != null) {
+                    b.subscriberTimeout(Duration.ofNanos((long) (subscriberTimeout * 1e9)));
+                }
                 return b.build();
             });
             try (Ring ring = Ring.create(common.name, config)) {
                 PrintWriter out = spec.commandLine().getOut();
                 out.printf("created ring '%s' in %s: %s of log, %s, %s, up to %d subscribers; "
                     + "'xmem rm %s' deletes it%n",
-                    ring.name(), common.dir, Bytes.format(ring.capacity()), lossy ? "lossy" : "reliable",
+                    ring.name(), common.dir, Bytes.format(ring.capacity()), mode(),
                     pool == null ? "inline messages only" : "references to pool '" + pool + "'", maxSubscribers,
                     ring.name());
                 out.flush();
             }
             return XmemCli.OK;
+        }
+
+        /** Lossy or reliable, and when a reliable ring evicts. */
+        private String mode() {
+            return lossy ? "lossy" : subscriberTimeout == null ? "reliable" : "reliable, evicting a subscriber that "
+                + "holds publishers back " + StatCommand.WatchInterval.format(subscriberTimeout) + " s";
         }
     }
 

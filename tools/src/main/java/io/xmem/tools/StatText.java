@@ -114,7 +114,7 @@ final class StatText {
             }
             out.printf("  %5d %10s %-6s %14d %14d %10d%s  %s%s%n", s.index(), pid(s.pid(), look.pidHere(s)),
                 s.evicted() ? "evict" : yes(s.alive()), s.position(), s.lag(), s.lost(), rate, label(s.label()),
-                s.evicted() ? "  (evicted: it held publishers back too long)" : "");
+                s.evicted() ? "  (evicted: it held publishers back too long, or an operator evicted it)" : "");
         }
     }
 

@@ -21,6 +21,7 @@ import java.io.PrintWriter;
  * xmem stat frames --watch  # who is who in pool 'frames' (or ring 'frames'), with rates; --json for scripts
  * xmem reclaim frames       # free what dead processes held
  * xmem rm frames            # delete every file of 'frames': pool, ring, the ring's bridge counters
+ * xmem evict video 2        # evict subscriber 2 of ring 'video' (a ring with a subscriber timeout)
  * xmem bench --systems xmem # the cross-process harness of the checkout (perf/bench), progress streamed
  * xmem record md --archive DIR                       # record ring md into an Aeron Archive until Ctrl-C
  * xmem replay --archive DIR --ring md --into md2     # publish the recorded history into ring md2
@@ -35,8 +36,8 @@ import java.io.PrintWriter;
     versionProvider = XmemCli.Version.class,
     description = "Zero-copy inter-process messaging: shared-memory buffer pools passed between processes by token.",
     subcommands = {DemoCommand.class, CreateCommand.class, ListCommand.class, StatCommand.class,
-        ReclaimCommand.class, RmCommand.class, BridgeCommand.class, RecordCommand.class, RecordingsCommand.class,
-        ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        ReclaimCommand.class, RmCommand.class, EvictCommand.class, BridgeCommand.class, RecordCommand.class,
+        RecordingsCommand.class, ReplayCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Start with 'xmem demo'. Pools and rings live in /dev/shm unless --dir says otherwise.",
         "Exit codes: 0 success, 1 failure, 2 usage error."})
 public final class XmemCli implements Runnable {

@@ -1,9 +1,10 @@
 /**
  * The {@code xmem} command ({@link io.xmem.tools.XmemCli}): one picocli subcommand per class,
- * {@code demo}, {@code create}, {@code ls}, {@code stat}, {@code reclaim}, {@code rm}, {@code bridge}
- * and {@code bench}. {@code ls} and {@code stat} only look, through {@link io.xmem.pool.PoolInspection}
- * and {@link io.xmem.ring.RingInspection} ({@link io.xmem.tools.StatLook} is one look, shown as text or
- * JSON); {@code create}, {@code reclaim} and {@code rm} change things and say what. Which files a name
+ * {@code demo}, {@code create}, {@code ls}, {@code stat}, {@code reclaim}, {@code rm}, {@code evict},
+ * {@code bridge}, {@code record}, {@code recordings}, {@code replay} and {@code bench}. {@code ls} and
+ * {@code stat} only look, through {@link io.xmem.pool.PoolInspection} and
+ * {@link io.xmem.ring.RingInspection} ({@link io.xmem.tools.StatLook} is one look, shown as text or
+ * JSON); {@code create}, {@code reclaim}, {@code rm} and {@code evict} change things and say what. Which files a name
  * has is {@link io.xmem.tools.ShmKind}'s, from each module's one naming rule; a usage error prints one
  * line and a hint ({@link io.xmem.tools.UsageErrors}).
  *

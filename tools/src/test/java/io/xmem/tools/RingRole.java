@@ -5,6 +5,7 @@ import io.xmem.pool.Buffer;
 import io.xmem.pool.BufferPool;
 import io.xmem.ring.Publication;
 import io.xmem.ring.Ring;
+import io.xmem.ring.SubscriberEvictedException;
 import io.xmem.ring.Subscription;
 
 import java.io.IOException;
@@ -13,8 +14,9 @@ import java.time.Duration;
 
 /**
  * A child JVM for the stat tests: {@code publish NAME DIR} offers a 1000-byte buffer of pool NAME by
- * reference on ring NAME every millisecond; {@code subscribe NAME DIR} reads ring NAME. Each says
- * {@code ready} once it has joined and runs until its stdin closes.
+ * reference on ring NAME every millisecond; {@code subscribe NAME DIR} reads ring NAME (and says
+ * {@code evicted lag=..} if its poll finds it evicted). Each says {@code ready} once it has joined and
+ * runs until its stdin closes.
  */
 final class RingRole {
     static final int PAYLOAD = 1000;
@@ -59,11 +61,17 @@ final class RingRole {
         }
     }
 
+    /** Reads until interrupted, or until evicted: then says {@code evicted lag=BYTES MESSAGE} and stops. */
     private static void subscribe(Subscription subscription) {
-        while (!Thread.currentThread().isInterrupted()) {
-            if (subscription.poll(m -> { }, 64) == 0) {
-                subscription.await(Duration.ofMillis(10));
+        try {
+            while (!Thread.currentThread().isInterrupted()) {
+                if (subscription.poll(m -> { }, 64) == 0) {
+                    subscription.await(Duration.ofMillis(10));
+                }
             }
+        } catch (SubscriberEvictedException e) {
+            System.out.println("evicted lag=" + e.lag() + " " + e.getMessage());
+            System.out.flush();
         }
     }
 }
