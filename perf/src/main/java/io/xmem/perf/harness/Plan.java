@@ -90,7 +90,7 @@ public record Plan(List<Workload> workloads, List<String> systems, List<Integer>
                 // an estimate: the stream is unpaced. Rings stream 32 B at 10-30 M msgs/s here; a window of a
                 // few hundred thousand messages is a few CFS slices long and measures the scheduler
                 pace = Math.max(1, Math.min(20_000_000, (long) (4e9 / size)));
-                maxMessages = quick ? 10_000_000 : 60_000_000;
+                maxMessages = quick ? 5_000_000 : 30_000_000;
             }
         }
         long minMessages = quick ? 50 : 100;
