@@ -20,16 +20,12 @@ import java.nio.ByteOrder;
  * (a 32-byte message never fragments, so no assembler). The media driver is embedded in the parent
  * process ({@link MinimalBench}); both children are its clients.
  */
-final class AeronLink implements Link, FragmentHandler {
+final class AeronLink extends ReceivedMessages implements FragmentHandler {
     private final Aeron aeron;
     private final ExclusivePublication publication;
     private final Subscription subscription;
     private final BufferClaim claim = new BufferClaim();
     private final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(LENGTH));
-    private long lastStamp;
-    private long lastSequence = -1;
-    private long errors;
-    private long touched;
 
     AeronLink(Aeron aeron, String channel, int streamId, boolean publisher) {
         this.aeron = aeron;
@@ -64,29 +60,7 @@ final class AeronLink implements Link, FragmentHandler {
 
     @Override
     public void onFragment(DirectBuffer buffer, int offset, int length, Header header) {
-        long stamp = buffer.getLong(offset + STAMP_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        long sequence = buffer.getLong(offset + SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        touched += buffer.getLong(offset + length - Long.BYTES, ByteOrder.LITTLE_ENDIAN);
-        if (sequence != lastSequence + 1) {
-            errors++;
-        }
-        lastStamp = stamp;
-        lastSequence = sequence;
-    }
-
-    @Override
-    public long lastStamp() {
-        return lastStamp;
-    }
-
-    @Override
-    public long lastSequence() {
-        return lastSequence;
-    }
-
-    @Override
-    public long errors() {
-        return errors + (touched == 42 ? 1 : 0); // keeps the read of the last bytes
+        received(buffer, offset, length);
     }
 
     @Override

@@ -18,17 +18,13 @@ import java.nio.file.StandardOpenOption;
  * builds its message in its own buffer and {@code write}s it (one copy), the subscriber {@code read}s
  * in place. What Agrona's own samples do between two processes.
  */
-final class AgronaLink implements Link, MessageHandler {
+final class AgronaLink extends ReceivedMessages implements MessageHandler {
     static final int CAPACITY = 4 << 20;
     static final int FILE_LENGTH = CAPACITY + RingBufferDescriptor.TRAILER_LENGTH;
     private static final int MSG_TYPE = 1;
 
     private final OneToOneRingBuffer ring;
     private final UnsafeBuffer message = new UnsafeBuffer(ByteBuffer.allocateDirect(LENGTH));
-    private long lastStamp;
-    private long lastSequence = -1;
-    private long errors;
-    private long touched;
 
     AgronaLink(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -58,29 +54,7 @@ final class AgronaLink implements Link, MessageHandler {
 
     @Override
     public void onMessage(int msgTypeId, MutableDirectBuffer buffer, int index, int length) {
-        long stamp = buffer.getLong(index + STAMP_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        long sequence = buffer.getLong(index + SEQUENCE_OFFSET, ByteOrder.LITTLE_ENDIAN);
-        touched += buffer.getLong(index + length - Long.BYTES, ByteOrder.LITTLE_ENDIAN);
-        if (sequence != lastSequence + 1) {
-            errors++;
-        }
-        lastStamp = stamp;
-        lastSequence = sequence;
-    }
-
-    @Override
-    public long lastStamp() {
-        return lastStamp;
-    }
-
-    @Override
-    public long lastSequence() {
-        return lastSequence;
-    }
-
-    @Override
-    public long errors() {
-        return errors + (touched == 42 ? 1 : 0); // keeps the read of the last bytes
+        received(buffer, index, length);
     }
 
     @Override

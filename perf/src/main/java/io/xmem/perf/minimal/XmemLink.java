@@ -18,7 +18,7 @@ import java.lang.foreign.ValueLayout;
  * ring's pin keeps the buffer). The buffers' contents are written once at start, as a producer
  * renders a frame where it is read. The subscriber reads in place with {@link Message#getLong}.
  */
-final class XmemLink implements Link {
+final class XmemLink extends ReceivedMessages {
     private final Ring ring;
     private final BufferPool pool;
     private final ExclusivePublication publication;
@@ -26,10 +26,6 @@ final class XmemLink implements Link {
     private final MemorySegment message;
     private final int referenceSize;
     private final MessageHandler handler = this::onMessage;
-    private long lastStamp;
-    private long lastSequence = -1;
-    private long errors;
-    private long touched;
 
     private XmemLink(String ring, boolean publisher, int referenceSize) {
         this.ring = Ring.open(ring);
@@ -92,29 +88,7 @@ final class XmemLink implements Link {
     }
 
     private void onMessage(Message m) {
-        long stamp = m.getLong(STAMP_OFFSET);
-        long sequence = m.getLong(SEQUENCE_OFFSET);
-        touched += m.getLong(m.length() - Long.BYTES);
-        if (sequence != lastSequence + 1) {
-            errors++;
-        }
-        lastStamp = stamp;
-        lastSequence = sequence;
-    }
-
-    @Override
-    public long lastStamp() {
-        return lastStamp;
-    }
-
-    @Override
-    public long lastSequence() {
-        return lastSequence;
-    }
-
-    @Override
-    public long errors() {
-        return errors + (touched == 42 ? 1 : 0); // keeps the read of the last bytes
+        received(m.getLong(STAMP_OFFSET), m.getLong(SEQUENCE_OFFSET), m.getLong(m.length() - Long.BYTES));
     }
 
     @Override
