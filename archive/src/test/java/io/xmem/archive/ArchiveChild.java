@@ -1,5 +1,7 @@
 package io.xmem.archive;
 
+import io.xmem.launch.ParentWatch;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -39,6 +41,7 @@ final class ArchiveChild {
     }
 
     public static void main(String[] args) throws Exception {
+        ParentWatch.start(); // a test JVM killed mid-run leaves no recorder behind
         ArchiveChild child = new ArchiveChild();
         System.out.println("READY " + ProcessHandle.current().pid());
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));

@@ -167,6 +167,18 @@ public final class Buffer implements AutoCloseable {
         beforeRelease = action;
     }
 
+    boolean hasWorkBeforeRelease() {
+        return beforeRelease != null;
+    }
+
+    /** A ring took this handle's reference over as its pin (a send): closed, nothing to release. */
+    void endHandedOver() {
+        closed = true;
+        if (scope != null) {
+            scope.close();
+        }
+    }
+
     /** Drops this handle's reference; the buffer is free once every holder everywhere has. */
     @Override
     public void close() {

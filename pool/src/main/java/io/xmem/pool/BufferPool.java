@@ -44,6 +44,10 @@ import java.util.concurrent.locks.LockSupport;
 public final class BufferPool implements AutoCloseable {
     /** The value the token API returns for "no buffer": no live token is ever 0. */
     public static final long NO_TOKEN = 0;
+    /** A waiting acquire spins this many tries before it parks. */
+    private static final int SPINS = 100;
+    /** While spinning, one try in this many is a full one (see {@link #acquireWaiting}). */
+    private static final int FULL_TRY_EVERY = 16;
 
     static {
         PoolAccess.register(new Access());
@@ -137,11 +141,14 @@ public final class BufferPool implements AutoCloseable {
 
     /** Takes a buffer of at least {@code size} bytes from the smallest class that fits. */
     public Buffer acquire(long size) {
-        Buffer buffer = tryAcquire(size);
-        if (buffer == null) {
-            throw exhausted(hostClassFor(size));
+        // No null between the claim and the handle (as tryAcquire has): the JIT can then keep a
+        // handle that does not escape its try block in registers, and acquire + close allocate nothing.
+        int sizeClass = hostClassFor(size);
+        long token = mapped.tryClaimOrReclaim(sizeClass, size);
+        if (token == -1) {
+            throw exhausted(sizeClass);
         }
-        return buffer;
+        return newBuffer(token, size, sizeClass);
     }
 
     /** Like {@link #acquire(long)} but returns {@code null} when the class is exhausted. */
@@ -159,19 +166,26 @@ public final class BufferPool implements AutoCloseable {
         return token == -1 ? null : newBuffer(token, size, sizeClass);
     }
 
+    /**
+     * Tries in full (scan, exhaustion hooks, reclaim) at first, every {@value #FULL_TRY_EVERY}th
+     * spin and at every park; in between only at the class's cursor, where each release announces
+     * the slot it freed. So a publisher waiting for its subscribers to let go of a buffer neither
+     * allocates nor rescans the class per spin.
+     */
     private Buffer acquireWaiting(int sizeClass, long size, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long parkNanos = 1_000;
         for (int attempt = 0; ; attempt++) {
-            Buffer buffer = tryAcquireIn(sizeClass, size);
-            if (buffer != null) {
-                return buffer;
+            boolean full = attempt % FULL_TRY_EVERY == 0 || attempt >= SPINS;
+            long token = mapped.tryClaimOrReclaim(sizeClass, size, full);
+            if (token != -1) {
+                return newBuffer(token, size, sizeClass);
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 throw exhausted(sizeClass);
             }
-            if (attempt < 100) {
+            if (attempt < SPINS) {
                 Thread.onSpinWait();
             } else {
                 LockSupport.parkNanos(Math.min(parkNanos, left));
@@ -449,6 +463,16 @@ public final class BufferPool implements AutoCloseable {
         @Override
         public int slot(Buffer buffer) {
             return buffer.slot();
+        }
+
+        @Override
+        public boolean hasWorkBeforeRelease(Buffer buffer) {
+            return buffer.hasWorkBeforeRelease();
+        }
+
+        @Override
+        public void endHandedOver(Buffer buffer) {
+            buffer.endHandedOver();
         }
 
         @Override

@@ -2,12 +2,14 @@ package io.xmem.pool;
 
 import io.xmem.launch.ParentWatch;
 import io.xmem.pool.internal.PoolAccess;
+import io.xmem.pool.testing.Mappings;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -77,6 +79,11 @@ public final class PoolChild {
                 pool = BufferPool.open(c[1]);
                 yield Integer.toString(pool.participantIndex());
             }
+            case "OPENIN" -> {
+                pool = BufferPool.open(c[1], Path.of(c[2]));
+                yield Integer.toString(pool.participantIndex());
+            }
+            case "MAPPED" -> Mappings.of(pool.path()).line();
             case "ACQUIRE" -> keep(pool.acquire(Long.parseLong(c[1])));
             case "TRYACQUIRE" -> {
                 Buffer b = pool.tryAcquire(Long.parseLong(c[1]));

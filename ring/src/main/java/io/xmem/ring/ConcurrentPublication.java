@@ -1,5 +1,6 @@
 package io.xmem.ring;
 
+import io.xmem.pool.Buffer;
 import io.xmem.pool.XmemException;
 import io.xmem.pool.internal.shm.ByteLocks;
 import io.xmem.ring.internal.MappedRing;
@@ -111,6 +112,17 @@ public final class ConcurrentPublication extends Publication {
         enter();
         try {
             return writeReference(token, offset, length, timestamp, tag);
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    long send(Buffer buffer, long token, long length, long timestamp, long tag) {
+        checkReference(token, 0, length);
+        enter();
+        try {
+            return writeReference(token, 0, length, timestamp, tag, buffer);
         } finally {
             exit();
         }

@@ -1,5 +1,6 @@
 package io.xmem.ring;
 
+import io.xmem.pool.Buffer;
 import io.xmem.pool.XmemException;
 import io.xmem.ring.internal.MappedRing;
 
@@ -36,6 +37,13 @@ public final class ExclusivePublication extends Publication {
         checkReference(token, offset, length);
         ensureNoClaim();
         return writeReference(token, offset, length, timestamp, tag);
+    }
+
+    @Override
+    long send(Buffer buffer, long token, long length, long timestamp, long tag) {
+        checkReference(token, 0, length);
+        ensureNoClaim();
+        return writeReference(token, 0, length, timestamp, tag, buffer);
     }
 
     @Override

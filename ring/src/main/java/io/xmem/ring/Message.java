@@ -18,6 +18,11 @@ import java.lang.foreign.ValueLayout;
  */
 public final class Message {
     private MemorySegment bytes;
+    /** {@code bytes} made read-only once, for {@link #segment()}; {@code readOnlySource} is what it was made from. */
+    private MemorySegment readOnlyBytes;
+    private MemorySegment readOnlySource;
+    /** The pool's mapping made read-only once, for {@link #segment()}. */
+    private MemorySegment readOnlyPool;
     /** The ring's pool; null for an inline-only ring. */
     private final BufferPins pins;
     private final BufferPool bufferPool;
@@ -135,7 +140,7 @@ public final class Message {
     public MemorySegment segment() {
         MemorySegment slice;
         if (inline) {
-            slice = bytes.asSlice(offset, length);
+            slice = readOnlyBytes().asSlice(offset, length);
         } else {
             if (device) {
                 resolve(); // a record whose token names a host buffer is damage, not a usage error
@@ -145,15 +150,27 @@ public final class Message {
             if (resolved < 0) {
                 resolved = resolve();
             }
-            slice = pins.memory().asSlice(resolved, length);
+            if (readOnlyPool == null) {
+                readOnlyPool = pins.memory().asReadOnly();
+            }
+            slice = readOnlyPool.asSlice(resolved, length);
         }
         if (CheckedSegments.ENABLED) {
             if (scope == null) {
                 scope = CheckedSegments.newScope();
             }
-            slice = CheckedSegments.within(slice, scope);
+            slice = CheckedSegments.within(slice, scope).asReadOnly();
         }
-        return slice.asReadOnly();
+        return slice; // one object per call: slices of views made read-only once
+    }
+
+    /** A read-only view of what inline payloads are read from (the log, or a copying subscription's buffer). */
+    private MemorySegment readOnlyBytes() {
+        if (bytes != readOnlySource) {
+            readOnlySource = bytes;
+            readOnlyBytes = bytes.asReadOnly();
+        }
+        return readOnlyBytes;
     }
 
     /** The delivery is over: with checked segments, every segment it handed out fails from now on. */

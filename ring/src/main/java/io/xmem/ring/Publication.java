@@ -3,6 +3,8 @@ package io.xmem.ring;
 import io.xmem.pool.Buffer;
 import io.xmem.pool.XmemException;
 import io.xmem.pool.internal.BufferPins;
+import io.xmem.pool.internal.FaultPoints;
+import io.xmem.pool.internal.PoolAccess;
 import io.xmem.ring.internal.MappedRing;
 import io.xmem.ring.internal.Membarrier;
 import io.xmem.ring.internal.PinReleaser;
@@ -101,11 +103,47 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
      * still closes its handle whenever it likes.
      */
     public final long offer(Buffer buffer, long offset, long length, long timestamp, long tag) {
+        checkPoolOf(buffer);
+        return offer(buffer.token(), offset, length, timestamp, tag);
+    }
+
+    /**
+     * Publishes a reference to the whole of {@code buffer} and hands the handle to the ring: on
+     * success (a position, ≥ 0) the handle is closed, and when it was this process's last handle
+     * on the buffer its reference became the ring's pin with one CAS (no pin added and reference
+     * dropped, as {@code offer} then {@code close} do). On a negative result (back-pressure, not
+     * connected...) nothing was published and the handle is still the caller's, open, to offer
+     * again or close. So a frame path is {@code acquire}, fill, {@code send}.
+     *
+     * <pre>{@code
+     * Buffer frame = pool.acquire(size, timeout);
+     * render(frame.segment());
+     * while (publication.send(frame) < 0) {
+     *     idle.idle();            // the ring is full: the frame is still ours
+     * }                           // sent: the frame is the ring's, the handle closed
+     * }</pre>
+     */
+    public final long send(Buffer buffer) {
+        return send(buffer, 0, 0);
+    }
+
+    /** {@link #send(Buffer)} with two user values (a timestamp, a frame number...), as {@code offer} carries. */
+    public final long send(Buffer buffer, long timestamp, long tag) {
+        checkPoolOf(buffer);
+        if (buffer.isClosed()) {
+            throw new IllegalStateException("buffer closed: send(buffer) needs an open handle");
+        }
+        return send(buffer, buffer.token(), buffer.length(), timestamp, tag);
+    }
+
+    /** {@link #send(Buffer, long, long)} with the turn taken as the kind of publication takes it. */
+    abstract long send(Buffer buffer, long token, long length, long timestamp, long tag);
+
+    private void checkPoolOf(Buffer buffer) {
         if (pins != null && buffer.poolId() != pins.poolId()) {
             throw new XmemException("buffer " + buffer + " is not from pool '" + pins.poolName()
                 + "', the pool of ring '" + mapped.name() + "'");
         }
-        return offer(buffer.token(), offset, length, timestamp, tag);
     }
 
     /**
@@ -224,20 +262,45 @@ public abstract sealed class Publication implements AutoCloseable permits Exclus
     }
 
     final long writeReference(long token, long offset, long length, long timestamp, long tag) {
+        return writeReference(token, offset, length, timestamp, tag, null);
+    }
+
+    /**
+     * Writes a reference record; with {@code handedOver}, the handle's reference becomes the
+     * record's pin (in place when it is the last handle here, else pinned and the handle closed),
+     * and only once room is reserved, so a refused send leaves the handle as it was.
+     */
+    final long writeReference(long token, long offset, long length, long timestamp, long tag, Buffer handedOver) {
         long position = reserve(REF_RECORD_LENGTH);
         if (position < 0) {
             return position;
         }
-        if (!pins.pin(token)) {
+        if (!(handedOver == null ? pins.pin(token) : pinHandingOver(handedOver, token))) {
             counters.incrementBackPressuredOpaque();
             return BACK_PRESSURED; // 255 records already refer to this buffer
         }
+        FaultPoints.hit(FaultPoints.PUBLISHER_AFTER_PIN);
         long record = log.recordAt(position);
         log.reference(record, token, offset, length, timestamp, tag);
         // Before the commit, which orders it: releasers skip their walk on it.
         counters.lastReferenceEndPlain(position + aligned(REF_RECORD_LENGTH));
         return commitRecord(record, position, REF_RECORD_LENGTH,
             pins.isDeviceToken(token) ? TYPE_DEVICE_REFERENCE : TYPE_REFERENCE);
+    }
+
+    /** The record's pin from a handle handed over: false when the buffer carries 255 pins. */
+    private boolean pinHandingOver(Buffer buffer, long token) {
+        int result = PoolAccess.hasWorkBeforeRelease(buffer) ? BufferPins.NOT_LAST
+            : pins.pinInPlaceOfLastReference(token);
+        if (result == BufferPins.PINNED_IN_PLACE) {
+            PoolAccess.endHandedOver(buffer);
+            return true;
+        }
+        if (result == BufferPins.PIN_LIMIT || !pins.pin(token)) {
+            return false;
+        }
+        buffer.close(); // other handles here keep this process's reference (or GPU work ends first)
+        return true;
     }
 
     /** Reserves room for a claim and opens {@code claim} on it; returns where the record will end, or a code. */

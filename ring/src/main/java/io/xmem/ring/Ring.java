@@ -4,7 +4,10 @@ import io.xmem.pool.BufferPool;
 import io.xmem.pool.IncompatibleLayoutException;
 import io.xmem.pool.PoolConfig;
 import io.xmem.pool.XmemException;
+import io.xmem.pool.internal.MappedPool;
+import io.xmem.pool.internal.PoolAccess;
 import io.xmem.ring.internal.MappedRing;
+import io.xmem.ring.internal.PinRecounter;
 import io.xmem.ring.internal.RingCounters;
 import io.xmem.ring.internal.RingFiles;
 import io.xmem.ring.internal.RingStatsReader;
@@ -97,6 +100,45 @@ public final class Ring implements AutoCloseable {
     public static boolean delete(String name, Path directory) {
         MappedRing.releaseUnread(name, directory);
         return MappedRing.delete(name, directory);
+    }
+
+    /**
+     * Gives back the pins that a death left without an owner, in pool {@code poolName} of
+     * {@code directory}: a releaser killed between moving a ring's release position and dropping
+     * that batch's pins (up to 64), a publisher killed between pinning a buffer and committing its
+     * record (one). Every pin is owned by a reference record between a ring's release position and
+     * its last committed record, so the pins a slot should carry can be counted from the rings of
+     * the pool; a slot no process holds that carries more has the extra dropped, and is freed if
+     * none are left. Runs only while no other process uses the pool (every other participant's lock
+     * byte is taken for the duration, so none can join meanwhile); otherwise it does nothing and
+     * says so. Damage it finds is reported and left alone. {@code xmem reclaim} runs it.
+     *
+     * <p>This JVM must have no ring of the pool open ({@link IllegalStateException}): a publisher
+     * here could be between its pin and its commit.
+     */
+    public static PinRecount recountPins(String poolName, Path directory) {
+        try (BufferPool pool = BufferPool.open(poolName, directory)) {
+            MappedPool mapped = PoolAccess.mapped(pool);
+            if (mapped.hasRingsOpenHere()) {
+                throw new IllegalStateException("this JVM has a ring of pool '" + poolName + "' open: close it before "
+                    + "recounting the pool's pins (a publication here may be between a pin and its commit)");
+            }
+            PinRecount[] result = new PinRecount[1];
+            boolean quiet = mapped.withOthersLockedOut(() -> {
+                PinRecounter counter = new PinRecounter();
+                counter.countRingsOf(pool.id(), directory);
+                if (!counter.problems().isEmpty()) {
+                    result[0] = new PinRecount(false, counter.rings(), 0, 0, counter.problems(),
+                        "the rings of the pool could not all be read");
+                    return;
+                }
+                MappedPool.PinCorrection c = mapped.correctPins(counter.tokens(), counter.count());
+                result[0] = new PinRecount(true, counter.rings(), c.pinsDropped(), c.buffersFreed(), c.problems(),
+                    null);
+            });
+            return quiet ? result[0] : PinRecount.notDone("another live process uses pool '" + poolName
+                + "': pins are recounted only when nothing else is in the pool");
+        }
     }
 
     /**

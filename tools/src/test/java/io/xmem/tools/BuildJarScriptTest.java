@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class BuildJarScriptTest {
     private static final Path CHECKOUT = Path.of("..").toAbsolutePath().normalize();
-    private static final List<String> MODULES = List.of("bom", "launch", "pool", "ring", "cuda", "bridge", "tools",
-        "examples", "perf", "stress");
+    private static final List<String> MODULES = List.of("bom", "launch", "pool", "ring", "cuda", "bridge", "archive",
+        "tools", "examples", "perf", "stress");
     private static final Instant BUILT = Instant.parse("2026-01-01T00:00:00Z");
 
     @TempDir
@@ -105,7 +105,7 @@ class BuildJarScriptTest {
         assertEquals(1, builds().size(), said);
         assertTrue(builds().getFirst().contains("-pl tools -am package -DskipTests"), builds().toString());
         assertTrue(said.startsWith("xmem: sources changed, rebuilding tools/target/xmem.jar (tools launch pool ring "
-            + "bridge)...\n"), said);
+            + "bridge archive)...\n"), said);
         assertTrue(said.contains("\n  [2/3] xmem pool\n  [3/3] xmem tools\n"), "a line per module:\n" + said);
     }
 

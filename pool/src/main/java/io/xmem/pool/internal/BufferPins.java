@@ -16,8 +16,21 @@ public interface BufferPins {
     /** The length of a buffer this process holds under {@code token}; {@link IllegalStateException} otherwise. */
     long heldLength(long token);
 
+    /** {@link #pinInPlaceOfLastReference}: the last handle's reference became the pin. */
+    int PINNED_IN_PLACE = 1;
+    /** {@link #pinInPlaceOfLastReference}: the buffer carries 255 pins already; nothing changed. */
+    int PIN_LIMIT = 0;
+    /** {@link #pinInPlaceOfLastReference}: not the last handle in this process; nothing changed. */
+    int NOT_LAST = -1;
+
     /** Adds a pin to a buffer this process holds; false when it carries 255 already. */
     boolean pin(long token);
+
+    /**
+     * Turns this process's last reference to {@code token} into a pin with one CAS (a handle
+     * handed over to a ring); {@link #PINNED_IN_PLACE}, {@link #PIN_LIMIT} or {@link #NOT_LAST}.
+     */
+    int pinInPlaceOfLastReference(long token);
 
     /** Drops a pin, from any process; true if that freed the buffer. {@code CorruptPoolException} if there is none. */
     boolean unpin(long token);

@@ -20,6 +20,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
@@ -58,6 +59,8 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
     private final int reclaimedOnJoin;
     private volatile boolean closed;
     private volatile long lastAutoReclaim;
+    /** True while {@link #withOthersLockedOut} runs its work. */
+    private boolean lockedOut;
 
     private MappedPool(String name, MappedFile<PoolLayout> mapped, ByteLocks locks, DeviceMemory created) {
         this.name = name;
@@ -122,6 +125,9 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
 
     private static MappedPool create(String name, Path directory, PoolConfig config) {
         PoolLayout layout = PoolLayout.of(config);
+        if (config.hugePages()) {
+            HugePages.require(directory, name);
+        }
         long poolId = ThreadLocalRandom.current().nextLong();
         DeviceMemory[] created = new DeviceMemory[1];
         MappedFile<PoolLayout> mapped = SharedFile.create(PoolFiles.FORMAT, directory, name,
@@ -145,6 +151,9 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
     private static MappedPool join(String name, MappedFile<PoolLayout> mapped, Path directory, DeviceMemory created) {
         ByteLocks locks = null;
         try {
+            if (mapped.layout().prefault) {
+                prefault(mapped);
+            }
             locks = ByteLocks.open(PoolFiles.lockPath(directory, name), PoolFiles.permissions(mapped.path()));
             return new MappedPool(name, mapped, locks, created);
         } catch (RuntimeException | Error e) {
@@ -154,6 +163,16 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
             mapped.close();
             throw e;
         }
+    }
+
+    /**
+     * Maps every data page now ({@code FLAG_PREFAULT}): the JDK reads a byte of each page of the
+     * mapping, so no buffer's first touch faults later. Device classes hold handle records here,
+     * not their memory: those pages are few.
+     */
+    private static void prefault(MappedFile<PoolLayout> mapped) {
+        PoolLayout layout = mapped.layout();
+        mapped.segment().asSlice(layout.dataOffset, layout.dataLength).load();
     }
 
     /** One {@code BufferPool} object of this pool closed; the last one leaves the pool. */
@@ -290,6 +309,18 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
      * millisecond). Returns the token, or -1.
      */
     public long tryClaimOrReclaim(int sizeClass, long length) {
+        return tryClaimOrReclaim(sizeClass, length, true);
+    }
+
+    /**
+     * For a waiter on an exhausted class: between its full tries ({@code full}, which scan the
+     * class, run the exhaustion hooks and reclaim), a try at the class's cursor alone, which is
+     * where the next slot to come free is announced. No allocation and no scan on that path.
+     */
+    public long tryClaimOrReclaim(int sizeClass, long length, boolean full) {
+        if (!full) {
+            return references.tryClaimAtCursor(sizeClass, length);
+        }
         long token = references.tryClaim(sizeClass, length);
         if (token != -1) {
             return token;
@@ -307,6 +338,89 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
         }
         lastAutoReclaim = now;
         return reclaim() > 0 ? references.tryClaim(sizeClass, length) : -1;
+    }
+
+    // ---------------------------------------------------------------- pin recount
+
+    /** What {@link #correctPins} did. */
+    public record PinCorrection(int slotsChecked, int pinsDropped, int buffersFreed, List<String> problems) {
+    }
+
+    /**
+     * Runs {@code work} while no other process can be in the pool: dead participants' references
+     * are reclaimed first, then the lock byte of every other participant entry is taken (a
+     * joining process waits for one, so none can join meanwhile). False, and {@code work} not run,
+     * when another participant is alive. Whether this JVM is itself quiet is the caller's affair.
+     */
+    public synchronized boolean withOthersLockedOut(Runnable work) {
+        ensureOpen();
+        participants.reclaim(references.slots(), me);
+        List<FileLock> taken = participants.lockAllBut(me);
+        if (taken == null) {
+            return false;
+        }
+        try {
+            lockedOut = true;
+            work.run();
+            return true;
+        } finally {
+            lockedOut = false;
+            taken.forEach(ByteLocks::unlock);
+        }
+    }
+
+    /**
+     * Brings every slot's pin count down to what the rings of the pool say it should be, inside
+     * {@link #withOthersLockedOut}: {@code tokens[0..n)} are the tokens of every reference record
+     * that still owns a pin (from each ring's release position to its last committed record). A slot
+     * no process holds with more pins than records naming its current generation lost a pin drop to
+     * a death (a releaser killed between its CAS and its unpins, a publisher killed between its pin
+     * and its commit): the extra pins are dropped, in one CAS, and the buffer freed if that was all.
+     * A slot with fewer pins than records, or a token of another incarnation, is damage: reported,
+     * nothing changed.
+     */
+    public PinCorrection correctPins(long[] tokens, int n) {
+        if (!lockedOut) {
+            throw new IllegalStateException("pins are recounted only with every other participant locked out");
+        }
+        int[] expected = new int[layout.slotCount];
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int slot = SlotDescriptor.tokenSlot(tokens[i]);
+            long generation = SlotDescriptor.tokenGeneration(tokens[i]);
+            if (slot >= layout.slotCount || references.slots().generationAcquire(slot) != generation) {
+                problems.add("a record names token 0x" + Long.toHexString(tokens[i]) + ", not a live buffer");
+                continue;
+            }
+            expected[slot]++;
+        }
+        int dropped = 0;
+        int freed = 0;
+        for (int slot = 0; slot < layout.slotCount; slot++) {
+            long state = references.slots().stateVolatile(slot);
+            int pins = SlotDescriptor.pins(state);
+            if (SlotDescriptor.holders(state) != 0 || pins == expected[slot]) {
+                continue; // held by this process (so not idle), or right
+            }
+            if (pins < expected[slot]) {
+                problems.add("slot " + slot + " has " + pins + " pins for " + expected[slot] + " records");
+                continue;
+            }
+            long update = state - ((long) (pins - expected[slot]) << SlotDescriptor.PINS_SHIFT);
+            if (references.slots().casState(slot, state, update)) {
+                dropped += pins - expected[slot];
+                if (!SlotDescriptor.inUse(update)) {
+                    references.freed(slot, layout.sizeClassOf(slot));
+                    freed++;
+                }
+            }
+        }
+        return new PinCorrection(layout.slotCount, dropped, freed, List.copyOf(problems));
+    }
+
+    /** Whether a ring of this pool is open in this JVM (its exhaustion hook is registered). */
+    public boolean hasRingsOpenHere() {
+        return !exhaustionHooks.isEmpty();
     }
 
     // ---------------------------------------------------------------- liveness
@@ -356,6 +470,11 @@ public final class MappedPool extends OpenFiles.Entry implements BufferPins {
     @Override
     public boolean pin(long token) {
         return references.pin(token);
+    }
+
+    @Override
+    public int pinInPlaceOfLastReference(long token) {
+        return references.pinInPlaceOfLastReference(token);
     }
 
     @Override

@@ -160,6 +160,26 @@ public final class Participants {
         return freed;
     }
 
+    /**
+     * Takes the lock byte of every entry but {@code self}, so that no other process is in the pool
+     * or can join it while they are held; null (and none kept) if one is held by a live process.
+     */
+    public List<FileLock> lockAllBut(int self) {
+        List<FileLock> taken = new ArrayList<>();
+        for (int i = 0; i < layout.maxParticipants; i++) {
+            if (i == self) {
+                continue;
+            }
+            FileLock lock = locks.tryLock(i);
+            if (lock == null) {
+                taken.forEach(ByteLocks::unlock);
+                return null;
+            }
+            taken.add(lock);
+        }
+        return taken;
+    }
+
     /** Whether any participant other than {@code self} is alive. */
     public boolean othersAlive(int self) {
         for (int i = 0; i < layout.maxParticipants; i++) {

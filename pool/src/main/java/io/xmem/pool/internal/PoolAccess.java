@@ -32,6 +32,10 @@ public final class PoolAccess {
         int slot(Buffer buffer);
 
         void beforeRelease(Buffer buffer, Runnable action);
+
+        boolean hasWorkBeforeRelease(Buffer buffer);
+
+        void endHandedOver(Buffer buffer);
     }
 
     public static void register(Accessor a) {
@@ -69,6 +73,19 @@ public final class PoolAccess {
     /** A handle for a reader of a received message: its {@code segment()} is read-only. */
     public static Buffer attachReadOnly(BufferPool pool, long token) {
         return accessor.attachReadOnly(pool, token);
+    }
+
+    /** Whether work must end before the handle's reference does ({@link #beforeRelease}): no hand-over then. */
+    public static boolean hasWorkBeforeRelease(Buffer buffer) {
+        return accessor.hasWorkBeforeRelease(buffer);
+    }
+
+    /**
+     * Ends a handle whose reference was turned into a ring's pin
+     * ({@link BufferPins#pinInPlaceOfLastReference}): closed, without releasing anything.
+     */
+    public static void endHandedOver(Buffer buffer) {
+        accessor.endHandedOver(buffer);
     }
 
     /** The slot of an open buffer handle. */

@@ -98,6 +98,7 @@ public final class PoolFiles {
 
     /** The header's flags for {@code config}. */
     static int flags(PoolConfig config) {
-        return config.zeroOnAcquire() ? PoolHeaderDescriptor.FLAG_ZERO_ON_ACQUIRE : 0;
+        return (config.zeroOnAcquire() ? PoolHeaderDescriptor.FLAG_ZERO_ON_ACQUIRE : 0)
+            | (config.prefault() ? PoolHeaderDescriptor.FLAG_PREFAULT : 0);
     }
 }

@@ -61,6 +61,8 @@ public final class PoolHeaderDescriptor {
     public static final int STATE_INITIALISING = FilePrefixDescriptor.STATE_INITIALISING;
     public static final int STATE_READY = FilePrefixDescriptor.STATE_READY;
     public static final int FLAG_ZERO_ON_ACQUIRE = 1;
+    /** Every process that maps the pool touches all of its data pages before using it. */
+    public static final int FLAG_PREFAULT = 2;
 
     public static final int MAGIC_OFFSET = FilePrefixDescriptor.MAGIC_OFFSET;
     public static final int VERSION_OFFSET = FilePrefixDescriptor.VERSION_OFFSET;

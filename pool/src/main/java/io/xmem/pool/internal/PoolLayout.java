@@ -23,6 +23,8 @@ public final class PoolLayout {
     public final int alignment;
     public final int maxParticipants;
     public final boolean zeroOnAcquire;
+    /** {@code FLAG_PREFAULT}: every process maps all data pages when it opens the pool. */
+    public final boolean prefault;
     public final int slotCount;
     public final long participantTableOffset;
     public final long sizeClassTableOffset;
@@ -43,11 +45,12 @@ public final class PoolLayout {
     public final int[] firstSlot;
     public final int[] count;
 
-    private PoolLayout(int alignment, int maxParticipants, boolean zeroOnAcquire, long[] bufferSize, int[] count,
+    private PoolLayout(int alignment, int maxParticipants, int flags, long[] bufferSize, int[] count,
                        boolean[] device) {
         this.alignment = alignment;
         this.maxParticipants = maxParticipants;
-        this.zeroOnAcquire = zeroOnAcquire;
+        this.zeroOnAcquire = (flags & FLAG_ZERO_ON_ACQUIRE) != 0;
+        this.prefault = (flags & FLAG_PREFAULT) != 0;
         this.bufferSize = bufferSize;
         this.count = count;
         this.device = device;
@@ -93,7 +96,7 @@ public final class PoolLayout {
             device[c] = classes.get(c).device();
         }
         try {
-            return new PoolLayout(config.alignment(), config.maxParticipants(), config.zeroOnAcquire(), sizes, counts,
+            return new PoolLayout(config.alignment(), config.maxParticipants(), PoolFiles.flags(config), sizes, counts,
                 device);
         } catch (ArithmeticException e) {
             throw new InvalidConfigException("the pool would exceed 2^63 bytes: reduce buffer sizes or counts", e);
@@ -214,7 +217,8 @@ public final class PoolLayout {
      */
     public static PoolLayout read(MemorySegment file, long actualSize, String what) {
         int flags = file.get(ValueLayout.JAVA_INT, FLAGS_OFFSET);
-        check((flags & ~FLAG_ZERO_ON_ACQUIRE) == 0, what, "unknown flags 0x" + Integer.toHexString(flags));
+        check((flags & ~(FLAG_ZERO_ON_ACQUIRE | FLAG_PREFAULT)) == 0, what, "unknown flags 0x"
+            + Integer.toHexString(flags));
         long fileLength = actualSize;
         int alignment = file.get(ValueLayout.JAVA_INT, ALIGNMENT_OFFSET);
         check(alignment >= 8 && alignment <= PoolConfig.PAGE_SIZE && Integer.bitCount(alignment) == 1, what,
@@ -253,7 +257,7 @@ public final class PoolLayout {
         }
         PoolLayout expected;
         try {
-            expected = new PoolLayout(alignment, maxParticipants, flags != 0, sizes, counts, device);
+            expected = new PoolLayout(alignment, maxParticipants, flags, sizes, counts, device);
         } catch (ArithmeticException e) {
             throw new IncompatibleLayoutException(what + " is damaged: size classes overflow 64 bits", e);
         }

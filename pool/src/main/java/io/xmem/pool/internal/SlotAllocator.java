@@ -56,6 +56,21 @@ final class SlotAllocator {
         return token != -1 ? token : scan(sizeClass, index, length);
     }
 
+    /**
+     * One try at the slot the class's cursor names, without a scan: what a waiter for an
+     * exhausted class does between full tries. Every release points the cursor at the slot it
+     * freed, so the next slot to come free is found here at the cost of one or two loads; -1
+     * otherwise.
+     */
+    long claimAtCursor(int sizeClass, long length) {
+        int n = layout.count[sizeClass];
+        long hint = cursorOpaque(sizeClass);
+        if (hint < 0 || hint >= n) {
+            return -1; // a damaged hint: the waiter's next full try scans
+        }
+        return claimSlot(layout.firstSlot[sizeClass] + (int) hint, length);
+    }
+
     /** Walks the class from {@code start} once round; leaves the cursor after the slot it took. */
     private long scan(int sizeClass, int start, long length) {
         int n = layout.count[sizeClass];

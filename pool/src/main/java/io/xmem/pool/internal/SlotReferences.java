@@ -82,6 +82,17 @@ public final class SlotReferences {
         return allocator.claim(sizeClass, length);
     }
 
+    /** A slot came free outside the usual release (a pin recount): point its class's cursor at it. */
+    void freed(int slot, int sizeClass) {
+        allocator.freed(slot, sizeClass);
+    }
+
+    /** {@link #tryClaim} at the class's cursor only, no scan: see {@link SlotAllocator#claimAtCursor}. */
+    long tryClaimAtCursor(int sizeClass, long length) {
+        ensureOpen();
+        return allocator.claimAtCursor(sizeClass, length);
+    }
+
     /** Adds a handle to a slot this process already holds (the caller owns a handle). */
     public void retain(int slot, long generation) {
         while (true) {
@@ -284,6 +295,43 @@ public final class SlotReferences {
             }
             if (slots.casState(slot, state, state + (1L << PINS_SHIFT))) {
                 return true;
+            }
+        }
+    }
+
+    /**
+     * Turns this process's reference to the buffer {@code token} names into a pin, when the
+     * caller's handle is the last one here: one CAS on the slot's state word clears this process's
+     * holder bit and adds the pin, so the buffer is never without an owner and never freed in
+     * between. Returns {@link BufferPins#PINNED_IN_PLACE} (the handle's reference is gone: the
+     * caller must end the handle without releasing), {@link BufferPins#PIN_LIMIT} (255 pins
+     * already; nothing changed) or {@link BufferPins#NOT_LAST} (other handles here, or another
+     * thread moving the count: nothing changed; pin and close as usual).
+     */
+    public int pinInPlaceOfLastReference(long token) {
+        ensureOpen();
+        int slot = tokenSlot(token);
+        long generation = tokenGeneration(token);
+        long word = refs.getVolatile(slot);
+        if (LocalRefs.count(word) != 1 || !LocalRefs.sameGeneration(word, generation)
+            || !refs.cas(slot, word, LocalRefs.TRANSITION)) {
+            return BufferPins.NOT_LAST;
+        }
+        // TRANSITION: no thread of this process can take or drop a handle on the slot meanwhile.
+        while (true) {
+            long state = slots.stateVolatile(slot);
+            if ((state & myBit) == 0) {
+                refs.setRelease(slot, word);
+                throw new CorruptPoolException("pool '" + name + "': slot " + slot + " lost this process's holder bit "
+                    + "while it held the buffer; another process wrote the slot table");
+            }
+            if (pins(state) == PINS_MAX) {
+                refs.setRelease(slot, word);
+                return BufferPins.PIN_LIMIT;
+            }
+            if (slots.casState(slot, state, (state & ~myBit) + (1L << PINS_SHIFT))) {
+                refs.setRelease(slot, 0);
+                return BufferPins.PINNED_IN_PLACE;
             }
         }
     }

@@ -33,13 +33,19 @@ public final class SmallTmpfs implements AutoCloseable {
 
     /** Mounts a tmpfs of {@code mib} MiB, or aborts the test (skipped) when this process may not mount. */
     public static SmallTmpfs mount(int mib) {
+        return mount(mib, "");
+    }
+
+    /** As {@link #mount(int)}, with more tmpfs options (such as {@code huge=always}), comma-separated. */
+    public static SmallTmpfs mount(int mib, String options) {
         Path dir;
         try {
             dir = Files.createTempDirectory("xmem-tmpfs-");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String error = run("mount", "-t", "tmpfs", "-o", "size=" + mib + "m,mode=0700", "xmem-test", dir.toString());
+        String error = run("mount", "-t", "tmpfs", "-o", "size=" + mib + "m,mode=0700"
+            + (options.isEmpty() ? "" : "," + options), "xmem-test", dir.toString());
         if (error != null) {
             deleteQuietly(dir);
             Assumptions.abort("cannot mount a " + mib + " MiB tmpfs here (needs CAP_SYS_ADMIN): " + error);

@@ -55,6 +55,8 @@ public final class MappedRing extends OpenFiles.Entry {
     private final RecordLog log;
     private final PublicationTable publications;
     private final Runnable exhaustionHook;
+    /** The exhaustion hook's releaser, kept so that a waiting acquire allocates nothing; guarded by itself. */
+    private final PinReleaser exhaustionReleaser;
     private FileLock publishing;
     private int concurrentPublications;
     private volatile long lastExhaustionProbe = System.nanoTime() - EXHAUSTION_PROBE_INTERVAL_NANOS;
@@ -72,6 +74,7 @@ public final class MappedRing extends OpenFiles.Entry {
         this.subscribers = new SubscriberTable(file, layout);
         this.log = new RecordLog(file, layout, name);
         this.publications = new PublicationTable(file, layout);
+        this.exhaustionReleaser = newReleaser();
         this.exhaustionHook = pins == null ? null : this::releasePassed;
         if (pins != null) {
             pins.addExhaustionHook(exhaustionHook);
@@ -238,16 +241,20 @@ public final class MappedRing extends OpenFiles.Entry {
         if (closed) {
             return;
         }
-        PinReleaser releaser = newReleaser(); // may run on any acquiring thread: a batch of its own
-        // A dead subscriber's entry must not pin buffers while a publisher waits for the pool, and
-        // nobody else may be looking at the table meanwhile: probe, at most every few milliseconds.
-        long now = System.nanoTime();
-        boolean probe = now - lastExhaustionProbe > EXHAUSTION_PROBE_INTERVAL_NANOS;
-        if (probe) {
-            lastExhaustionProbe = now;
+        // Any acquiring thread may run this: they take turns on the one releaser (its batch of
+        // tokens is its state), which spares a releaser object per try of a waiting acquire.
+        synchronized (exhaustionReleaser) {
+            // A dead subscriber's entry must not pin buffers while a publisher waits for the pool, and
+            // nobody else may be looking at the table meanwhile: probe, at most every few milliseconds.
+            long now = System.nanoTime();
+            boolean probe = now - lastExhaustionProbe > EXHAUSTION_PROBE_INTERVAL_NANOS;
+            if (probe) {
+                lastExhaustionProbe = now;
+            }
+            long min = subscribers.minPosition(probe ? locks : null);
+            exhaustionReleaser.releaseUpTo(min == Long.MAX_VALUE ? log.checkedPosition(counters.tailAcquire(), "tail")
+                : min);
         }
-        long min = subscribers.minPosition(probe ? locks : null);
-        releaser.releaseUpTo(min == Long.MAX_VALUE ? log.checkedPosition(counters.tailAcquire(), "tail") : min);
     }
 
     // ---------------------------------------------------------------- accessors

@@ -1,6 +1,7 @@
 package io.xmem.ring.internal;
 
 import io.xmem.pool.internal.BufferPins;
+import io.xmem.pool.internal.FaultPoints;
 import io.xmem.ring.CorruptRingException;
 
 import java.lang.invoke.VarHandle;
@@ -88,6 +89,7 @@ public final class PinReleaser {
                     + " below " + upTo + "; the ring was damaged");
             }
             if (counters.casReleasePosition(start, position)) {
+                FaultPoints.hit(FaultPoints.RELEASER_AFTER_CAS);
                 for (int i = 0; i < count; i++) {
                     pins.unpin(tokens[i]);
                 }
