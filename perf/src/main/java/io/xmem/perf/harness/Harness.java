@@ -118,14 +118,16 @@ public final class Harness {
             double plannedDone = 0;
             for (int i = 0; i < configs.size(); i++) {
                 Config c = configs.get(i);
-                progress.printf("[%d/%d] %-58s ", i + 1, configs.size(), c.id());
-                progress.flush();
                 ConfigResult r = runner.run(c);
                 reports.add(r);
                 plannedDone += weight(c);
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 double eta = elapsed / plannedDone * (plannedTotal - plannedDone);
-                progress.printf("%s  | %s elapsed, ETA %s%n", summary(r), clock(elapsed), clock(eta));
+                // one whole line per finished configuration: a line begun before the run could be split by
+                // anything the JVM prints meanwhile (a warning on stderr, merged by a launcher), and a reader
+                // waiting for "[1/n] " would take a configuration in flight for a finished one
+                progress.printf("[%d/%d] %-58s %s  | %s elapsed, ETA %s%n", i + 1, configs.size(), c.id(), summary(r),
+                    clock(elapsed), clock(eta));
             }
             report = reports.writeComplete();
             results = reports.results();
