@@ -19,8 +19,11 @@ import java.util.concurrent.locks.LockSupport;
  * producer does: a pool of four 1 MiB buffers, a ring of that pool, and a subscriber thread that
  * reads one record every 200 µs, so nearly every {@code acquire(size, timeout)} finds the class
  * exhausted and waits. Counted with the JDK's per-thread allocation counter over 10,000 messages
- * after 5,000 of warm-up; no JMH (one thread waits on another). Run: {@code java
- * --enable-native-access=ALL-UNNAMED -cp perf/target/benchmarks.jar io.xmem.perf.WaitingPublisherAllocation}.
+ * after 5,000 of warm-up; no JMH (one thread waits on another). Run:
+ * <pre>
+ * java --enable-native-access=ALL-UNNAMED -cp perf/target/benchmarks.jar \
+ *     io.xmem.perf.WaitingPublisherAllocation
+ * </pre>
  */
 public final class WaitingPublisherAllocation {
     private static final int SIZE = 1 << 20;

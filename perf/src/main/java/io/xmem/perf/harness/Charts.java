@@ -18,9 +18,10 @@ import java.util.function.ToDoubleFunction;
  */
 final class Charts {
     private static final Map<String, String> COLOURS = Map.of(
-        "xmem", "#d62728", "floor", "#7f7f7f", "agrona-ring", "#1f77b4", "aeron-ipc", "#2ca02c",
+        "xmem", "#d62728", "xmem-nowake", "#e377c2", "floor", "#7f7f7f", "agrona-ring", "#1f77b4",
+        "aeron-ipc", "#2ca02c",
         "chronicle-queue", "#9467bd", "uds", "#ff7f0e");
-    private static final String[] SPARE = {"#8c564b", "#e377c2", "#17becf", "#bcbd22"};
+    private static final String[] SPARE = {"#8c564b", "#17becf", "#bcbd22", "#393b79"};
     private static final double[] PERCENTILES = {50, 90, 99, 99.9, 100};
     private static final String[] PERCENTILE_LABELS = {"p50", "p90", "p99", "p99.9", "max"};
 

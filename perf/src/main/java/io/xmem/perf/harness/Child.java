@@ -37,12 +37,20 @@ import java.util.Map;
  *   <li>publisher, round trip: sends one message, waits for its echo, records now − timestamp;</li>
  *   <li>subscriber: records now − timestamp for every measured message, checks the sequence
  *       (gaps, duplicates), and in a round trip echoes each message back with its timestamp.</li>
+ *   <li>throughput (an unpaced one-way stream): the publisher reads the clock only for the messages
+ *       whose sequence is a multiple of a power of two (at most {@value #SAMPLE_EVERY}, chosen so that
+ *       about a thousand measured messages are sampled), and the subscriber records only those;
+ *       every other message is sent with a zero stamp and only counted and checked. A clock read and a
+ *       histogram update cost more than a 32-byte message through a shared-memory ring, so recording
+ *       every message measured the harness, not the transport.</li>
  * </ul>
  */
 public final class Child {
     static final String PREFIX = "@xmem ";
     /** Latencies are recorded in nanoseconds up to one minute, 3 significant digits. */
     static final long HIGHEST_TRACKABLE_NANOS = 60_000_000_000L;
+    /** Throughput runs stamp and record at most one message in this many (a power of two). */
+    static final int SAMPLE_EVERY = 1024;
 
     private final RunSpec spec;
     private final IdleStrategy idle;
@@ -51,9 +59,13 @@ public final class Child {
     private final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
 
     private final MeasurementWindow window;
+    /** Stamped and recorded: messages whose sequence has none of these bits (0: every message). */
+    private final long sampleMask;
 
     private Child(RunSpec spec, Idle idle, MeasurementWindow window) {
         this.spec = spec;
+        boolean stream = spec.mode() == RunSpec.Mode.ONE_WAY && spec.ratePerSecond() == 0;
+        this.sampleMask = stream ? Long.highestOneBit(Math.clamp(spec.messages() / 1000, 1, SAMPLE_EVERY)) - 1 : 0;
         this.idle = idle.strategy();
         this.window = window;
         this.out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
@@ -152,7 +164,7 @@ public final class Child {
                     idle.idle(0);
                 }
             }
-            long timestamp = stampIntended ? intended : System.nanoTime();
+            long timestamp = stampIntended ? intended : stamped(seq) ? System.nanoTime() : 0;
             long sequence = measured ? seq | MessageLayout.MEASURED : seq;
             idle.reset();
             while (!publisher.offer(timestamp, sequence, length)) {
@@ -162,6 +174,11 @@ public final class Child {
             idle.reset();
         }
         return retries;
+    }
+
+    /** Whether message {@code seq} carries a send time: every one, or a sample in throughput runs. */
+    private boolean stamped(long seq) {
+        return (seq & sampleMask) == 0;
     }
 
     private final Receiver echoes = new Receiver();
@@ -198,11 +215,11 @@ public final class Child {
             Receiver receiver = new Receiver();
             long stallNanos = stallMillis * 1_000_000L;
             long lastProgress = System.nanoTime();
+            long progressCount = 0;
             long retries = 0;
             while (receiver.measuredCount < spec.messages()) {
                 int n = subscriber.poll(receiver, echo == null ? 64 : 1);
                 if (n > 0) {
-                    lastProgress = receiver.lastNs;
                     if (echo != null) {
                         while (!echo.offer(receiver.lastTimestamp, receiver.lastRawSequence, receiver.lastLength)) {
                             retries++;
@@ -211,8 +228,13 @@ public final class Child {
                     }
                     idle.reset();
                 } else {
+                    // the stall clock is read only when a poll finds nothing, never per message
                     idle.idle(0);
-                    if (System.nanoTime() - lastProgress > stallNanos) {
+                    long now = System.nanoTime();
+                    if (receiver.received != progressCount) {
+                        progressCount = receiver.received;
+                        lastProgress = now;
+                    } else if (now - lastProgress > stallNanos) {
                         break; // the parent sees received < total and reports the loss
                     }
                 }
@@ -227,7 +249,8 @@ public final class Child {
 
     /**
      * Counts and checks sequences, records latencies of measured messages (those with
-     * {@link MessageLayout#MEASURED} in their sequence). One per process role.
+     * {@link MessageLayout#MEASURED} in their sequence; in throughput runs only the stamped ones). Reads
+     * the clock only for a message it records and for the first and last measured ones. One per process role.
      */
     private final class Receiver implements Transport.MessageHandler {
         long expected;
@@ -243,7 +266,6 @@ public final class Child {
 
         @Override
         public void onMessage(long timestampNanos, long rawSequence, int length) {
-            long now = System.nanoTime();
             long sequence = rawSequence & ~MessageLayout.MEASURED;
             if (sequence == expected) {
                 expected++;
@@ -254,15 +276,22 @@ public final class Child {
                 dups++;
             }
             if ((rawSequence & MessageLayout.MEASURED) != 0) {
-                if (measuredCount++ == 0) {
-                    // throughput counts from the last warm-up message's arrival (this one's without warm-up)
-                    measureStartNs = received == 0 ? now : lastNs;
-                    window.begin();
+                boolean first = measuredCount++ == 0;
+                boolean record = stamped(sequence);
+                if (record || first || measuredCount == spec.messages()) {
+                    long now = System.nanoTime();
+                    if (first) {
+                        // the rate counts messages − 1 intervals from this arrival to the last one
+                        measureStartNs = now;
+                        window.begin();
+                    }
+                    if (record) {
+                        histogram.recordValue(Math.min(Math.max(0, now - timestampNanos), HIGHEST_TRACKABLE_NANOS));
+                    }
+                    lastNs = now;
                 }
-                histogram.recordValue(Math.min(Math.max(0, now - timestampNanos), HIGHEST_TRACKABLE_NANOS));
             }
             received++;
-            lastNs = now;
             lastTimestamp = timestampNanos;
             lastRawSequence = rawSequence;
             lastLength = length;

@@ -36,7 +36,7 @@ final class CostsTable {
             for (ProcessCosts c : r.costs()) {
                 processes++;
                 gcs += c.gcCount();
-                if (r.config().system().equals("xmem")) {
+                if (r.config().system().startsWith("xmem")) {
                     xmemGcs += c.gcCount();
                     xmemAlloc = Math.max(xmemAlloc, c.allocatedPerMessage());
                 }

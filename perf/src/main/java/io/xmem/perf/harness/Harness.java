@@ -39,6 +39,7 @@ public final class Harness {
           --sizes 32,4k,1m,24m    message sizes in bytes (k = KiB, m = MiB)
           --subscribers 1,2,4     fan-out, in every chosen mode but round trips (full's default: one-way only)
           --mode m1,m2            one-way, round-trip, throughput, rate (quick: the first three; full: all)
+          --pace N                messages/s of one-way runs, the same at every size (default 10000)
           --rate N                messages/s of the rate mode (default 10000, capped at 0.5 GB/s of payload)
           --burst 1,16            messages per burst in the rate mode (burst mode when > 1)
           --messages N            measured messages per config (default: from the duration target)
@@ -117,14 +118,16 @@ public final class Harness {
             double plannedDone = 0;
             for (int i = 0; i < configs.size(); i++) {
                 Config c = configs.get(i);
-                progress.printf("[%d/%d] %-58s ", i + 1, configs.size(), c.id());
-                progress.flush();
                 ConfigResult r = runner.run(c);
                 reports.add(r);
                 plannedDone += weight(c);
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 double eta = elapsed / plannedDone * (plannedTotal - plannedDone);
-                progress.printf("%s  | %s elapsed, ETA %s%n", summary(r), clock(elapsed), clock(eta));
+                // one whole line per finished configuration: a line begun before the run could be split by
+                // anything the JVM prints meanwhile (a warning on stderr, merged by a launcher), and a reader
+                // waiting for "[1/n] " would take a configuration in flight for a finished one
+                progress.printf("[%d/%d] %-58s %s  | %s elapsed, ETA %s%n", i + 1, configs.size(), c.id(), summary(r),
+                    clock(elapsed), clock(eta));
             }
             report = reports.writeComplete();
             results = reports.results();
@@ -147,6 +150,7 @@ public final class Harness {
         List<Integer> bursts = null;
         List<Workload> workloads = null;
         long rate = 10_000;
+        long pace = Plan.DEFAULT_PACE;
         long messages = 0;
         long warmup = -1;
         double warmupSeconds = -1;
@@ -169,6 +173,7 @@ public final class Harness {
                 case "--mode", "--modes" -> workloads = Arrays.stream(value(args, ++i, a).split(","))
                     .map(Workload::parse).toList();
                 case "--rate" -> rate = Long.parseLong(value(args, ++i, a));
+                case "--pace" -> pace = Long.parseLong(value(args, ++i, a));
                 case "--burst" -> bursts = ints(value(args, ++i, a));
                 case "--messages" -> messages = Long.parseLong(value(args, ++i, a));
                 case "--warmup" -> warmup = Long.parseLong(value(args, ++i, a));
@@ -185,6 +190,9 @@ public final class Harness {
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
+        if (pace < 1 || rate < 1) {
+            throw new IllegalArgumentException("--pace and --rate take messages per second, at least 1");
+        }
         for (String s : systems) {
             if (!Transports.has(s)) {
                 throw new IllegalArgumentException("unknown system '" + s + "'; present: " + Transports.names());
@@ -198,7 +206,7 @@ public final class Harness {
             sizes != null ? sizes : full ? Plan.ALL_SIZES : Plan.QUICK_SIZES,
             subscribers != null ? subscribers : full ? List.of(1, 2, 4) : List.of(1),
             bursts != null ? bursts : full ? List.of(1, 16) : List.of(1),
-            rate, !full, messages, warmup, warmupSeconds, fanOutEverywhere);
+            rate, pace, !full, messages, warmup, warmupSeconds, fanOutEverywhere);
         if (out == null) {
             Path results = Files.isDirectory(Path.of("perf")) ? Path.of("perf", "results") : Path.of("results");
             out = results.resolve(LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmm")));

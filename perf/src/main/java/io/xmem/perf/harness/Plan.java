@@ -9,8 +9,12 @@ import java.util.List;
  * <p>Warm-up is a time (plus an optional minimum count): the publisher sends unrecorded messages
  * until it has done so for that long, so a 24 MiB configuration gets as much JIT time, and xmem as
  * many laps over its pool, as a 32-byte one. Measured counts follow from a target duration and the
- * pace: light-load latency runs pace at min(50,000 msg/s, 1 GB/s of payload), so the system is idle
- * between messages even at 24 MiB; rate runs at min(--rate, 0.5 GB/s of payload); unpaced modes
+ * pace: one-way latency runs send at one pace for every size ({@code --pace}, default
+ * {@value #DEFAULT_PACE} msg/s), so a 24 MiB message is measured after the same idle gap as a 32-byte one
+ * (a pace derived from the size put seconds-long gaps before large messages, and idle gaps alone raise a
+ * 32-byte p50 several-fold here); a system that cannot keep the pace at a size sends back to back and its
+ * latency is its own per-message cost. The measured count follows the pace, capped by an estimate of what
+ * a copying system moves in the target time. Rate runs at min(--rate, 0.5 GB/s of payload); unpaced modes
  * use an estimate of their speed.
  *
  * <p>The full set: one-way at every size with fan-out 1, 2 and 4; round trip, throughput and rate
@@ -18,12 +22,15 @@ import java.util.List;
  * and this keeps a full run near 40 minutes on 2 cores.
  */
 public record Plan(List<Workload> workloads, List<String> systems, List<Integer> sizes, List<Integer> subscribers,
-                   List<Integer> bursts, long rate, boolean quick, long messagesOverride, long warmupOverride,
+                   List<Integer> bursts, long rate, long pace, boolean quick, long messagesOverride,
+                   long warmupOverride,
                    double warmupSecondsOverride, boolean fanOutEverywhere) {
 
     public static final List<Integer> ALL_SIZES = List.of(32, 256, 4096, 64 * 1024, 1024 * 1024,
         8 * 1024 * 1024, 24 * 1024 * 1024);
     public static final List<Integer> QUICK_SIZES = List.of(32, 4096, 1024 * 1024);
+    /** One-way messages per second, the same at every size (--pace). */
+    public static final long DEFAULT_PACE = 10_000;
 
     public List<Config> configs() {
         List<Config> out = new ArrayList<>();
@@ -65,8 +72,11 @@ public record Plan(List<Workload> workloads, List<String> systems, List<Integer>
         long maxMessages;
         switch (w) {
             case ONE_WAY -> {
-                pace = oneWayRate(size);
-                maxMessages = quick ? 25_000 : 150_000;
+                pace = this.pace;
+                // copying systems cannot keep the pace at large sizes: about what they move in the target
+                // time, but enough messages for a p99 (a few seconds of copying at 24 MiB)
+                maxMessages = Math.min(quick ? 25_000 : 150_000,
+                    Math.max(quick ? 500 : 1_000, (long) (measureSeconds * 2e9 / size)));
             }
             case RATE -> {
                 pace = Math.max(1, Math.min(rate, (long) (5e8 / size)));
@@ -77,8 +87,10 @@ public record Plan(List<Workload> workloads, List<String> systems, List<Integer>
                 maxMessages = quick ? 20_000 : 150_000;
             }
             default -> {
-                pace = Math.max(1, Math.min(2_000_000, (long) (2e9 / size))); // an estimate: the stream is unpaced
-                maxMessages = quick ? 200_000 : 2_000_000;
+                // an estimate: the stream is unpaced. Rings stream 32 B at 10-30 M msgs/s here; a window of a
+                // few hundred thousand messages is a few CFS slices long and measures the scheduler
+                pace = Math.max(1, Math.min(20_000_000, (long) (4e9 / size)));
+                maxMessages = quick ? 5_000_000 : 30_000_000;
             }
         }
         long minMessages = quick ? 50 : 100;
@@ -100,11 +112,6 @@ public record Plan(List<Workload> workloads, List<String> systems, List<Integer>
         }
         long sendRate = (w == Workload.ONE_WAY || w == Workload.RATE) ? pace : 0;
         return new Config(w, system, size, subs, warmup, warmupNanos, messages, sendRate, burst);
-    }
-
-    /** The light-load pace of one-way latency runs. */
-    static long oneWayRate(int size) {
-        return Math.max(1, Math.min(50_000, (long) (1e9 / size)));
     }
 
     private static long clamp(long v, long min, long max) {

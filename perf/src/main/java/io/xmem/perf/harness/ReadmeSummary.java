@@ -36,9 +36,11 @@ final class ReadmeSummary {
             .append(machine.memory()).append(", ").append(machine.kernel()).append("; ").append(machine.jdk())
             .append("; load average ").append(machine.loadAtStart()).append(" at start, ").append(run.loadAtEnd)
             .append(" at end. Child JVMs: `").append(String.join(" ", ChildFlags.COMMON)).append("`; ")
-            .append(run.idle == Idle.SPIN ? "busy-spin" : "backoff").append(" waiting. Latencies in µs (p50 / p99), "
+            .append(run.idle == Idle.SPIN ? "busy-spin" : "backoff")
+            .append(" waiting. Latencies in µs (p50 / p99 / p99.9), "
                 + "one subscriber; ratio columns: the row's figure ÷ xmem's, both from this run.\n\n");
-        s.append("| size | system | one-way p50 / p99 | round trip p50 / p99 | stream msgs/s | one-way p50 ÷ xmem's |"
+        s.append("| size | system | one-way p50 / p99 / p99.9 | round trip p50 / p99 / p99.9 | stream msgs/s"
+            + " | one-way p50 ÷ xmem's |"
             + " msgs/s ÷ xmem's |\n|---|---|---|---|---|---|---|\n");
         List<Integer> sizes = results.stream().map(r -> r.config().length()).distinct().sorted().toList();
         List<String> systems = results.stream().map(r -> r.config().system()).distinct().toList();
@@ -81,7 +83,8 @@ final class ReadmeSummary {
     }
 
     private static String latency(ConfigResult r) {
-        return ok(r) ? Report.micros(r.micros(50)) + " / " + Report.micros(r.micros(99)) : "—";
+        return ok(r) ? Report.micros(r.micros(50)) + " / " + Report.micros(r.micros(99)) + " / "
+            + Report.micros(r.micros(99.9)) : "—";
     }
 
     private static String times(double v) {

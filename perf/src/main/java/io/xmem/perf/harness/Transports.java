@@ -17,7 +17,8 @@ import java.util.Map;
  * builds and runs without them:
  *
  * <ul>
- *   <li>{@value #XMEM_CLASS} — the xmem ring (a later issue; the baseline of every ratio once present)</li>
+ *   <li>{@value #XMEM_CLASS} — the xmem ring with {@code RingConfig}'s defaults (the baseline of every
+ *       ratio once present), and {@value #XMEM_NOWAKE_CLASS}, the same without wake-ups</li>
  *   <li>{@value #AERON_CLASS}</li>
  *   <li>{@value #CHRONICLE_CLASS}</li>
  * </ul>
@@ -27,12 +28,14 @@ import java.util.Map;
  */
 public final class Transports {
     public static final String XMEM_CLASS = "io.xmem.perf.harness.xmem.XmemRingTransport";
+    public static final String XMEM_NOWAKE_CLASS = "io.xmem.perf.harness.xmem.XmemNoWakeTransport";
     public static final String AERON_CLASS = "io.xmem.perf.harness.peers.aeron.AeronIpcTransport";
     public static final String CHRONICLE_CLASS = "io.xmem.perf.harness.peers.chronicle.ChronicleQueueTransport";
 
     /** Order of the report's rows and the charts' legend. */
     private static final List<String> CANDIDATES = List.of(
         XMEM_CLASS,
+        XMEM_NOWAKE_CLASS,
         FloorTransport.class.getName(),
         AgronaRingTransport.class.getName(),
         AERON_CLASS,

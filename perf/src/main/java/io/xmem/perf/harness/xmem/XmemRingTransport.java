@@ -36,8 +36,11 @@ import java.util.Map;
  * harness JVM brings the pool back, to measure the difference). Referenced sizes get a pool of
  * max(8, min(1024, 256 MiB / size)) buffers (ten 24 MiB buffers).
  *
- * <p>The harness's children spin or back off; none sleeps in {@code Subscription.await}, so the
- * ring is created without wake-ups (no fence per record), as Agrona's and Aeron's have none.
+ * <p>The ring is what a user gets from {@link RingConfig}'s defaults, with the peers' 4 MiB of log:
+ * wake-ups on (a subscriber sleeping in {@code Subscription.await} is woken by the next commit), 16
+ * subscribers at most. {@link XmemNoWakeTransport} ({@code xmem-nowake}) is the same ring with
+ * {@code wakeups(false)}, the tuning for subscribers that only spin or back off, as Agrona's and
+ * Aeron's rings have no wake-up at all: the two rows show what waking costs.
  *
  * <p>Fairness: the copying peers copy from a source buffer the publisher filled once at start;
  * here the pool buffers are filled once at start in the same way (the payload is "rendered"
@@ -45,15 +48,29 @@ import java.util.Map;
  * and the last 8 bytes in place ({@link Message#getLong}, allocation-free). Fan-out: every
  * subscription sees every record; a referenced buffer is pinned until all have passed.
  */
-public final class XmemRingTransport implements Transport {
+public class XmemRingTransport implements Transport {
     static final int INLINE_LIMIT = 1024;
     /** Harness JVM property: give inline sizes a pool too, to measure what the release walk costs. */
     public static final String INLINE_WITH_POOL = "xmem.perf.inlineWithPool";
     private static final int RING_CAPACITY = 1 << 22;
 
+    private final String name;
+    private final boolean wakeups;
+
+    /** The ring with {@link RingConfig}'s defaults (and a 4 MiB log). */
+    public XmemRingTransport() {
+        this("xmem", true);
+    }
+
+    /** A named variant of the ring that differs only in {@code wakeups}. */
+    protected XmemRingTransport(String name, boolean wakeups) {
+        this.name = name;
+        this.wakeups = wakeups;
+    }
+
     @Override
-    public String name() {
-        return "xmem";
+    public final String name() {
+        return name;
     }
 
     @Override
@@ -78,8 +95,13 @@ public final class XmemRingTransport implements Transport {
     public Map<String, String> prepare(RunSpec spec) {
         String ring = "xmem-perf-" + spec.runId() + "-ring";
         int length = Math.max(spec.messageLength(), MessageLayout.MIN_LENGTH);
-        RingConfig.Builder config = RingConfig.builder().capacity(RING_CAPACITY).wakeups(false)
-            .maxSubscribers(Math.max(4, spec.subscribers()));
+        RingConfig.Builder config = RingConfig.builder().capacity(RING_CAPACITY);
+        if (!wakeups) {
+            config.wakeups(false);
+        }
+        if (spec.subscribers() > RingConfig.builder().build().maxSubscribers()) {
+            config.maxSubscribers(spec.subscribers());
+        }
         Map<String, String> prepared = new HashMap<>();
         if (length > INLINE_LIMIT || Boolean.getBoolean(INLINE_WITH_POOL)) {
             String pool = "xmem-perf-" + spec.runId() + "-pool";

@@ -12,6 +12,7 @@ import io.aeron.logbuffer.FrameDescriptor;
 import io.aeron.logbuffer.FragmentHandler;
 import io.aeron.logbuffer.Header;
 import io.aeron.logbuffer.LogBufferDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
 import io.xmem.perf.harness.HelperJvm;
 import io.xmem.perf.harness.Idle;
 import io.xmem.perf.harness.MessageLayout;
@@ -59,12 +60,13 @@ import java.util.Map;
  *
  * <p><b>Fairness.</b> The publisher builds each message in its own direct buffer and copies all of
  * it into the log buffer: with {@link ExclusivePublication#tryClaim} when it fits one fragment,
- * else with {@link ExclusivePublication#offer}, which fragments it. Each subscriber polls through a
- * {@link FragmentAssembler} (as an Aeron user must for messages that can fragment): a one-fragment
- * message is seen in the log buffer itself, a fragmented one in the assembler's buffer, after
- * Aeron's own copy. The subscriber reads the header and the last 8 bytes. Fan-out: every
- * subscription on the stream sees every message, from one copy in the log buffer; the publisher
- * is held back by the slowest (tethered) subscriber. Nothing is allocated per message.
+ * else with {@link ExclusivePublication#offer}, which fragments it. A subscriber whose messages fit
+ * one fragment polls with its handler directly, as an Aeron user with small messages does; one whose
+ * messages fragment polls through a {@link FragmentAssembler} (as an Aeron user must), and sees them
+ * in the assembler's buffer, after Aeron's own copy. The subscriber reads the header and the last 8
+ * bytes. Fan-out: every subscription on the stream sees every message, from one copy in the log
+ * buffer; the publisher is held back by the slowest (tethered) subscriber. Nothing is allocated per
+ * message.
  *
  * <p><b>Joining.</b> An IPC subscription that joins after messages were published starts at the
  * current position and never sees them, so the publisher's {@code offer} returns false (as if
@@ -82,6 +84,7 @@ public final class AeronIpcTransport implements Transport {
 
     private static final String DIR_KEY = "dir";
     private static final String CHANNEL_KEY = "channel";
+    private static final String MTU_KEY = "mtu";
     private static final String DRIVER_PID_KEY = "driverPid";
     private static final long DRIVER_START_TIMEOUT_MS = 20_000;
     private static final long DRIVER_STOP_TIMEOUT_MS = 10_000;
@@ -128,7 +131,8 @@ public final class AeronIpcTransport implements Transport {
             IoUtil.delete(new File(dir), true); // what it made before it failed
             throw e;
         }
-        return Map.of(DIR_KEY, dir, CHANNEL_KEY, channel, DRIVER_PID_KEY, Long.toString(driver));
+        return Map.of(DIR_KEY, dir, CHANNEL_KEY, channel, MTU_KEY, Integer.toString(mtu), DRIVER_PID_KEY,
+            Long.toString(driver));
     }
 
     @Override
@@ -158,7 +162,9 @@ public final class AeronIpcTransport implements Transport {
         Aeron aeron = connect(prepared);
         try {
             Subscription subscription = aeron.addSubscription(prepared.get(CHANNEL_KEY), STREAM_ID);
-            return new IpcSubscriber(aeron, subscription, spec.messageLength());
+            int mtu = Integer.parseInt(prepared.get(MTU_KEY));
+            return new IpcSubscriber(aeron, subscription, spec.messageLength(),
+                spec.messageLength() > mtu - DataHeaderFlyweight.HEADER_LENGTH);
         } catch (RuntimeException e) {
             aeron.close();
             throw e;
@@ -236,23 +242,24 @@ public final class AeronIpcTransport implements Transport {
     private static final class IpcSubscriber implements Subscriber, FragmentHandler {
         private final Aeron aeron;
         private final Subscription subscription;
-        private final FragmentAssembler assembler;
+        private final FragmentHandler handlerOrAssembler;
         private Transport.MessageHandler handler;
         private int delivered;
         private long touched; // a field store, so the JIT cannot drop the read of the last 8 bytes
 
-        IpcSubscriber(Aeron aeron, Subscription subscription, int maxLength) {
+        IpcSubscriber(Aeron aeron, Subscription subscription, int maxLength, boolean fragmented) {
             this.aeron = aeron;
             this.subscription = subscription;
             // sized for the whole message up front: reassembly never grows (allocates) in steady state
-            this.assembler = new FragmentAssembler(this, maxLength + FrameDescriptor.FRAME_ALIGNMENT, true);
+            this.handlerOrAssembler = fragmented
+                ? new FragmentAssembler(this, maxLength + FrameDescriptor.FRAME_ALIGNMENT, true) : this;
         }
 
         @Override
         public int poll(Transport.MessageHandler handler, int limit) {
             this.handler = handler;
             delivered = 0;
-            subscription.poll(assembler, limit); // counts fragments; a message may span several
+            subscription.poll(handlerOrAssembler, limit); // counts fragments; a message may span several
             return delivered;
         }
 
