@@ -181,9 +181,11 @@ public final class RingConfig {
 
         /**
          * Whether subscribers may sleep on the ring's futex word and be woken by each commit
-         * (default true). Waking costs a publisher a full fence per record, about a third of its
-         * throughput on small messages; a ring whose subscribers only spin or back off can turn
-         * it off, and {@code Subscription.await} then parks in short steps instead.
+         * (default true). A publisher pays one load of the sleeper count per record for it, no
+         * fence (a subscriber about to sleep makes the barrier with {@code membarrier}; where the
+         * kernel has none, publishers fence per record and say so in the file). A ring whose
+         * subscribers only spin or back off can turn it off, and {@code Subscription.await} then
+         * parks in short steps instead; measured, the two cost the same (perf/README.md).
          */
         public Builder wakeups(boolean wakeups) {
             this.wakeups = wakeups;
