@@ -55,6 +55,8 @@ public final class MinimalBench {
     private final Map<String, List<Map<String, String>>> results = new LinkedHashMap<>();
     private MediaDriver driver;
     private int pairs;
+    /** Where system {@code xmem-huge} keeps its pool and rings: a tmpfs mounted {@code huge=always}. */
+    private static Path hugeDir;
 
     private MinimalBench() {
     }
@@ -68,8 +70,11 @@ public final class MinimalBench {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
                 case "--systems" -> systems = Arrays.asList(args[++i].split(","));
                 case "--tests" -> tests = Arrays.asList(args[++i].split(","));
+                case "--huge-dir" -> hugeDir = Path.of(args[++i]);
                 default -> throw new IllegalArgumentException("usage: perf/minimal [--rounds N] [--systems "
-                    + String.join(",", SYSTEMS) + "] [--tests " + String.join(",", TESTS) + "]");
+                    + String.join(",", SYSTEMS) + "] [--tests " + String.join(",", TESTS) + "] [--huge-dir DIR: "
+                    + "system xmem-huge, the defaults with the pool and rings in DIR, a tmpfs mounted huge=always, "
+                    + "prefaulted]");
             }
         }
         MinimalBench bench = new MinimalBench();
@@ -137,19 +142,24 @@ public final class MinimalBench {
     /** Makes the pair's rings (or the driver), returns the children's arguments naming them. */
     private List<String> prepare(String system, String id, int size, List<Path> files) throws Exception {
         switch (system) {
-            case "xmem", "xmem-nowake" -> {
-                RingConfig.Builder config = RingConfig.builder().capacity(RING_CAPACITY);
+            case "xmem", "xmem-nowake", "xmem-huge" -> {
+                Path dir = directory(system);
+                RingConfig.Builder config = RingConfig.builder().capacity(RING_CAPACITY).directory(dir);
                 if (system.equals("xmem-nowake")) {
                     config.wakeups(false);
                 }
                 RingConfig pong = config.build();
                 if (size > Link.LENGTH) {
-                    BufferPool.create(id + "-pool", PoolConfig.builder().sizeClass(size, POOL_BUFFERS).build()).close();
+                    PoolConfig.Builder pool = PoolConfig.builder().sizeClass(size, POOL_BUFFERS).directory(dir);
+                    if (system.equals("xmem-huge")) {
+                        pool.hugePages(true).prefault(true);
+                    }
+                    BufferPool.create(id + "-pool", pool.build()).close();
                     config.pool(id + "-pool");
                 }
                 Ring.create(id + "-ping", config.build()).close();
                 Ring.create(id + "-pong", pong).close();
-                return List.of("ping=" + id + "-ping", "pong=" + id + "-pong");
+                return List.of("ping=" + id + "-ping", "pong=" + id + "-pong", "ringdir=" + dir);
             }
             case "agrona-ring" -> {
                 Path ping = Path.of("/dev/shm", id + "-ping");
@@ -172,11 +182,24 @@ public final class MinimalBench {
         }
     }
 
+    /** Where an xmem system's pool and rings live. */
+    private static Path directory(String system) {
+        if (!system.equals("xmem-huge")) {
+            return PoolConfig.DEFAULT_DIRECTORY;
+        }
+        if (hugeDir == null) {
+            throw new IllegalArgumentException("system xmem-huge needs --huge-dir DIR, a tmpfs mounted huge=always "
+                + "(mount -t tmpfs -o size=1g,huge=always xmem-huge DIR)");
+        }
+        return hugeDir;
+    }
+
     private static void cleanUp(String system, String id) throws Exception {
         if (system.startsWith("xmem")) {
-            Ring.delete(id + "-ping");
-            Ring.delete(id + "-pong");
-            BufferPool.delete(id + "-pool");
+            Path dir = directory(system);
+            Ring.delete(id + "-ping", dir);
+            Ring.delete(id + "-pong", dir);
+            BufferPool.delete(id + "-pool", dir);
         }
         Files.deleteIfExists(Path.of("/dev/shm", id + "-ping"));
         Files.deleteIfExists(Path.of("/dev/shm", id + "-pong"));

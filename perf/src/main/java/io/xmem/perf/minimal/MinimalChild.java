@@ -79,8 +79,9 @@ public final class MinimalChild {
     private static Link open(Map<String, String> a, Aeron aeron, String which, boolean publisher, int referenceSize)
         throws Exception {
         return switch (a.get("system")) {
-            case "xmem", "xmem-nowake" -> publisher ? XmemLink.publisher(a.get(which), referenceSize)
-                : XmemLink.subscriber(a.get(which));
+            case "xmem", "xmem-nowake", "xmem-huge" -> publisher
+                ? XmemLink.publisher(a.get(which), Path.of(a.get("ringdir")), referenceSize)
+                : XmemLink.subscriber(a.get(which), Path.of(a.get("ringdir")));
             case "agrona-ring" -> new AgronaLink(Path.of(a.get(which)));
             case "aeron-ipc" -> new AeronLink(aeron, "aeron:ipc", Integer.parseInt(a.get(which)), publisher);
             default -> throw new IllegalArgumentException("unknown system " + a.get("system"));

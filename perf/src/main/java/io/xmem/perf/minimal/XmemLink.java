@@ -10,6 +10,7 @@ import io.xmem.ring.Subscription;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 
 /**
  * xmem's ring as its README shows it: {@code offer(MemorySegment)} of a message the publisher built
@@ -27,8 +28,8 @@ final class XmemLink extends ReceivedMessages {
     private final int referenceSize;
     private final MessageHandler handler = this::onMessage;
 
-    private XmemLink(String ring, boolean publisher, int referenceSize) {
-        this.ring = Ring.open(ring);
+    private XmemLink(String ring, Path directory, boolean publisher, int referenceSize) {
+        this.ring = Ring.open(ring, directory);
         this.pool = this.ring.pool();
         this.referenceSize = referenceSize;
         this.publication = publisher ? this.ring.publication() : null;
@@ -39,12 +40,12 @@ final class XmemLink extends ReceivedMessages {
         }
     }
 
-    static XmemLink publisher(String ring, int referenceSize) {
-        return new XmemLink(ring, true, referenceSize);
+    static XmemLink publisher(String ring, Path directory, int referenceSize) {
+        return new XmemLink(ring, directory, true, referenceSize);
     }
 
-    static XmemLink subscriber(String ring) {
-        return new XmemLink(ring, false, 0);
+    static XmemLink subscriber(String ring, Path directory) {
+        return new XmemLink(ring, directory, false, 0);
     }
 
     /** Touches every buffer once, so no measured message is a buffer's first use in this process. */
