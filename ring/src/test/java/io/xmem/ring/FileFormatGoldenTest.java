@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * under {@code golden/}). Only fields that differ by nature between runs are masked: ids drawn at
  * random, pids and wall-clock times. Any other byte that moves is a format change, which needs a
  * new layout version. Run with {@code -Dxmem.golden.write=true} to write the files again, and
- * only for a deliberate format change (the last: layout version 2 of pools and rings, labels,
- * the publication table, the subscriber timeout).
+ * only for a deliberate format change (the last: ring layout version 3, the last reference end at
+ * 784; before it, layout version 2 of pools and rings).
  */
 class FileFormatGoldenTest {
     private static final Path DIR = PoolConfig.DEFAULT_DIRECTORY;

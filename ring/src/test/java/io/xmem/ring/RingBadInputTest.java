@@ -71,7 +71,7 @@ class RingBadInputTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"version", "capacity", "fileLength"})
+    @ValueSource(strings = {"version", "previousVersion", "capacity", "fileLength"})
     void aRingWithACorruptHeaderFieldIsRefused(String field) {
         String name = closedRing(null);
         Path file = RingFixture.ringFile(name);
@@ -79,6 +79,11 @@ class RingBadInputTest {
             case "version" -> {
                 RingFiles.writeInt(file, RingHeaderDescriptor.VERSION_OFFSET, RingHeaderDescriptor.LAYOUT_VERSION + 7);
                 yield "version " + (RingHeaderDescriptor.LAYOUT_VERSION + 7);
+            }
+            case "previousVersion" -> { // a ring made by the xmem before this one
+                RingFiles.writeInt(file, RingHeaderDescriptor.VERSION_OFFSET, RingHeaderDescriptor.LAYOUT_VERSION - 1);
+                yield "has layout version " + (RingHeaderDescriptor.LAYOUT_VERSION - 1) + "; this xmem reads version "
+                    + RingHeaderDescriptor.LAYOUT_VERSION;
             }
             case "capacity" -> {
                 RingFiles.writeLong(file, RingHeaderDescriptor.CAPACITY_OFFSET, CAPACITY + 1000L); // not a power of two

@@ -106,7 +106,11 @@ public final class RingHeaderDescriptor {
      * 2: a publication table after the counters, labels in subscriber entries, a subscriber timeout
      * and evicted subscribers. Version 1 files are refused.
      */
-    public static final int LAYOUT_VERSION = 2;
+    /**
+     * 3: the last reference end at 784 (a releaser of version 3 trusts it to skip its walk, so a
+     * version 2 publisher, which leaves it 0, must never share a ring with one).
+     */
+    public static final int LAYOUT_VERSION = 3;
     public static final int LENGTH = 1408;
     public static final int FLAG_LOSSY = 1;
     /** Nobody may sleep on this ring: publishers skip the fence and wake-up check per record. */
