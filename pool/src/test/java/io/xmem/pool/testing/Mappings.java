@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * What the kernel says about this process's mappings of one file ({@code /proc/self/smaps}): how
@@ -12,6 +13,9 @@ import java.util.List;
  * (PMD, 2 MiB) pages. Summed over every mapping of the file.
  */
 public record Mappings(long sizeKib, long rssKib, long hugeKib) {
+    /** The line that opens a mapping's entry: its address range in hex. */
+    private static final Pattern MAPPING = Pattern.compile("[0-9a-f]+-[0-9a-f]+ ");
+
     public static Mappings of(Path file) {
         List<String> lines;
         try {
@@ -25,8 +29,7 @@ public record Mappings(long sizeKib, long rssKib, long hugeKib) {
         long huge = 0;
         boolean ours = false;
         for (String line : lines) {
-            if (Character.isDigit(line.charAt(0)) || Character.isLowerCase(line.charAt(0))
-                && line.contains("-") && !line.contains(":")) {
+            if (MAPPING.matcher(line).lookingAt()) { // "start-end perms offset dev inode [path]"
                 ours = line.endsWith(" " + path) || line.endsWith(" " + path + " (deleted)");
                 continue;
             }
