@@ -26,7 +26,11 @@ public final class PinReleaser {
         if (counters.lastReferenceEndAcquire() > start) {
             return false;
         }
-        counters.casReleasePosition(start, tail); // if another releaser moved it first, so much the better
+        // Only ever forward: a tail below the release position is damage, and moving the release
+        // position back would have records unpinned twice.
+        if (tail > start) {
+            counters.casReleasePosition(start, tail); // if another releaser moved it first, so much the better
+        }
         return true;
     }
 
