@@ -66,6 +66,26 @@ class DamagedPositionsTest {
     }
 
     @Test
+    void aTailBelowTheReleasePositionNeverMovesItBack() {
+        String pool = fx.pool();
+        fx.track(BufferPool.create(pool, PoolConfig.builder().sizeClass(256, 8).build()));
+        String name = fx.ring();
+        Ring ring = fx.track(Ring.create(name, RingConfig.builder().capacity(CAPACITY).pool(pool).build()));
+        Subscription sub = ring.subscription();
+        Publication pub = ring.publication();
+        for (int i = 0; i < 4; i++) {
+            assertTrue(pub.offer(MemorySegment.ofArray(new byte[16])) > 0); // inline only: releases skip the walk
+        }
+        assertEquals(4, sub.poll(m -> { }, 10));
+        Path file = RingFixture.ringFile(name);
+        RingFiles.writeLong(file, RingHeaderDescriptor.RELEASE_POSITION_OFFSET, 64);
+        RingFiles.writeLong(file, RingHeaderDescriptor.TAIL_OFFSET, 32); // damage: below the release position
+        assertEquals(0, sub.poll(m -> { }, 10)); // nothing new: the subscription releases up to where it is
+        assertEquals(64, RingFiles.readLong(file, RingHeaderDescriptor.RELEASE_POSITION_OFFSET),
+            "moved back, the records between would be unpinned twice");
+    }
+
+    @Test
     void aLossyWriteHeadMoreThanALogAheadOfAStillTailIsDamageNotAnEndlessLap() {
         String name = fx.ring();
         Ring ring = fx.track(Ring.create(name, RingConfig.builder().capacity(CAPACITY).lossy(true).build()));
